@@ -95,6 +95,7 @@ public sealed interface SockAddr permits SockAddr.Unix, SockAddr.Inet, SockAddr.
     /** An AF_VSOCK address: context id and port. */
     record Vsock(int cid, int port) implements SockAddr {
         public static final int CID_ANY = -1;
+        public static final int PORT_ANY = -1;
 
         @Override
         public int family() {

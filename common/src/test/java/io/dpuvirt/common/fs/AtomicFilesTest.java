@@ -1,0 +1,37 @@
+package io.dpuvirt.common.fs;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AtomicFilesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void replacesContentKeepsModeAndLeavesNoTemporaryFiles() throws Exception {
+        Path target = dir.resolve("state.xml");
+        AtomicFiles.write(target, "one", PosixFilePermissions.fromString("rw-r-----"));
+        AtomicFiles.write(target, "two");
+        assertThat(Files.readString(target)).isEqualTo("two");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-r-----");
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(target);
+        }
+    }
+
+    @Test
+    void canonicalResolvesExistingPrefixAndKeepsMissingTail() throws Exception {
+        Path real = Files.createDirectories(dir.resolve("a/b"));
+        Files.createSymbolicLink(dir.resolve("l"), real);
+        assertThat(CanonicalPaths.canonical(dir.resolve("l/../b/./x/y"))).isEqualTo(dir.toRealPath().resolve("a/b/x/y"));
+        Files.createSymbolicLink(dir.resolve("loop"), dir.resolve("loop"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CanonicalPaths.canonical(dir.resolve("loop/x")))
+                .hasMessageContaining("ELOOP");
+    }
+}
