@@ -1,0 +1,49 @@
+package io.dpuvirt.testbed;
+
+import java.util.List;
+
+/**
+ * How a test bed is laid out. The name keeps several beds apart (namespaces, veth names); the private
+ * directories get a fresh tmpfs on each side, so the same absolute path can hold different things on the HOST
+ * and on the DPU, while everything else (/usr, /tmp, the project) is shared as on two identical machines.
+ */
+public record TestBedConfig(String name, String hostAddress, String dpuAddress, int prefixLength,
+                            List<String> privateDirectories) {
+    public static final String DEFAULT_NAME = "tb";
+    public static final List<String> DEFAULT_PRIVATE_DIRECTORIES = List.of(
+            "/run", "/etc/qtfs", "/etc/rexec", "/etc/dpuvirt", "/var/lib/libvirt", "/var/lib/dpuvirt",
+            "/var/log/libvirt", "/var/log/dpuvirt", "/home/VMs");
+
+    public TestBedConfig {
+        if (!name.matches("[a-z0-9]{1,10}")) {
+            // the name is part of veth interface names, which the kernel limits to 15 characters
+            throw new IllegalArgumentException("test bed name must be 1 to 10 lower-case letters or digits: '" + name + "'");
+        }
+        privateDirectories = List.copyOf(privateDirectories);
+        for (String directory : privateDirectories) {
+            if (!directory.startsWith("/") || directory.contains("..")) {
+                throw new IllegalArgumentException("private directory must be an absolute path: " + directory);
+            }
+        }
+    }
+
+    public static TestBedConfig named(String name) {
+        return new TestBedConfig(name, "169.254.77.1", "169.254.77.2", 24, DEFAULT_PRIVATE_DIRECTORIES);
+    }
+
+    public static TestBedConfig defaults() {
+        return named(DEFAULT_NAME);
+    }
+
+    String namespace(Side.Role role) {
+        return "dpuvirt-" + name + "-" + role.shortName();
+    }
+
+    String vethName(Side.Role role) {
+        return "dv" + name + role.shortName().charAt(0);
+    }
+
+    String address(Side.Role role) {
+        return role == Side.Role.HOST ? hostAddress : dpuAddress;
+    }
+}

@@ -1,0 +1,64 @@
+package io.dpuvirt.testbed;
+
+import io.dpuvirt.common.exec.Commands;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TestBedTest {
+    private static TestBed bed;
+
+    @BeforeAll
+    static void up() throws Exception {
+        bed = TestBed.up(TestBedConfig.named("tbtest"));
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (bed != null) {
+            bed.close();
+        }
+    }
+
+    @Test
+    void eachSideKnowsWhichItIsAndHasPrivateDirectories() throws Exception {
+        assertThat(bed.host().run("cat", "/run/dpuvirt-side").stdout()).isEqualTo("host\n");
+        assertThat(bed.dpu().run("cat", "/run/dpuvirt-side").stdout()).isEqualTo("dpu\n");
+        bed.host().shell("echo host-only > /var/lib/libvirt/marker");
+        assertThat(bed.dpu().run("test", "-e", "/var/lib/libvirt/marker").exitStatus()).isEqualTo(1);
+        assertThat(bed.host().run("cat", "/var/lib/libvirt/marker").stdout()).isEqualTo("host-only\n");
+        assertThat(Files.exists(Path.of("/var/lib/libvirt/marker"))).isFalse();
+    }
+
+    @Test
+    void sidesReachEachOtherOverTheLinkOnly() throws Exception {
+        assertThat(bed.dpu().run("ping", "-c", "1", "-W", "2", bed.host().address()).exitStatus()).isZero();
+        assertThat(bed.host().run("ip", "-o", "-4", "addr", "show").stdout()).contains("169.254.77.1/24").doesNotContain("169.254.77.2");
+    }
+
+    @Test
+    void downKillsWhatIsLeftAndRemovesEverything() throws Exception {
+        TestBed other = TestBed.up(TestBedConfig.named("tbdown"));
+        Process sleeper = other.dpu().processBuilder("sleep", "600").start();
+        TestBed.down("tbdown");
+        assertThat(sleeper.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(Commands.run("ip", "netns", "list").stdout()).doesNotContain("dpuvirt-tbdown");
+        assertThat(Files.exists(TestBed.STATE_ROOT.resolve("tbdown"))).isFalse();
+        TestBed.down("tbdown"); // idempotent
+    }
+
+    @Test
+    void startedProcessHasTheCommandsPid() throws Exception {
+        Process process = bed.host().processBuilder("sh", "-c", "echo $$").start();
+        String pid = new String(process.getInputStream().readAllBytes()).strip();
+        assertThat(process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(Long.parseLong(pid)).isEqualTo(process.pid());
+        assertThat(bed.host().run(Duration.ofSeconds(5), "true").succeeded()).isTrue();
+    }
+}
