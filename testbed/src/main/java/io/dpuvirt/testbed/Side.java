@@ -59,7 +59,13 @@ public final class Side {
      * itself, so the pid of the started process is the command's pid.
      */
     public List<String> enter() {
-        return List.of("nsenter", "--net=/run/netns/" + networkNamespace, "--mount=" + mountNamespace, "--wdns=/", "--");
+        return enter(Path.of("/"));
+    }
+
+    /** The same, starting the command in {@code workingDirectory} (resolved inside the side's mounts). */
+    public List<String> enter(Path workingDirectory) {
+        return List.of("nsenter", "--net=/run/netns/" + networkNamespace, "--mount=" + mountNamespace,
+                "--wdns=" + workingDirectory, "--");
     }
 
     public List<String> command(List<String> argv) {

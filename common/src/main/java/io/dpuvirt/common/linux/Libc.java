@@ -40,6 +40,7 @@ public final class Libc {
     private static final MethodHandle SETSOCKOPT = errnoCall("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle GETSOCKOPT = errnoCall("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle GETSOCKNAME = errnoCall("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle GETPEERNAME = errnoCall("getpeername", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle POLL = errnoCall("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
     private static final MethodHandle OPEN = errnoCall("open", 2, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     private static final MethodHandle FCNTL = errnoCall("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
@@ -172,6 +173,12 @@ public final class Libc {
     public static int getsockname(int fd, MemorySegment address, Arena arena) throws LinuxException {
         MemorySegment length = arena.allocateFrom(JAVA_INT, (int) address.byteSize());
         checked("getsockname", null, c -> (int) GETSOCKNAME.invokeExact(c, fd, address, length));
+        return length.get(JAVA_INT, 0);
+    }
+
+    public static int getpeername(int fd, MemorySegment address, Arena arena) throws LinuxException {
+        MemorySegment length = arena.allocateFrom(JAVA_INT, (int) address.byteSize());
+        checked("getpeername", null, c -> (int) GETPEERNAME.invokeExact(c, fd, address, length));
         return length.get(JAVA_INT, 0);
     }
 

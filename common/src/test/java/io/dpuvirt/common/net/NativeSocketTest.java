@@ -113,7 +113,7 @@ class NativeSocketTest {
             assertThat(port).isPositive();
             try (NativeSocket client = NativeSocket.connect(SockAddr.Inet.of("127.0.0.1", port), SocketType.STREAM, Duration.ofSeconds(2));
                  NativeSocket server = listener.accept()) {
-                client.tuneForLink(1 << 20);
+                client.setTcpNoDelay();
                 client.write("tcp".getBytes(StandardCharsets.UTF_8));
                 assertThat(readString(server, 16)).isEqualTo("tcp");
             }

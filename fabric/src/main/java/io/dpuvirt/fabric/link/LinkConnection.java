@@ -1,0 +1,138 @@
+package io.dpuvirt.fabric.link;
+
+import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.common.net.NativeSocket;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An authenticated connection to the peer carrying {@link Frame}s. One thread reads; any thread may write
+ * (writes are serialized so frames never interleave).
+ */
+public final class LinkConnection implements AutoCloseable {
+    private static final long INITIAL_READ_BUFFER = 64 * 1024;
+
+    private final NativeSocket socket;
+    private final String peer;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Buffer readBuffer = new Buffer(INITIAL_READ_BUFFER, Frame.HEADER + Frame.MAX_PAYLOAD);
+    private long readStart;
+    private long readEnd;
+
+    public LinkConnection(NativeSocket socket, String peer) {
+        this.socket = socket;
+        this.peer = peer;
+    }
+
+    public String peer() {
+        return peer;
+    }
+
+    /** Sends a frame whose payload is small and built in the heap (control messages). */
+    public void send(int type, int flags, byte[] payload) throws LinuxException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment frame = arena.allocate(Frame.HEADER + payload.length);
+            Frame.writeHeader(frame, type, flags, payload.length);
+            MemorySegment.copy(payload, 0, frame, ValueLayout.JAVA_BYTE, Frame.HEADER, payload.length);
+            write(frame, frame.byteSize());
+        }
+    }
+
+    public void send(int type) throws LinuxException {
+        send(type, 0, new byte[0]);
+    }
+
+    /**
+     * Sends {@code length} payload bytes that the caller placed at offset {@link Frame#HEADER} of {@code buffer};
+     * the header is written into the room before them, so header and payload leave in one system call.
+     */
+    public void sendInPlace(int type, int flags, MemorySegment buffer, long length) throws LinuxException {
+        if (length > Frame.MAX_PAYLOAD) {
+            throw new IllegalArgumentException("frame payload of " + length + " bytes exceeds " + Frame.MAX_PAYLOAD);
+        }
+        Frame.writeHeader(buffer, type, flags, length);
+        write(buffer, Frame.HEADER + length);
+    }
+
+    private void write(MemorySegment bytes, long length) throws LinuxException {
+        writeLock.lock();
+        try {
+            socket.write(bytes, length);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** The next frame; its payload is valid until the next call. End of stream is an {@link EOFException}. */
+    public Frame receive() throws IOException {
+        fill(Frame.HEADER);
+        MemorySegment data = readBuffer.segment();
+        int type = data.get(ValueLayout.JAVA_BYTE, readStart) & 0xff;
+        int flags = data.get(ValueLayout.JAVA_BYTE, readStart + 1) & 0xff;
+        long length = data.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), readStart + 4) & 0xffffffffL;
+        if (length > Frame.MAX_PAYLOAD) {
+            throw new LinkProtocolException("peer " + peer + " sent a frame of " + length + " bytes (limit " + Frame.MAX_PAYLOAD + ")");
+        }
+        fill(Frame.HEADER + length);
+        long payloadStart = readStart + Frame.HEADER;
+        readStart = payloadStart + length;
+        return new Frame(type, flags, readBuffer.segment().asSlice(payloadStart, length));
+    }
+
+    /** Makes at least {@code needed} unread bytes available from readStart, compacting and growing as needed. */
+    private void fill(long needed) throws IOException {
+        if (readEnd - readStart >= needed) {
+            return;
+        }
+        if (readBuffer.capacity() - readStart < needed) {
+            long unread = readEnd - readStart;
+            MemorySegment data = readBuffer.segment();
+            MemorySegment.copy(data, readStart, data, 0, unread);
+            readStart = 0;
+            readEnd = unread;
+            readBuffer.ensure(needed, unread);
+        }
+        while (readEnd - readStart < needed) {
+            MemorySegment data = readBuffer.segment();
+            long n = socket.read(data.asSlice(readEnd), readBuffer.capacity() - readEnd);
+            if (n == 0) {
+                throw new EOFException("peer " + peer + " closed the link connection");
+            }
+            readEnd += n;
+        }
+    }
+
+    /** Wakes the reader and fails pending writes; safe from any thread. */
+    public void abort() {
+        socket.abort();
+    }
+
+    public NativeSocket socket() {
+        return socket;
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+
+    @Override
+    public String toString() {
+        return "link connection to " + peer;
+    }
+
+    /** Big-endian helpers for building small payloads. */
+    public static int readInt(MemorySegment payload, long offset) {
+        return payload.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), offset);
+    }
+
+    static IOException wrap(String what, IOException e) {
+        return new IOException(what + ": " + e.getMessage(), e);
+    }
+}

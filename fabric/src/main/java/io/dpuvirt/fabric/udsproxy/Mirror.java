@@ -1,0 +1,156 @@
+package io.dpuvirt.fabric.udsproxy;
+
+import io.dpuvirt.common.linux.Libc;
+import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.common.log.Log;
+import io.dpuvirt.common.net.NativeSocket;
+import io.dpuvirt.common.net.SockAddr;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+
+/**
+ * A local listening socket standing in for a server on the other side: same path (or a mapped one), same type,
+ * same mode and owner, so that a local client's connect() behaves as it would there. The socket file's identity
+ * (device and inode) is remembered: a file at the path that is not this one was put there by someone else and is
+ * never removed.
+ */
+final class Mirror {
+    private static final int BACKLOG = 512;
+
+    private final String localPath;
+    private final SocketExport remote;
+    private final NativeSocket listener;
+    private final String fileKey;
+    private final AtomicLong accepted = new AtomicLong();
+    private volatile boolean stopped;
+
+    private Mirror(String localPath, SocketExport remote, NativeSocket listener, String fileKey) {
+        this.localPath = localPath;
+        this.remote = remote;
+        this.listener = listener;
+        this.fileKey = fileKey;
+    }
+
+    /** Binds the mirror (the caller made sure nothing is at the path) and starts accepting. */
+    static Mirror open(String localPath, SocketExport remote, Executor threads, BiConsumer<Mirror, NativeSocket> onClient)
+            throws IOException {
+        NativeSocket listener = NativeSocket.listen(new SockAddr.Unix(localPath), remote.type(), BACKLOG);
+        try {
+            Path path = Path.of(localPath);
+            Files.setPosixFilePermissions(path, permissions(remote.mode()));
+            Libc.lchown(localPath, remote.uid(), remote.gid());
+            Mirror mirror = new Mirror(localPath, remote, listener, fileKey(path));
+            Thread.ofPlatform().daemon().name("mirror " + localPath).start(() -> mirror.acceptLoop(threads, onClient));
+            return mirror;
+        } catch (IOException e) {
+            listener.close();
+            Files.deleteIfExists(Path.of(localPath));
+            throw e;
+        }
+    }
+
+    private void acceptLoop(Executor threads, BiConsumer<Mirror, NativeSocket> onClient) {
+        try {
+            while (!stopped) {
+                NativeSocket client;
+                try {
+                    client = listener.accept();
+                } catch (LinuxException e) {
+                    if (!stopped) {
+                        Log.error("mirror " + localPath + ": accept failed: " + e.getMessage());
+                    }
+                    continue;
+                }
+                accepted.incrementAndGet();
+                try {
+                    threads.execute(() -> onClient.accept(this, client));
+                } catch (RejectedExecutionException e) {
+                    client.close();
+                }
+            }
+        } finally {
+            listener.close();
+        }
+    }
+
+    String localPath() {
+        return localPath;
+    }
+
+    SocketExport remote() {
+        return remote;
+    }
+
+    String fileKey() {
+        return fileKey;
+    }
+
+    long accepted() {
+        return accepted.get();
+    }
+
+    /** True while the file at the path is still the socket this mirror bound. */
+    boolean ownsPath() {
+        try {
+            return fileKey.equals(fileKey(Path.of(localPath)));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Stops accepting; removes the socket file only if it is still this mirror's. */
+    void stop() {
+        stopped = true;
+        boolean owned = ownsPath();
+        listener.abort();
+        if (owned) {
+            try {
+                Files.deleteIfExists(Path.of(localPath));
+            } catch (IOException e) {
+                Log.warn("mirror " + localPath + ": cannot remove its socket file: " + e.getMessage());
+            }
+        }
+    }
+
+    static String fileKey(Path path) throws IOException {
+        Map<String, Object> attributes = Files.readAttributes(path, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
+        return attributes.get("dev") + ":" + attributes.get("ino");
+    }
+
+    /** The key of the file at {@code path}, or null when there is none. */
+    static String fileKeyOrNull(Path path) {
+        try {
+            return fileKey(path);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            return "unreadable";
+        }
+    }
+
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {
+            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+        for (int bit = 0; bit < order.length; bit++) {
+            if ((mode & (1 << bit)) != 0) {
+                permissions.add(order[bit]);
+            }
+        }
+        return permissions;
+    }
+}

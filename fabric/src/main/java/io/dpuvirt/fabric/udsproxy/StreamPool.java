@@ -1,0 +1,103 @@
+package io.dpuvirt.fabric.udsproxy;
+
+import io.dpuvirt.common.log.Log;
+import io.dpuvirt.fabric.link.ChannelKind;
+import io.dpuvirt.fabric.link.LinkEndpoint;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Authenticated STREAM connections to the peer, kept warm: a client's connect() never waits for a TCP handshake
+ * or the key challenge, and a finished stream's connection carries the next one. A few are dialed ahead of need.
+ */
+final class StreamPool {
+    private static final int WARM = 4;
+    private static final int MAX_IDLE = 64;
+
+    private final LinkEndpoint endpoint;
+    private final Executor threads;
+    private final Deque<StreamChannel> idle = new ArrayDeque<>();
+    private final AtomicBoolean refilling = new AtomicBoolean();
+    private volatile boolean enabled;
+
+    StreamPool(LinkEndpoint endpoint, Executor threads) {
+        this.endpoint = endpoint;
+        this.threads = threads;
+    }
+
+    /** A channel that came from the pool (it may have died while idle) or was dialed just now. */
+    record Lease(StreamChannel channel, boolean pooled) {
+    }
+
+    Lease acquire() throws IOException {
+        StreamChannel channel;
+        synchronized (idle) {
+            channel = idle.pollFirst();
+        }
+        refillLater();
+        if (channel != null) {
+            return new Lease(channel, true);
+        }
+        return new Lease(dial(), false);
+    }
+
+    StreamChannel dial() throws IOException {
+        return new StreamChannel(endpoint.dial(ChannelKind.STREAM));
+    }
+
+    void release(StreamChannel channel) {
+        synchronized (idle) {
+            if (enabled && idle.size() < MAX_IDLE) {
+                idle.addFirst(channel);
+                return;
+            }
+        }
+        channel.close();
+    }
+
+    /** The link is up: keep connections warm. */
+    void enable() {
+        enabled = true;
+        refillLater();
+    }
+
+    /** The link went down: idle connections are dead or about to be. */
+    void disable() {
+        enabled = false;
+        synchronized (idle) {
+            idle.forEach(StreamChannel::close);
+            idle.clear();
+        }
+    }
+
+    int idleCount() {
+        synchronized (idle) {
+            return idle.size();
+        }
+    }
+
+    private void refillLater() {
+        if (enabled && idleCount() < WARM && refilling.compareAndSet(false, true)) {
+            threads.execute(this::refill);
+        }
+    }
+
+    private void refill() {
+        try {
+            while (enabled && idleCount() < WARM) {
+                StreamChannel channel = dial();
+                synchronized (idle) {
+                    idle.addLast(channel);
+                }
+            }
+        } catch (IOException e) {
+            Log.debug("stream pool: cannot dial ahead: " + e.getMessage());
+        } finally {
+            refilling.set(false);
+        }
+    }
+}
