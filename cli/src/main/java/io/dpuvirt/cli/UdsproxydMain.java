@@ -39,7 +39,7 @@ public final class UdsproxydMain {
               --run-dir DIR         lock, status socket and state (default /var/run/qtfs)
               --log-level LEVEL     debug, info (default), warn, error
               --status              print the running daemon's status and exit
-            exit status: 0 stopped cleanly, 1 failed, 2 wrong usage, 3 invalid configuration
+            exit status: 0 stopped cleanly (SIGTERM, SIGINT), 1 failed, 2 wrong usage, 3 invalid configuration
             """;
 
     private UdsproxydMain() {
@@ -66,12 +66,12 @@ public final class UdsproxydMain {
             }
             UdsproxyConfig config = configure(arguments, runDir);
             Udsproxy proxy = Udsproxy.start(config);
-            CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 proxy.close();
-                stopped.countDown();
+                // SIGTERM and SIGINT are how a daemon is stopped: a clean stop exits 0, not the JVM's 143/130
+                Runtime.getRuntime().halt(ExitStatus.OK);
             }));
-            stopped.await();
+            new CountDownLatch(1).await();
             return ExitStatus.OK;
         } catch (UsageException e) {
             System.err.println("udsproxyd: " + e.getMessage());

@@ -183,6 +183,11 @@ public final class NativeSocket implements AutoCloseable {
         }
     }
 
+    /** True when a read would not block: data, end of stream or an error is pending (a zero-timeout poll). */
+    public boolean readableNow() throws LinuxException {
+        return poll(POLLIN, 0) != 0;
+    }
+
     public boolean awaitReadable(Duration timeout) throws LinuxException {
         return poll(POLLIN, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis())) != 0;
     }

@@ -52,7 +52,12 @@ public final class Handshake {
         socket.setReceiveTimeout(TIMEOUT);
         byte[] nonceA = nonce();
         send(socket, concat(MAGIC, new byte[] {mode()}, nonceA));
-        byte[] hello = receive(socket, DIALER_HELLO);
+        byte[] hello;
+        try {
+            hello = receive(socket, DIALER_HELLO);
+        } catch (EOFException e) {
+            throw new AuthenticationException("peer closed the connection during authentication (it refused this side's mode)");
+        }
         requireMagic(hello);
         byte dialerMode = hello[MAGIC.length];
         if (dialerMode != mode()) {

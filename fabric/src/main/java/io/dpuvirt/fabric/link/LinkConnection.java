@@ -126,13 +126,4 @@ public final class LinkConnection implements AutoCloseable {
     public String toString() {
         return "link connection to " + peer;
     }
-
-    /** Big-endian helpers for building small payloads. */
-    public static int readInt(MemorySegment payload, long offset) {
-        return payload.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), offset);
-    }
-
-    static IOException wrap(String what, IOException e) {
-        return new IOException(what + ": " + e.getMessage(), e);
-    }
 }

@@ -89,20 +89,21 @@ final class ControlLink {
 
     private void dialLoop() {
         Backoff backoff = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2));
-        boolean reportedOutage = false;
+        String reportedOutage = null;
         while (running) {
             try (LinkConnection connection = endpoint.dial(ChannelKind.CONTROL)) {
                 outbound = connection;
                 backoff.reset();
-                reportedOutage = false;
+                reportedOutage = null;
                 converse(connection);
             } catch (IOException e) {
                 lastError = e.getMessage();
                 if (outboundUp) {
                     Log.warn("link down: " + e.getMessage());
-                } else if (!reportedOutage) {
+                } else if (!e.getMessage().equals(reportedOutage)) {
+                    // once per outage and reason, not once per retry
                     Log.warn("link: cannot reach peer " + endpoint.transport().peer() + ": " + e.getMessage() + " (retrying)");
-                    reportedOutage = true;
+                    reportedOutage = e.getMessage();
                 }
             } finally {
                 outbound = null;
@@ -121,7 +122,8 @@ final class ControlLink {
     private void converse(LinkConnection connection) throws IOException {
         connection.send(UdsFrame.HELLO, 0, hello());
         AtomicReference<Instant> lastPong = new AtomicReference<>(Instant.now());
-        Thread reader = Thread.ofPlatform().daemon().name("control-pongs").start(() -> readPongs(connection, lastPong));
+        AtomicReference<IOException> readFailure = new AtomicReference<>();
+        Thread reader = Thread.ofPlatform().daemon().name("control-pongs").start(() -> readPongs(connection, lastPong, readFailure));
         try {
             outboundUp = true;
             upSince = Instant.now();
@@ -131,6 +133,9 @@ final class ControlLink {
             List<SocketExport> sent = null;
             Instant lastPing = Instant.MIN;
             while (running) {
+                if (readFailure.get() != null) {
+                    throw readFailure.get();
+                }
                 List<SocketExport> exports = localExports.get();
                 if (!exports.equals(sent)) {
                     connection.send(UdsFrame.EXPORTS, 0, encode(exports));
@@ -159,7 +164,7 @@ final class ControlLink {
         }
     }
 
-    private static void readPongs(LinkConnection connection, AtomicReference<Instant> lastPong) {
+    private void readPongs(LinkConnection connection, AtomicReference<Instant> lastPong, AtomicReference<IOException> failure) {
         try {
             while (true) {
                 if (connection.receive().type() == UdsFrame.PONG) {
@@ -167,7 +172,8 @@ final class ControlLink {
                 }
             }
         } catch (IOException e) {
-            connection.abort(); // wakes the sender, which reports the failure
+            failure.set(e);
+            exportsChanged.release(); // wakes the sender at once, which reports the failure
         }
     }
 

@@ -27,7 +27,8 @@ import java.util.function.BiConsumer;
  * never removed.
  */
 final class Mirror {
-    private static final int BACKLOG = 512;
+    /** SOMAXCONN: a burst of clients must queue here as it would at the real server, not be refused. */
+    private static final int BACKLOG = 4096;
 
     private final String localPath;
     private final SocketExport remote;

@@ -5,8 +5,6 @@ import io.dpuvirt.fabric.link.Buffer;
 import io.dpuvirt.fabric.link.Frame;
 import io.dpuvirt.fabric.link.LinkConnection;
 
-import java.io.IOException;
-import java.time.Duration;
 
 /**
  * A STREAM link connection with what relaying needs, kept across the streams it carries: the upstream buffer
@@ -22,21 +20,6 @@ final class StreamChannel implements AutoCloseable {
 
     StreamChannel(LinkConnection link) {
         this.link = link;
-    }
-
-    /** The next frame, or an IOException when none comes within {@code timeout}. */
-    Frame receive(Duration timeout) throws IOException {
-        link.socket().setReceiveTimeout(timeout);
-        try {
-            return link.receive();
-        } catch (io.dpuvirt.common.linux.LinuxException e) {
-            if (e.is(io.dpuvirt.common.linux.Errno.EAGAIN)) {
-                throw new IOException("peer " + link.peer() + " did not answer within " + timeout.toMillis() + " ms");
-            }
-            throw e;
-        } finally {
-            link.socket().setReceiveTimeout(Duration.ZERO);
-        }
     }
 
     @Override

@@ -29,20 +29,25 @@ final class StreamPool {
         this.threads = threads;
     }
 
-    /** A channel that came from the pool (it may have died while idle) or was dialed just now. */
-    record Lease(StreamChannel channel, boolean pooled) {
-    }
-
-    Lease acquire() throws IOException {
-        StreamChannel channel;
-        synchronized (idle) {
-            channel = idle.pollFirst();
+    /**
+     * An idle channel that is still alive, or a freshly dialed one. An idle channel has nothing to read: if a
+     * zero-timeout poll finds input, it is the peer's FIN or reset (the peer restarted) and the channel is dropped.
+     */
+    StreamChannel acquire() throws IOException {
+        while (true) {
+            StreamChannel channel;
+            synchronized (idle) {
+                channel = idle.pollFirst();
+            }
+            refillLater();
+            if (channel == null) {
+                return dial();
+            }
+            if (!channel.link.socket().readableNow()) {
+                return channel;
+            }
+            channel.close();
         }
-        refillLater();
-        if (channel != null) {
-            return new Lease(channel, true);
-        }
-        return new Lease(dial(), false);
     }
 
     StreamChannel dial() throws IOException {

@@ -29,6 +29,10 @@ final class StreamRelay {
     private final String label;
     private volatile boolean aborted;
     private volatile boolean linkBroken;
+    private volatile boolean refused;
+
+    /** How a relayed stream ended: normally, refused by the serving side, or with the link connection broken. */
+    enum Outcome { COMPLETED, REFUSED, BROKEN }
 
     private StreamRelay(StreamChannel channel, NativeSocket local, FdPassing fdPassing, String label) {
         this.channel = channel;
@@ -37,8 +41,8 @@ final class StreamRelay {
         this.label = label;
     }
 
-    /** Runs the relay to its end on the calling thread plus one from {@code threads}; true when the channel is reusable. */
-    static boolean run(StreamChannel channel, NativeSocket local, FdPassing fdPassing, ExecutorService threads, String label) {
+    /** Runs the relay to its end on the calling thread plus one from {@code threads}. */
+    static Outcome run(StreamChannel channel, NativeSocket local, FdPassing fdPassing, ExecutorService threads, String label) {
         StreamRelay relay = new StreamRelay(channel, local, fdPassing, label);
         Future<?> upstream = threads.submit(relay::upstream);
         relay.downstream();
@@ -51,7 +55,7 @@ final class StreamRelay {
             Log.error(label + ": upstream relay failed: " + e.getCause());
             relay.linkBroken = true;
         }
-        return !relay.linkBroken;
+        return relay.linkBroken ? Outcome.BROKEN : relay.refused ? Outcome.REFUSED : Outcome.COMPLETED;
     }
 
     /** Local socket → link. */
@@ -123,6 +127,12 @@ final class StreamRelay {
                         return;
                     }
                     case UdsFrame.CLOSE -> {
+                        abortLocal();
+                        return;
+                    }
+                    case UdsFrame.OPEN_ERROR -> {
+                        refused = true;
+                        Log.warn(label + ": refused by the peer: " + OpenRefusal.decode(frame.bytes()));
                         abortLocal();
                         return;
                     }

@@ -1,7 +1,8 @@
 package io.dpuvirt.fabric.udsproxy;
 
-import io.dpuvirt.common.config.Whitelist;
+import io.dpuvirt.common.config.PathPrefixes;
 import io.dpuvirt.common.fs.CanonicalPaths;
+import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.common.log.Log;
 import io.dpuvirt.common.net.NativeSocket;
@@ -10,26 +11,22 @@ import io.dpuvirt.fabric.link.Frame;
 import io.dpuvirt.fabric.link.LinkConnection;
 import io.dpuvirt.fabric.link.LinkProtocolException;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Supplier;
 
 /**
  * The serving half: on STREAM channels the peer dialed, connects each requested path to the local server —
  * only a path whose canonical form lies under this side's {@code [Udsconnect]} — and relays.
  */
 final class StreamServer {
-    private final Supplier<Whitelist> whitelist;
+    private final WhitelistWatcher whitelist;
     private final FdPassing fdPassing;
     private final ExecutorService threads;
     private final StreamCounters counters;
 
-    StreamServer(Supplier<Whitelist> whitelist, FdPassing fdPassing, ExecutorService threads, StreamCounters counters) {
+    StreamServer(WhitelistWatcher whitelist, FdPassing fdPassing, ExecutorService threads, StreamCounters counters) {
         this.whitelist = whitelist;
         this.fdPassing = fdPassing;
         this.threads = threads;
@@ -46,20 +43,7 @@ final class StreamServer {
                     throw new LinkProtocolException("expected an open request, got frame " + frame.type());
                 }
                 OpenRequest request = OpenRequest.decode(frame.bytes());
-                NativeSocket local = connectLocal(request, connection);
-                if (local == null) {
-                    continue;
-                }
-                boolean reusable;
-                counters.active.incrementAndGet();
-                counters.total.incrementAndGet();
-                try (local) {
-                    connection.send(UdsFrame.OPEN_OK);
-                    reusable = StreamRelay.run(channel, local, fdPassing, threads, "stream to " + request.path());
-                } finally {
-                    counters.active.decrementAndGet();
-                }
-                if (!reusable) {
+                if (!serveStream(channel, request)) {
                     return;
                 }
             }
@@ -70,51 +54,67 @@ final class StreamServer {
         }
     }
 
-    /** The local connection for {@code request}, or null after telling the peer why not. */
-    private NativeSocket connectLocal(OpenRequest request, LinkConnection connection) throws LinuxException {
-        Whitelist current = whitelist.get();
-        String refusal;
-        int errno;
+    /** One stream; false when the channel cannot carry another. */
+    private boolean serveStream(StreamChannel channel, OpenRequest request) throws IOException {
+        NativeSocket local;
+        try {
+            local = connectLocal(request);
+        } catch (RefusedException e) {
+            counters.refused.incrementAndGet();
+            Log.warn("refused stream to " + request.path() + " for the peer's " + request.describeClient() + ": " + e.refusal());
+            channel.link.send(UdsFrame.OPEN_ERROR, 0, e.refusal().encode());
+            drainToEnd(channel.link);
+            return true;
+        }
+        counters.active.incrementAndGet();
+        counters.total.incrementAndGet();
+        try (local) {
+            return StreamRelay.run(channel, local, fdPassing, threads, "stream to " + request.path()) != StreamRelay.Outcome.BROKEN;
+        } finally {
+            counters.active.decrementAndGet();
+        }
+    }
+
+    private NativeSocket connectLocal(OpenRequest request) throws RefusedException {
         try {
             Path canonical = CanonicalPaths.canonical(Path.of(request.path()));
-            if (!current.resolved(Whitelist.Section.UDSCONNECT).covers(canonical)) {
-                refusal = "not under [Udsconnect] in " + current.source() + (canonical.toString().equals(request.path()) ? "" : " (resolves to " + canonical + ")");
-                errno = io.dpuvirt.common.linux.Errno.EACCES;
-            } else {
-                return NativeSocket.connect(new SockAddr.Unix(canonical.toString()), request.type());
+            PathPrefixes allowed = whitelist.resolvedUdsconnect();
+            if (!allowed.covers(canonical)) {
+                throw new RefusedException(new OpenRefusal(Errno.EACCES, "not under [Udsconnect] in " + whitelist.current().source()
+                        + (canonical.toString().equals(request.path()) ? "" : " (resolves to " + canonical + ")")));
             }
+            return NativeSocket.connect(new SockAddr.Unix(canonical.toString()), request.type());
         } catch (LinuxException e) {
-            refusal = e.getMessage();
-            errno = e.errno();
+            throw new RefusedException(new OpenRefusal(e.errno(), e.getMessage()));
         } catch (IOException | IllegalArgumentException e) {
-            refusal = e.getMessage();
-            errno = io.dpuvirt.common.linux.Errno.EINVAL;
+            throw new RefusedException(new OpenRefusal(Errno.EINVAL, e.getMessage()));
         }
-        counters.refused.incrementAndGet();
-        Log.warn("refused stream to " + request.path() + " for the peer's " + request.describeClient() + ": " + refusal);
-        connection.send(UdsFrame.OPEN_ERROR, 0, refusalPayload(errno, refusal));
-        return null;
     }
 
-    private static byte[] refusalPayload(int errno, String message) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(errno);
-            out.writeUTF(message.length() > 1000 ? message.substring(0, 1000) : message);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** After a refusal the dialer may already have sent data: skip it up to its END, so the channel is in step. */
+    private static void drainToEnd(LinkConnection connection) throws IOException {
+        while (true) {
+            int type = connection.receive().type();
+            if (type == UdsFrame.SHUT_WR || type == UdsFrame.CLOSE) {
+                return;
+            }
+            if (type != UdsFrame.DATA && type != UdsFrame.FDS) {
+                throw new LinkProtocolException("unexpected frame " + type + " after a refused open");
+            }
         }
-        return bytes.toByteArray();
     }
 
-    /** The peer's reason, from an OPEN_ERROR payload. */
-    static String refusalReason(Frame frame) {
-        try {
-            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(frame.bytes()));
-            int errno = in.readInt();
-            return in.readUTF() + " [" + io.dpuvirt.common.linux.Errno.name(errno) + "]";
-        } catch (IOException e) {
-            return "no reason given";
+    /** A refusal on its way to the peer. */
+    private static final class RefusedException extends Exception {
+        private final transient OpenRefusal refusal;
+
+        RefusedException(OpenRefusal refusal) {
+            super(refusal.reason(), null, false, false);
+            this.refusal = refusal;
+        }
+
+        OpenRefusal refusal() {
+            return refusal;
         }
     }
 }

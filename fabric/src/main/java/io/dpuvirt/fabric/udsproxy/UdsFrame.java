@@ -3,7 +3,11 @@ package io.dpuvirt.fabric.udsproxy;
 /** udsproxy's frame types: control channel (announcements, liveness) and stream channel (one proxied connection). */
 final class UdsFrame {
     static final int HELLO = 1, EXPORTS = 2, PING = 3, PONG = 4;
-    static final int OPEN = 16, OPEN_OK = 17, OPEN_ERROR = 18, DATA = 19, FDS = 20, SHUT_WR = 21, CLOSE = 22;
+    /**
+     * A stream starts with OPEN and the dialer relays at once, without waiting for an answer (a round trip saved
+     * per connection). OPEN_ERROR is the serving side's END when it cannot connect; it then drains to the dialer's END.
+     */
+    static final int OPEN = 16, OPEN_ERROR = 18, DATA = 19, FDS = 20, SHUT_WR = 21, CLOSE = 22;
 
     private UdsFrame() {
     }

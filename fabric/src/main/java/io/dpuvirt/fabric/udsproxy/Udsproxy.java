@@ -69,7 +69,7 @@ public final class Udsproxy implements AutoCloseable {
         MirrorClients clients = new MirrorClients(pool, fdPassing, threads, counters);
         this.mirrors = new MirrorManager(config.mirrorStateFile(), threads, clients::serve);
         this.control = new ControlLink(endpoint, this::onPeerExports, pool::enable, pool::disable);
-        StreamServer server = new StreamServer(whitelist::current, fdPassing, threads, counters);
+        StreamServer server = new StreamServer(whitelist, fdPassing, threads, counters);
         endpoint.register(ChannelKind.CONTROL, control::serveInbound);
         endpoint.register(ChannelKind.STREAM, server::serve);
     }
@@ -115,11 +115,13 @@ public final class Udsproxy implements AutoCloseable {
     private void scanLoop() {
         while (running) {
             try {
-                if (whitelist.reloadIfChanged()) {
+                boolean reloaded = whitelist.reloadIfChanged();
+                whitelist.refreshResolved(); // a directory on an entry's path may have become a symlink
+                if (reloaded) {
                     reconcileMirrors();
                 }
                 mirrors.yieldToLocalFiles();
-                localExports = scanner.scan(whitelist.current().resolved(Whitelist.Section.UDSCONNECT), mirrors.ownedPaths());
+                localExports = scanner.scan(whitelist.resolvedUdsconnect(), mirrors.ownedPaths());
                 control.publish(localExports);
             } catch (IOException | RuntimeException e) {
                 Log.error("scanning local sockets failed: " + e);
@@ -142,7 +144,7 @@ public final class Udsproxy implements AutoCloseable {
         if (!running) {
             return;
         }
-        PathPrefixes allowed = whitelist.current().resolved(Whitelist.Section.UDSCONNECT);
+        PathPrefixes allowed = whitelist.resolvedUdsconnect();
         Map<String, SocketExport> desired = new TreeMap<>();
         for (SocketExport export : peerExports) {
             if (coveredHere(allowed, export.path())) {

@@ -1,6 +1,7 @@
 package io.dpuvirt.fabric.udsproxy;
 
 import io.dpuvirt.common.config.ConfigException;
+import io.dpuvirt.common.config.PathPrefixes;
 import io.dpuvirt.common.config.Whitelist;
 import io.dpuvirt.common.log.Log;
 
@@ -18,16 +19,30 @@ import java.util.Map;
 final class WhitelistWatcher {
     private final Path file;
     private volatile Whitelist current;
+    private volatile PathPrefixes resolvedUdsconnect;
     private String fileStamp;
 
     WhitelistWatcher(Path file) throws ConfigException {
         this.file = file;
         this.fileStamp = stamp();
         this.current = Whitelist.load(file);
+        refreshResolved();
     }
 
     Whitelist current() {
         return current;
+    }
+
+    /**
+     * {@code [Udsconnect]} with symlinks resolved as of the last {@link #refreshResolved()}: resolving costs a few
+     * system calls per entry, so it is done once per scan rather than once per connection.
+     */
+    PathPrefixes resolvedUdsconnect() {
+        return resolvedUdsconnect;
+    }
+
+    void refreshResolved() {
+        resolvedUdsconnect = current.resolved(Whitelist.Section.UDSCONNECT);
     }
 
     /** Reloads if the file changed since the last look; returns true when a new whitelist took effect. */
@@ -45,6 +60,7 @@ final class WhitelistWatcher {
             Whitelist loaded = Whitelist.load(file);
             if (!loaded.equals(current)) {
                 current = loaded;
+                refreshResolved();
                 Log.info("whitelist " + file + " reloaded: [Udsconnect] " + loaded.entries(Whitelist.Section.UDSCONNECT).entries());
                 return true;
             }
