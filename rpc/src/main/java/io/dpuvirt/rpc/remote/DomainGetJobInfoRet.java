@@ -6,16 +6,12 @@ import io.dpuvirt.rpc.xdr.XdrWritable;
 
 /**
  * {@code remote_domain_get_job_info_ret}: a {@code virDomainJobType} and eleven unsigned hypers,
- * times in ms and sizes in bytes. {@link #none()} is what a domain without a job reports.
+ * times in ms and sizes in bytes; type 0 (VIR_DOMAIN_JOB_NONE) with all zeros means no job.
  */
 public record DomainGetJobInfoRet(int type, long timeElapsed, long timeRemaining,
                                   long dataTotal, long dataProcessed, long dataRemaining,
                                   long memTotal, long memProcessed, long memRemaining,
                                   long fileTotal, long fileProcessed, long fileRemaining) implements XdrWritable {
-    public static DomainGetJobInfoRet none() {
-        return new DomainGetJobInfoRet(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-    }
-
     @Override
     public void encode(XdrEncoder out) {
         out.writeInt(type);

@@ -44,10 +44,6 @@ public final class RpcServer implements AutoCloseable {
         return binding.path();
     }
 
-    public int connectionCount() {
-        return connections.size();
-    }
-
     /** Stops accepting, disconnects every client and removes the socket file. */
     @Override
     public void close() throws IOException {

@@ -90,11 +90,14 @@ final class UnixSocketBinding implements AutoCloseable {
         if ((mode & S_IFMT) != S_IFSOCK) {
             throw new FileAlreadyExistsException(target.toString(), null, "exists and is not a socket");
         }
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(target))) {
-            throw new FileAlreadyExistsException(target.toString(), null, "a server is already listening on it");
+        SocketChannel probe;
+        try {
+            probe = SocketChannel.open(UnixDomainSocketAddress.of(target));
         } catch (ConnectException stale) {
-            // nobody listens: the file is left over from a server that died, and will be replaced
+            return; // nobody listens: the file is left over from a server that died, and will be replaced
         }
+        probe.close();
+        throw new FileAlreadyExistsException(target.toString(), null, "a server is already listening on it");
     }
 
     private static Object fileKeyOf(Path file) throws IOException {

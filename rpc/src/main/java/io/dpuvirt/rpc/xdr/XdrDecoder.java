@@ -154,10 +154,6 @@ public final class XdrDecoder {
         return Collections.unmodifiableList(items);
     }
 
-    public <T> T read(XdrReader<T> reader) {
-        return reader.read(this);
-    }
-
     public int remaining() {
         return end - position;
     }

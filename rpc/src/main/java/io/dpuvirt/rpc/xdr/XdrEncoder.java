@@ -135,11 +135,6 @@ public final class XdrEncoder {
         return this;
     }
 
-    public XdrEncoder write(XdrWritable structure) {
-        structure.encode(this);
-        return this;
-    }
-
     public int size() {
         return size;
     }

@@ -38,8 +38,8 @@ class UnixSocketBindingTest {
     void permissionsCanBeWidened() throws Exception {
         Path socket = dir.resolve("sock");
         ServerConfig config = ServerConfig.at(socket).withPermissions(PosixFilePermissions.fromString("rw-rw----"));
-        try (RpcServer ignored = RpcServer.start(config, UnixSocketBindingTest::nothing)) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-rw----");
+        try (RpcServer server = RpcServer.start(config, UnixSocketBindingTest::nothing)) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(server.socketPath()))).isEqualTo("rw-rw----");
         }
     }
 

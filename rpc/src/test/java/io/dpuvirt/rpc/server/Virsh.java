@@ -1,5 +1,6 @@
 package io.dpuvirt.rpc.server;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ final class Virsh {
     }
 
     private static Result runCommand(List<String> command, Path home) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Map<String, String> env = builder.environment();
         env.remove("LIBVIRT_DEFAULT_URI");
         env.remove("VIRSH_DEFAULT_CONNECT_URI");
