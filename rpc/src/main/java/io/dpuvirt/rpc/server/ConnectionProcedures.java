@@ -1,0 +1,29 @@
+package io.dpuvirt.rpc.server;
+
+import io.dpuvirt.rpc.remote.ConnectFeature;
+import io.dpuvirt.rpc.remote.Empty;
+import io.dpuvirt.rpc.remote.IntValue;
+import io.dpuvirt.rpc.remote.RemoteCalls;
+
+import java.util.Set;
+
+/**
+ * The connection procedures every daemon answers alike, whatever its driver: which features it
+ * supports (keepalive, which this server core implements, and the close callback), CONNECT_CLOSE
+ * and (un)registering the close callback. CONNECT_OPEN is the driver's: it decides which URIs it serves.
+ */
+public final class ConnectionProcedures {
+    private static final Set<Integer> SUPPORTED_FEATURES = Set.of(
+            ConnectFeature.PROGRAM_KEEPALIVE.code(), ConnectFeature.REMOTE_CLOSE_CALLBACK.code());
+
+    private ConnectionProcedures() {
+    }
+
+    public static ProcedureTable.Builder addTo(ProcedureTable.Builder table) {
+        return table
+                .on(RemoteCalls.SUPPORTS_FEATURE, (feature, call) -> IntValue.of(SUPPORTED_FEATURES.contains(feature.value())))
+                .on(RemoteCalls.CLOSE, (args, call) -> Empty.INSTANCE)
+                .on(RemoteCalls.REGISTER_CLOSE_CALLBACK, (args, call) -> Empty.INSTANCE)
+                .on(RemoteCalls.UNREGISTER_CLOSE_CALLBACK, (args, call) -> Empty.INSTANCE);
+    }
+}

@@ -1,0 +1,227 @@
+package io.dpuvirt.rpc.server;
+
+import io.dpuvirt.rpc.remote.AuthListRet;
+import io.dpuvirt.rpc.remote.AuthType;
+import io.dpuvirt.rpc.remote.Procedure;
+import io.dpuvirt.rpc.remote.RemoteProgram;
+import io.dpuvirt.rpc.wire.ErrorCode;
+import io.dpuvirt.rpc.wire.ErrorDomain;
+import io.dpuvirt.rpc.wire.FrameReader;
+import io.dpuvirt.rpc.wire.FrameWriter;
+import io.dpuvirt.rpc.wire.Keepalive;
+import io.dpuvirt.rpc.wire.MessageHeader;
+import io.dpuvirt.rpc.wire.MessageStatus;
+import io.dpuvirt.rpc.wire.MessageType;
+import io.dpuvirt.rpc.wire.RpcMessage;
+import io.dpuvirt.rpc.xdr.XdrException;
+import io.dpuvirt.rpc.xdr.XdrWritable;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+
+/**
+ * One client connection: reads its messages on one thread, answers keepalive PINGs at once, runs each
+ * REMOTE call on its own virtual thread (so a slow call blocks neither PONGs nor other calls), and
+ * routes STREAM packets to the streams that calls opened. Replies and packets are written whole,
+ * one at a time.
+ */
+final class RpcConnection implements ClientSession {
+    private static final System.Logger LOG = System.getLogger(RpcConnection.class.getName());
+    /** Calls of one client running at once; past it we stop reading, as libvirtd (max_client_requests). */
+    static final int MAX_CALLS_IN_FLIGHT = 16;
+
+    private final long id;
+    private final SocketChannel channel;
+    private final AuthType auth;
+    private final FrameReader reader;
+    private final FrameWriter writer;
+    private final Function<ClientSession, ProcedureHandler> handlers;
+    private ProcedureHandler handler;
+    private final Map<Integer, ServerStream> streams = new ConcurrentHashMap<>();
+    private final Semaphore callSlots = new Semaphore(MAX_CALLS_IN_FLIGHT);
+    private volatile boolean authenticated;
+
+    RpcConnection(long id, SocketChannel channel, AuthType auth, Function<ClientSession, ProcedureHandler> handlers) {
+        this.id = id;
+        this.channel = channel;
+        this.auth = auth;
+        this.reader = new FrameReader(channel);
+        this.writer = new FrameWriter(channel);
+        // libvirtd treats auth "none" as authenticated from the start; any other method must be completed.
+        this.authenticated = auth == AuthType.NONE;
+        this.handlers = handlers;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public ServerStream openStream(RpcCall call, StreamListener listener) {
+        ServerStream stream = new ServerStream(call.header(), writer, listener);
+        if (streams.putIfAbsent(call.header().serial(), stream) != null) {
+            throw new IllegalStateException("call " + call.header() + " already has a stream");
+        }
+        return stream;
+    }
+
+    @Override
+    public void markAuthenticated() {
+        authenticated = true;
+    }
+
+    /** Serves the client until it disconnects or the channel is closed. */
+    void serve() {
+        try {
+            handler = handlers.apply(this); // before any call thread starts, which publishes it to them
+            for (Optional<RpcMessage> next = reader.read(); next.isPresent(); next = reader.read()) {
+                route(next.get());
+            }
+            LOG.log(Level.DEBUG, "client {0} disconnected", id);
+        } catch (ClosedChannelException e) {
+            LOG.log(Level.DEBUG, "client {0} closed by the server", id);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "client " + id + " dropped: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            close();
+        }
+    }
+
+    void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "closing client " + id, e);
+        }
+        streams.values().forEach(ServerStream::disconnected);
+        streams.clear();
+    }
+
+    private void route(RpcMessage message) throws IOException, InterruptedException {
+        MessageHeader header = message.header();
+        if (header.program() == Keepalive.PROGRAM) {
+            if (Keepalive.isPing(header)) {
+                writer.write(Keepalive.pong());
+            }
+            return;
+        }
+        boolean isCall = header.type() == MessageType.CALL || header.type() == MessageType.CALL_WITH_FDS;
+        if (header.program() != RemoteProgram.PROGRAM || header.version() != RemoteProgram.VERSION) {
+            if (isCall) {
+                // libvirtd answers calls to unknown programs; anything else from them is dropped.
+                sendError(header, new RpcError(ErrorCode.RPC, ErrorDomain.RPC, "cannot find program 0x"
+                        + Integer.toHexString(header.program()) + " version " + header.version()));
+            }
+            return;
+        }
+        switch (header.type()) {
+            case CALL -> dispatch(message);
+            case CALL_WITH_FDS -> sendError(header, new RpcError(ErrorCode.RPC, ErrorDomain.RPC,
+                    "passing file descriptors is not supported"));
+            case STREAM -> routeStreamPacket(message);
+            default -> LOG.log(Level.DEBUG, "client {0}: ignoring {1}", id, header);
+        }
+    }
+
+    private void dispatch(RpcMessage message) throws InterruptedException {
+        callSlots.acquire();
+        Thread.ofVirtual().name("rpc-client-" + id + "-call-" + Integer.toUnsignedString(message.header().serial()))
+                .start(() -> {
+                    try {
+                        runCall(message);
+                    } finally {
+                        callSlots.release();
+                    }
+                });
+    }
+
+    private void runCall(RpcMessage message) {
+        MessageHeader header = message.header();
+        try {
+            XdrWritable ret = invoke(message);
+            byte[] payload = encodeReply(header, ret);
+            writer.write(new RpcMessage(header.reply(MessageStatus.OK), payload));
+            ServerStream stream = streams.get(header.serial());
+            if (stream != null) {
+                stream.replySent();
+            }
+        } catch (RpcError e) {
+            dropStreamOf(header);
+            sendError(header, e);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "client {0}: cannot reply to {1}: {2}", id, header, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "client " + id + ": " + header + " failed", e);
+            dropStreamOf(header);
+            sendError(header, new RpcError(ErrorCode.INTERNAL_ERROR, ErrorDomain.REMOTE,
+                    "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e));
+        }
+    }
+
+    private XdrWritable invoke(RpcMessage message) throws RpcError {
+        MessageHeader header = message.header();
+        if (!authenticated && Procedure.requiresAuth(header.procedure())) {
+            // What libvirtd says; it avoids VIR_ERR_AUTH_FAILED for the sake of old clients.
+            throw new RpcError(ErrorCode.RPC, ErrorDomain.RPC, "authentication required");
+        }
+        if (header.procedure() == Procedure.AUTH_LIST.number()) {
+            return new AuthListRet(List.of(auth));
+        }
+        return handler.handle(new RpcCall(header, message.payloadDecoder(), this));
+    }
+
+    private static byte[] encodeReply(MessageHeader header, XdrWritable ret) throws RpcError {
+        try {
+            return ret.toXdr();
+        } catch (XdrException e) {
+            throw new RpcError(ErrorCode.INTERNAL_ERROR, ErrorDomain.RPC,
+                    "cannot encode the reply to procedure " + header.procedure() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void routeStreamPacket(RpcMessage packet) throws IOException {
+        MessageHeader header = packet.header();
+        ServerStream stream = streams.get(header.serial());
+        if (stream == null) {
+            // Stream packets are not acknowledged, so they may still arrive after a stream ended.
+            LOG.log(Level.DEBUG, "client {0}: ignoring packet of closed stream {1}", id, header);
+            return;
+        }
+        switch (header.status()) {
+            case CONTINUE -> stream.received(packet.payload());
+            case OK -> endStream(stream, StreamEnd.FINISHED);
+            case ERROR -> endStream(stream, StreamEnd.ABORTED);
+        }
+    }
+
+    private void endStream(ServerStream stream, StreamEnd end) throws IOException {
+        streams.remove(stream.serial(), stream);
+        stream.endedByClient(end);
+    }
+
+    private void dropStreamOf(MessageHeader header) {
+        ServerStream stream = streams.remove(header.serial());
+        if (stream != null) {
+            stream.discard();
+        }
+    }
+
+    private void sendError(MessageHeader header, RpcError error) {
+        try {
+            writer.write(RpcMessage.of(header.reply(MessageStatus.ERROR), error.toRemoteError()));
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "client {0}: cannot send error for {1}: {2}", id, header, e.getMessage());
+        }
+    }
+}

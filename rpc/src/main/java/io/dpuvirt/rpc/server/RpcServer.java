@@ -1,0 +1,80 @@
+package io.dpuvirt.rpc.server;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * A libvirt-protocol server on a unix socket: accepts clients and serves each on its own
+ * {@link RpcConnection} with a {@link ProcedureHandler} made for it.
+ */
+public final class RpcServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RpcServer.class.getName());
+
+    private final ServerConfig config;
+    private final UnixSocketBinding binding;
+    private final Function<ClientSession, ProcedureHandler> handlers;
+    private final Set<RpcConnection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicLong nextClientId = new AtomicLong(1);
+    private final Thread acceptor;
+
+    private RpcServer(ServerConfig config, UnixSocketBinding binding, Function<ClientSession, ProcedureHandler> handlers) {
+        this.config = config;
+        this.binding = binding;
+        this.handlers = handlers;
+        this.acceptor = Thread.ofPlatform().daemon().name("rpc-accept " + binding.path()).unstarted(this::acceptLoop);
+    }
+
+    /** Listens at {@code config.socketPath()} and serves clients until {@link #close()}. */
+    public static RpcServer start(ServerConfig config, Function<ClientSession, ProcedureHandler> handlers)
+            throws IOException {
+        RpcServer server = new RpcServer(config, UnixSocketBinding.bind(config.socketPath(), config.socketPermissions()),
+                handlers);
+        server.acceptor.start();
+        return server;
+    }
+
+    public Path socketPath() {
+        return binding.path();
+    }
+
+    /** Stops accepting, disconnects every client and removes the socket file. */
+    @Override
+    public void close() throws IOException {
+        binding.close();
+        try {
+            acceptor.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        connections.forEach(RpcConnection::close);
+    }
+
+    private void acceptLoop() {
+        try {
+            while (true) {
+                SocketChannel client = binding.channel().accept();
+                RpcConnection connection = new RpcConnection(nextClientId.getAndIncrement(), client, config.auth(),
+                        handlers);
+                connections.add(connection);
+                Thread.ofVirtual().name("rpc-client-" + connection.id()).start(() -> {
+                    try {
+                        connection.serve();
+                    } finally {
+                        connections.remove(connection);
+                    }
+                });
+            }
+        } catch (ClosedChannelException e) {
+            LOG.log(Level.DEBUG, "stopped accepting on {0}", binding.path());
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "accepting on " + binding.path() + " failed; no new clients will be served", e);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.dpuvirt.rpc.server;
+
+import io.dpuvirt.rpc.remote.AuthType;
+
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * Where and how an {@link RpcServer} listens: the socket path, the socket file's permissions (0600
+ * unless said otherwise: only the owner may connect) and the authentication AUTH_LIST announces.
+ */
+public record ServerConfig(Path socketPath, Set<PosixFilePermission> socketPermissions, AuthType auth) {
+    public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    public ServerConfig {
+        socketPermissions = Set.copyOf(socketPermissions);
+    }
+
+    public static ServerConfig at(Path socketPath) {
+        return new ServerConfig(socketPath, OWNER_ONLY, AuthType.NONE);
+    }
+
+    public ServerConfig withPermissions(Set<PosixFilePermission> permissions) {
+        return new ServerConfig(socketPath, permissions, auth);
+    }
+
+    public ServerConfig withAuth(AuthType authType) {
+        return new ServerConfig(socketPath, socketPermissions, authType);
+    }
+}
