@@ -38,20 +38,19 @@ public record Devices(Optional<String> emulator, List<DiskConfig> disks, List<Co
         Objects.requireNonNull(extensions, "extensions");
     }
 
-    /** Every addressable device, in the order libvirt writes them (and assigns their addresses). */
+    /**
+     * The addressable devices kind by kind, in the order libvirt writes them; {@link #map} visits them in
+     * the same order.
+     */
+    public List<List<? extends Device<?>>> byKind() {
+        return List.of(disks, controllers, interfaces, serials, consoles, inputs, videos, hostdevs,
+                memballoon.stream().toList(), rngs, vsock.stream().toList());
+    }
+
+    /** Every addressable device, in the order of {@link #byKind()}. */
     public List<Device<?>> all() {
         List<Device<?>> all = new ArrayList<>();
-        all.addAll(disks);
-        all.addAll(controllers);
-        all.addAll(interfaces);
-        all.addAll(serials);
-        all.addAll(consoles);
-        all.addAll(inputs);
-        all.addAll(videos);
-        all.addAll(hostdevs);
-        memballoon.ifPresent(all::add);
-        all.addAll(rngs);
-        vsock.ifPresent(all::add);
+        byKind().forEach(all::addAll);
         return all;
     }
 
