@@ -9,7 +9,6 @@ final class DomainPaths {
     static final ElementPath MEMORY = DOMAIN.child("memory");
     static final ElementPath CURRENT_MEMORY = DOMAIN.child("currentMemory");
     static final ElementPath VCPU = DOMAIN.child("vcpu");
-    static final ElementPath IOTHREADS = DOMAIN.child("iothreads");
     static final ElementPath CPUTUNE = DOMAIN.child("cputune");
     static final ElementPath OS = DOMAIN.child("os");
     static final ElementPath FEATURES = DOMAIN.child("features");

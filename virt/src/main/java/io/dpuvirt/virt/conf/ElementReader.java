@@ -52,10 +52,6 @@ final class ElementReader {
         return new ElementReader(source, element, new RecordScope(element.path()));
     }
 
-    String name() {
-        return element.localName();
-    }
-
     ElementPath path() {
         return element.path();
     }

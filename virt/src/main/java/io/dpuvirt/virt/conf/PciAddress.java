@@ -22,15 +22,6 @@ public record PciAddress(int domain, int bus, int slot, int function, Optional<B
         return new PciAddress(domain, bus, slot, function, Optional.empty());
     }
 
-    /** Whether both name the same function of the same device, whatever their multifunction flag. */
-    public boolean sameFunction(PciAddress other) {
-        return domain == other.domain && bus == other.bus && slot == other.slot && function == other.function;
-    }
-
-    public boolean sameSlot(PciAddress other) {
-        return domain == other.domain && bus == other.bus && slot == other.slot;
-    }
-
     /** As {@code lspci} and libvirt's messages write it: {@code 0000:00:01.0}. */
     @Override
     public String toString() {

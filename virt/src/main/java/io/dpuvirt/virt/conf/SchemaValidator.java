@@ -81,7 +81,7 @@ public final class SchemaValidator {
                 }
             };
             PropertyMapBuilder properties = new PropertyMapBuilder();
-            ValidateProperty.ERROR_HANDLER.put(properties, collector);
+            properties.put(ValidateProperty.ERROR_HANDLER, collector);
             ValidationDriver driver = new ValidationDriver(properties.toPropertyMap(), SAXSchemaReader.getInstance());
             try {
                 if (!driver.loadSchema(ValidationDriver.fileInputSource(schema.toFile()))) {

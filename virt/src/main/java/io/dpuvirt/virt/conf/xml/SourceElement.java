@@ -27,10 +27,6 @@ public record SourceElement(String namespaceUri, String prefix, String localName
         Objects.requireNonNull(position, "position");
     }
 
-    public String qualifiedName() {
-        return prefix.isEmpty() ? localName : prefix + ":" + localName;
-    }
-
     public List<SourceElement> elements() {
         return children.stream().filter(SourceElement.class::isInstance).map(SourceElement.class::cast).toList();
     }

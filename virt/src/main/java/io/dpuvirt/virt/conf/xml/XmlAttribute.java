@@ -21,8 +21,4 @@ public record XmlAttribute(String namespaceUri, String prefix, String localName,
     public boolean isPlain() {
         return namespaceUri.isEmpty();
     }
-
-    public String qualifiedName() {
-        return prefix.isEmpty() ? localName : prefix + ":" + localName;
-    }
 }
