@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * parse → write → parse gives equal records, and whatever unknown XML is slipped into a known document
  * (elements anywhere, namespaced or not, with any text; attributes on modelled elements) survives.
  */
-class RoundTripProperties {
+class RoundTripPropertyTest {
     private static final List<String> BASES = List.of("seed004-x86.xml", "seed004-aarch64.xml",
             "seed002-z-b-data-1.xml", "kitchen-sink.xml");
     /** Unknown elements go right before one of these; every base has each of them. */
