@@ -1,0 +1,162 @@
+package io.dpuvirt.virt.conf;
+
+import io.dpuvirt.virt.conf.xml.XmlAttribute;
+import io.dpuvirt.virt.conf.xml.XmlElement;
+import io.dpuvirt.virt.conf.xml.XmlNamespace;
+import io.dpuvirt.virt.conf.xml.XmlNode;
+import io.dpuvirt.virt.conf.xml.XmlText;
+
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one {@link XMLStreamWriter} a document is written through, with what StAX leaves to its user:
+ * indentation (two spaces a level, as {@code virsh dumpxml}), namespace scopes (a prefix in use is
+ * declared where it is not yet bound) and refusal of characters XML 1.0 cannot carry.
+ */
+final class XmlOutput {
+    private static final String INDENT = "  ";
+
+    private final XMLStreamWriter writer;
+    private final Deque<Map<String, String>> scopes = new ArrayDeque<>();
+
+    XmlOutput(XMLStreamWriter writer) {
+        this.writer = writer;
+        scopes.push(Map.of("", ""));
+    }
+
+    /** Opens an element (empty or not) and writes its declarations and attributes. */
+    void start(String prefix, String namespaceUri, String localName, List<XmlNamespace> namespaces,
+               List<XmlAttribute> attributes, boolean empty) {
+        run(() -> {
+            if (empty) {
+                writer.writeEmptyElement(prefix, localName, namespaceUri);
+            } else {
+                writer.writeStartElement(prefix, localName, namespaceUri);
+            }
+            scopes.push(new HashMap<>());
+            for (XmlNamespace namespace : namespaces) {
+                declare(namespace.prefix(), namespace.uri());
+            }
+            bind(prefix, namespaceUri);
+            for (XmlAttribute attribute : attributes) {
+                if (!attribute.isPlain()) {
+                    bind(attribute.prefix(), attribute.namespaceUri());
+                }
+                writer.writeAttribute(attribute.prefix(), attribute.namespaceUri(), attribute.localName(),
+                        checked(attribute.value()));
+            }
+            if (empty) {
+                scopes.pop();
+            }
+        });
+    }
+
+    void end() {
+        run(writer::writeEndElement);
+        scopes.pop();
+    }
+
+    void text(String text) {
+        run(() -> writer.writeCharacters(checked(text)));
+    }
+
+    void newline(int depth) {
+        run(() -> writer.writeCharacters("\n" + INDENT.repeat(depth)));
+    }
+
+    /** Writes a preserved element as it was read, indented unless text is mixed with its elements. */
+    void fragment(XmlElement element, int depth, boolean indent) {
+        boolean hasText = element.children().stream().anyMatch(XmlText.class::isInstance);
+        boolean hasElements = element.children().stream().anyMatch(XmlElement.class::isInstance);
+        start(element.prefix(), element.namespaceUri(), element.localName(), element.namespaces(),
+                element.attributes(), element.children().isEmpty());
+        if (element.children().isEmpty()) {
+            return;
+        }
+        boolean indentChildren = indent && !hasText;
+        for (XmlNode child : element.children()) {
+            if (indentChildren) {
+                newline(depth + 1);
+            }
+            switch (child) {
+                case XmlElement e -> fragment(e, depth + 1, indentChildren);
+                case XmlText t -> text(t.text());
+            }
+        }
+        if (indentChildren && hasElements) {
+            newline(depth);
+        }
+        end();
+    }
+
+    void finish() {
+        run(() -> {
+            writer.writeCharacters("\n");
+            writer.writeEndDocument();
+            writer.flush();
+        });
+    }
+
+    private void bind(String prefix, String namespaceUri) throws XMLStreamException {
+        if (!namespaceUri.equals(lookup(prefix))) {
+            declare(prefix, namespaceUri);
+        }
+    }
+
+    private void declare(String prefix, String namespaceUri) throws XMLStreamException {
+        if (prefix.isEmpty()) {
+            writer.writeDefaultNamespace(namespaceUri);
+        } else {
+            writer.writeNamespace(prefix, namespaceUri);
+        }
+        scopes.peek().put(prefix, namespaceUri);
+    }
+
+    private String lookup(String prefix) {
+        for (Map<String, String> scope : scopes) {
+            String uri = scope.get(prefix);
+            if (uri != null) {
+                return uri;
+            }
+        }
+        return null;
+    }
+
+    /** XML 1.0 has no way to carry most control characters, not even as references. */
+    private static String checked(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            int c = text.codePointAt(i);
+            boolean allowed = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF)
+                    || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+            if (!allowed) {
+                throw new IllegalArgumentException("character U+%04X at index %d cannot be written in XML"
+                        .formatted(c, i));
+            }
+            if (c >= 0x10000) {
+                i++;
+            }
+        }
+        return text;
+    }
+
+    private interface XmlAction {
+        void run() throws XMLStreamException;
+    }
+
+    private static void run(XmlAction action) {
+        try {
+            action.run();
+        } catch (XMLStreamException e) {
+            // the writer sits on an in-memory or caller-owned stream: its failures are I/O failures
+            throw new UncheckedIOException(new IOException("cannot write domain XML", e));
+        }
+    }
+}
