@@ -20,6 +20,8 @@ import java.util.stream.Stream;
  */
 public final class TestBed implements AutoCloseable {
     public static final Path STATE_ROOT = Path.of("/run/dpuvirt-testbed");
+    /** Beds come up and go down one at a time, across processes (tests may run several beds at once). */
+    private static final Path LOCK = Path.of("/run/dpuvirt-testbed.lock");
     private static final String CREATED_DIRECTORIES = "created-directories";
 
     private final TestBedConfig config;
@@ -44,14 +46,27 @@ public final class TestBed implements AutoCloseable {
     /** Creates the bed, after removing any leftovers of a bed with the same name. */
     public static TestBed up(TestBedConfig config) throws IOException {
         requireTools();
-        down(config.name());
+        try (java.nio.channels.FileChannel lock = lock()) {
+            return upLocked(config);
+        }
+    }
+
+    private static java.nio.channels.FileChannel lock() throws IOException {
+        java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(LOCK,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        channel.lock();
+        return channel; // closing the channel releases the lock
+    }
+
+    private static TestBed upLocked(TestBedConfig config) throws IOException {
+        downLocked(config.name());
         TestBed bed = new TestBed(config);
         try {
             bed.create();
             return bed;
         } catch (IOException | RuntimeException e) {
             try {
-                down(config.name());
+                downLocked(config.name());
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
@@ -153,6 +168,12 @@ public final class TestBed implements AutoCloseable {
      * deletes the network namespaces (and with them the veth pair) and the directories it created. Idempotent.
      */
     public static void down(String name) throws IOException {
+        try (java.nio.channels.FileChannel lock = lock()) {
+            downLocked(name);
+        }
+    }
+
+    private static void downLocked(String name) throws IOException {
         TestBedConfig config = TestBedConfig.named(name);
         List<String> problems = new ArrayList<>();
         for (Side.Role role : Side.Role.values()) {
@@ -178,19 +199,7 @@ public final class TestBed implements AutoCloseable {
         if (Commands.run("ip", "link", "show", config.vethName(Side.Role.HOST)).succeeded()) {
             collect(problems, Commands.run("ip", "link", "del", config.vethName(Side.Role.HOST)));
         }
-        Path created = state.resolve(CREATED_DIRECTORIES);
-        if (Files.exists(created)) {
-            for (String directory : Files.readAllLines(created).reversed()) {
-                try (Stream<Path> entries = Files.list(Path.of(directory))) {
-                    if (entries.findAny().isEmpty()) {
-                        Files.delete(Path.of(directory));
-                    }
-                } catch (java.nio.file.NoSuchFileException ignored) {
-                    // already gone
-                }
-            }
-            Files.delete(created);
-        }
+        handOverCreatedDirectories(state.resolve(CREATED_DIRECTORIES));
         Files.deleteIfExists(state);
         releaseStateRootIfUnused();
         if (!problems.isEmpty()) {
@@ -198,20 +207,50 @@ public final class TestBed implements AutoCloseable {
         }
     }
 
-    /** The last bed to go takes the private bind mount of the state root with it. */
+    /**
+     * Directories a bed created stay while any bed is up: another bed may have its tmpfs mounted on them, and
+     * removing a mount point detaches that mount in every namespace. So a bed going down hands its list to the
+     * state root, and the last bed removes them all.
+     */
+    private static void handOverCreatedDirectories(Path created) throws IOException {
+        if (Files.exists(created)) {
+            Files.write(STATE_ROOT.resolve(CREATED_DIRECTORIES), Files.readAllLines(created),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            Files.delete(created);
+        }
+    }
+
+    /** The last bed to go removes the directories beds created and the private bind mount of the state root. */
     private static void releaseStateRootIfUnused() throws IOException {
         if (!Files.isDirectory(STATE_ROOT)) {
             return;
         }
+        Path created = STATE_ROOT.resolve(CREATED_DIRECTORIES);
         try (Stream<Path> beds = Files.list(STATE_ROOT)) {
-            if (beds.findAny().isPresent()) {
+            if (beds.anyMatch(p -> !p.equals(created))) {
                 return;
             }
+        }
+        if (Files.exists(created)) {
+            for (String directory : Files.readAllLines(created).reversed()) {
+                removeIfEmpty(Path.of(directory));
+            }
+            Files.delete(created);
         }
         if (Commands.run("mountpoint", "-q", STATE_ROOT.toString()).succeeded()) {
             Commands.check("umount", STATE_ROOT.toString());
         }
         Files.deleteIfExists(STATE_ROOT);
+    }
+
+    private static void removeIfEmpty(Path directory) throws IOException {
+        try (Stream<Path> entries = Files.list(directory)) {
+            if (entries.findAny().isEmpty()) {
+                Files.delete(directory);
+            }
+        } catch (java.nio.file.NoSuchFileException ignored) {
+            // already gone
+        }
     }
 
     /** SIGKILL to every process in the namespace, then waits (up to 5 s) until none is left. */
