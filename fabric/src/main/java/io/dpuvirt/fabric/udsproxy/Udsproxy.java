@@ -37,7 +37,8 @@ import java.util.concurrent.Executors;
  */
 public final class Udsproxy implements AutoCloseable {
     /** Sockets appearing on the other side are reachable here within about two of these plus a round trip. */
-    public static final Duration SCAN_INTERVAL = Duration.ofMillis(25);
+    public static final Duration SCAN_INTERVAL = Duration.ofMillis(50);
+    private static final long TICKS_PER_SECOND = 1000 / SCAN_INTERVAL.toMillis();
 
     private final UdsproxyConfig config;
     private final FileChannel lockChannel;
@@ -113,12 +114,18 @@ public final class Udsproxy implements AutoCloseable {
     }
 
     private void scanLoop() {
+        long ticks = 0;
         while (running) {
             try {
-                boolean reloaded = whitelist.reloadIfChanged();
-                whitelist.refreshResolved(); // a directory on an entry's path may have become a symlink
-                if (reloaded) {
-                    reconcileMirrors();
+                // once a second: a hand-edited whitelist (qtcfg tells the daemon at once), and re-resolving its
+                // entries (a directory on an entry's path may have become a symlink; requests are always resolved
+                // fresh, so a resolution a second old cannot let anything escape)
+                if (ticks++ % TICKS_PER_SECOND == 0) {
+                    boolean reloaded = whitelist.reloadIfChanged();
+                    whitelist.refreshResolved();
+                    if (reloaded) {
+                        reconcileMirrors();
+                    }
                 }
                 mirrors.yieldToLocalFiles();
                 localExports = scanner.scan(whitelist.resolvedUdsconnect(), mirrors.ownedPaths());
