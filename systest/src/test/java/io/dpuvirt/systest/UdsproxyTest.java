@@ -340,4 +340,35 @@ class UdsproxyTest {
         assertThat(dpu.run("find", "/var/lib/libvirt", "/run/qtfs", "-mindepth", "1").stdout()).isEmpty();
         assertThat(host.run("find", "/run/qtfs", "-mindepth", "1").stdout()).isEmpty();
     }
+
+    @Test
+    void theVsockTransportBindsAndSaysWhyThePeerIsUnreachable() throws Exception {
+        // no vsock loopback here: a listener can be bound, and dialing the hypervisor (CID 2) fails cleanly
+        Path run = Files.createTempDirectory("dpuvirt-vsock");
+        Path whitelist = run.resolve("whitelist");
+        Files.writeString(whitelist, LIBVIRT_WHITELIST);
+        Files.setPosixFilePermissions(whitelist, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Process daemon = new ProcessBuilder(Project.bin("udsproxyd"), "--key", proxies.key().toString(), "--whitelist",
+                whitelist.toString(), "--run-dir", run.resolve("run").toString(), "--vsock", "1", "4294967295", "12345", "2", "12345")
+                .redirectErrorStream(true).redirectOutput(run.resolve("log").toFile()).start();
+        try {
+            await("the vsock daemon's status", () -> statusOf(run).contains("link: down (connect(vsock:2:12345): "));
+            assertThat(statusOf(run)).contains("(authenticated, vsock vsock:4294967295:12345 -> vsock:2:12345)");
+            daemon.destroy();
+            assertThat(daemon.waitFor()).isZero();
+            try (var left = Files.list(run.resolve("run"))) {
+                assertThat(left).isEmpty();
+            }
+        } finally {
+            daemon.destroyForcibly();
+            try (var files = Files.walk(run)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static String statusOf(Path run) throws IOException {
+        CommandResult result = io.dpuvirt.common.exec.Commands.run(Project.bin("udsproxyd"), "--status", "--run-dir", run.resolve("run").toString());
+        return result.stdout() + result.stderr();
+    }
 }
