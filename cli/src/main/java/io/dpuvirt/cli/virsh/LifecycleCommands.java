@@ -61,6 +61,9 @@ final class LifecycleCommands {
                     }
                 }), required("domain"), flag("graceful")),
                 Command.of("undefine", (session, options) -> {
+                    if (options.flag("nvram") && options.flag("keep-nvram")) {
+                        throw new VirshException("Options --nvram and --keep-nvram are mutually exclusive");
+                    }
                     int flags = UNDEFINE_FLAGS.entrySet().stream().filter(f -> options.flag(f.getKey()))
                             .mapToInt(Map.Entry::getValue).reduce(0, (a, b) -> a | b);
                     simple(session, options, "undefine", "has been undefined",

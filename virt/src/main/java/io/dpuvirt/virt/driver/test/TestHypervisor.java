@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * libvirt's test driver as a hypervisor: guests without processes ({@link TestGuest}), the node libvirt's
@@ -31,6 +32,9 @@ import java.util.Optional;
 public final class TestHypervisor implements Hypervisor {
     static final String NAME = "test";
     static final String URI = "test:///default";
+    /** libvirt's predefined domain, and its UUID. */
+    static final String DEFAULT_DOMAIN = "test";
+    static final UUID DEFAULT_DOMAIN_UUID = UUID.fromString("6695eb01-f6a4-8304-79aa-97f2502e193f");
     /** libvirt's test driver reports version 0.0.2. */
     private static final long VERSION = 2;
     private static final NodeInfo NODE = new NodeInfo("i686", 3_145_728, 16, 1400, 2, 2, 2, 2);
