@@ -95,10 +95,19 @@ public final class DomainStore {
         }
     }
 
-    /** The live XML first, then the state file that makes it count: a crash in between leaves no half record. */
+    /**
+     * The live XML first, then the state file that makes it count: a crash in between leaves no half record.
+     * Running state is not synced to disk: it must survive the daemon, not the machine, whose reboot ends
+     * every guest (and clears /run).
+     */
     public void saveRun(String name, String liveXml, RunningState state) throws IOException {
-        AtomicFiles.write(directories.run().resolve(name + XML), liveXml.getBytes(StandardCharsets.UTF_8), PRIVATE_FILE);
-        AtomicFiles.write(directories.run().resolve(name + STATE), state.format().getBytes(StandardCharsets.UTF_8),
+        AtomicFiles.replace(directories.run().resolve(name + XML), liveXml.getBytes(StandardCharsets.UTF_8), PRIVATE_FILE);
+        saveState(name, state);
+    }
+
+    /** A new state of a running domain whose live XML is already saved. */
+    public void saveState(String name, RunningState state) throws IOException {
+        AtomicFiles.replace(directories.run().resolve(name + STATE), state.format().getBytes(StandardCharsets.UTF_8),
                 PRIVATE_FILE);
     }
 

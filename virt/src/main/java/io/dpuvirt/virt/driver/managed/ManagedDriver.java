@@ -426,7 +426,7 @@ public final class ManagedDriver implements Driver, AutoCloseable {
         }
         domain.update(s.withStatus(status));
         try {
-            saveRun(domain.snapshot());
+            store.saveState(s.name(), runningState(domain.snapshot()));
         } catch (IOException e) {
             Log.warn(hypervisor.name() + ": cannot save the state of domain '" + s.name() + "' (" + status
                     + "): " + e.getMessage());
@@ -455,8 +455,11 @@ public final class ManagedDriver implements Driver, AutoCloseable {
     }
 
     private void saveRun(DomainSnapshot s) throws IOException {
-        store.saveRun(s.name(), definitions.writeLive(s.current(), s.id()),
-                new RunningState(s.uuid(), s.id(), s.status(), s.guest().orElseThrow().facts()));
+        store.saveRun(s.name(), definitions.writeLive(s.current(), s.id()), runningState(s));
+    }
+
+    private static RunningState runningState(DomainSnapshot s) {
+        return new RunningState(s.uuid(), s.id(), s.status(), s.guest().orElseThrow().facts());
     }
 
     private Guest runningGuest(DomainSnapshot s) throws DriverException {
