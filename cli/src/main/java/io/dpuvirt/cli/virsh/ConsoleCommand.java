@@ -64,7 +64,7 @@ final class ConsoleCommand {
         }
         boolean interactive = TerminalMode.interactive();
         if (interactive) {
-            try (TerminalMode raw = TerminalMode.raw()) {
+            try (TerminalMode _ = TerminalMode.raw()) {
                 run(session, stream, true);
             }
         } else {
