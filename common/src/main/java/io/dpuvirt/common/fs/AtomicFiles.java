@@ -21,6 +21,23 @@ public final class AtomicFiles {
     }
 
     public static void write(Path target, byte[] content, Set<PosixFilePermission> permissions) throws IOException {
+        replace(target, content, permissions, true);
+    }
+
+    // ---- virtd: state that does not outlive the machine ----
+
+    /**
+     * Replaces {@code target} all at once without syncing: readers, and a restarted writer, see the old
+     * content or the new one, but a machine crash may lose the change. For state under /run, which a
+     * reboot clears anyway: it saves the cost of two fsyncs per change.
+     */
+    public static void replace(Path target, byte[] content, Set<PosixFilePermission> permissions) throws IOException {
+        replace(target, content, permissions, false);
+    }
+    // ---- end of virtd ----
+
+    private static void replace(Path target, byte[] content, Set<PosixFilePermission> permissions, boolean durable)
+            throws IOException {
         Path directory = target.toAbsolutePath().getParent();
         Path temporary = Files.createTempFile(directory, "." + target.getFileName() + ".", ".tmp",
                 PosixFilePermissions.asFileAttribute(permissions));
@@ -30,7 +47,9 @@ public final class AtomicFiles {
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }
-                channel.force(true);
+                if (durable) {
+                    channel.force(true);
+                }
             }
             // createTempFile applied the umask-free permissions already; set again in case the file system ignores them
             Files.setPosixFilePermissions(temporary, permissions);
@@ -39,7 +58,9 @@ public final class AtomicFiles {
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("cannot replace " + target + " atomically: " + e.getMessage(), e);
             }
-            syncDirectory(directory);
+            if (durable) {
+                syncDirectory(directory);
+            }
         } finally {
             Files.deleteIfExists(temporary);
         }

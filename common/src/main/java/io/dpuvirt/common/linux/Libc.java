@@ -46,6 +46,17 @@ public final class Libc {
     private static final MethodHandle FCNTL = errnoCall("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle LSEEK = errnoCall("lseek", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT);
     private static final MethodHandle CHOWN = errnoCall("lchown", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    // ---- processes and CPU affinity (virtd's host interface) ----
+    private static final MethodHandle KILL = errnoCall("kill", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle WAITID = errnoCall("waitid", JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle WAITPID = errnoCall("waitpid", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle SCHED_SETAFFINITY = errnoCall("sched_setaffinity", JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
+    private static final int P_PID = 1;
+    private static final int WEXITED = 4;
+    private static final int WNOWAIT = 0x0100_0000;
+    /** sizeof(siginfo_t) on Linux. */
+    private static final long SIGINFO_SIZE = 128;
+    // ---- end of processes and CPU affinity ----
     private static final MethodHandle STRERROR = LINKER.downcallHandle(
             LINKER.defaultLookup().find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -208,4 +219,46 @@ public final class Libc {
             checked("lchown", path, c -> (int) CHOWN.invokeExact(c, cpath, uid, gid));
         }
     }
+
+    // ---- processes and CPU affinity (virtd's host interface) ----
+
+    /** kill(2): sends {@code signal} to process {@code pid}. */
+    public static void kill(int pid, int signal) throws LinuxException {
+        checked("kill", "pid " + pid + ", signal " + signal, c -> (int) KILL.invokeExact(c, pid, signal));
+    }
+
+    /**
+     * Blocks until child {@code pid} has exited, without reaping it (waitid with WNOWAIT): until
+     * {@link #reap} the pid stays a zombie and cannot be reused, so a signal sent meanwhile cannot reach
+     * another process.
+     */
+    public static void awaitExit(int pid) throws LinuxException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(SIGINFO_SIZE);
+            checked("waitid", "pid " + pid, c -> (int) WAITID.invokeExact(c, P_PID, pid, info, WEXITED | WNOWAIT));
+        }
+    }
+
+    /** waitpid(2) for an exited child: reaps it and returns its raw wait status. */
+    public static WaitStatus reap(int pid) throws LinuxException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment status = arena.allocate(JAVA_INT);
+            checked("waitpid", "pid " + pid, c -> (int) WAITPID.invokeExact(c, pid, status, 0));
+            return new WaitStatus(status.get(JAVA_INT, 0));
+        }
+    }
+
+    /** sched_setaffinity(2) of thread (or process) {@code tid}: the CPUs set in {@code cpus}. */
+    public static void schedSetaffinity(int tid, java.util.BitSet cpus) throws LinuxException {
+        long[] words = cpus.toLongArray();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mask = arena.allocate(JAVA_LONG, Math.max(1, words.length));
+            for (int i = 0; i < words.length; i++) {
+                mask.setAtIndex(JAVA_LONG, i, words[i]);
+            }
+            checked("sched_setaffinity", "thread " + tid + ", cpus " + cpus,
+                    c -> (int) SCHED_SETAFFINITY.invokeExact(c, tid, mask.byteSize(), mask));
+        }
+    }
+    // ---- end of processes and CPU affinity ----
 }

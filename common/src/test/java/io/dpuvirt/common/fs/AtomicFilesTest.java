@@ -26,6 +26,18 @@ class AtomicFilesTest {
     }
 
     @Test
+    void anUnsyncedReplacementIsStillWholeAndPrivate() throws Exception {
+        Path target = dir.resolve("guest.state");
+        AtomicFiles.replace(target, "state=running\n".getBytes(), PosixFilePermissions.fromString("rw-------"));
+        AtomicFiles.replace(target, "state=paused\n".getBytes(), PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.readString(target)).isEqualTo("state=paused\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-------");
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(target);
+        }
+    }
+
+    @Test
     void canonicalResolvesExistingPrefixAndKeepsMissingTail() throws Exception {
         Path real = Files.createDirectories(dir.resolve("a/b"));
         Files.createSymbolicLink(dir.resolve("l"), real);

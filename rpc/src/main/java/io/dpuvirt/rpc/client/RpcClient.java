@@ -67,7 +67,10 @@ public final class RpcClient implements AutoCloseable {
         this.channel = channel;
         this.reader = new FrameReader(channel);
         this.writer = new FrameWriter(channel);
-        this.readerThread = Thread.ofVirtual().name("rpc-client-reader").unstarted(this::readLoop);
+        // A platform thread, not a virtual one: a virtual thread's blocking read parks on the JDK's poller,
+        // whose thread sits in epoll_wait, and the JVM waits up to 300 ms at exit for threads in native code;
+        // a short-lived client such as virsh would pay that on every run. close() wakes this one up.
+        this.readerThread = Thread.ofPlatform().daemon().name("rpc-client-reader").unstarted(this::readLoop);
     }
 
     public static RpcClient connect(Path socket) throws IOException {

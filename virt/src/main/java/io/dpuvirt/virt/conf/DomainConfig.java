@@ -15,8 +15,11 @@ public record DomainConfig(Type type, String name, Optional<UUID> uuid, Optional
                            Optional<MemoryBacking> memoryBacking, VcpuConfig vcpu, Optional<Integer> iothreads,
                            Optional<CpuTune> cputune, OsConfig os, Optional<Features> features, Optional<CpuConfig> cpu,
                            Optional<ClockConfig> clock, Lifecycle lifecycle, Devices devices, Extensions extensions) {
-    /** {@code kvm} for hardware virtualisation, {@code qemu} for TCG emulation. */
-    public enum Type implements XmlEnum { KVM, QEMU }
+    /**
+     * {@code kvm} for hardware virtualisation, {@code qemu} for TCG emulation, {@code test} for the
+     * domains of libvirt's in-memory test driver.
+     */
+    public enum Type implements XmlEnum { KVM, QEMU, TEST }
 
     public DomainConfig {
         Objects.requireNonNull(type, "type");

@@ -61,6 +61,8 @@ public final class DomainXmlParser {
 
     private static DomainConfig readDomain(ElementReader r) {
         DomainConfig.Type type = r.requiredEnumAttribute("type", DomainConfig.Type.class);
+        // the id of a running domain, in what dumpxml printed: a definition has none, and libvirt ignores it
+        r.attribute("id");
         String name = r.requiredPart("name").text().orElse("");
         Optional<UUID> uuid = r.part("uuid").map(DomainXmlParser::readUuid);
         Optional<String> title = r.partText("title");

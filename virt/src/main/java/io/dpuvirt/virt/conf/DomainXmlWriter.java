@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.util.OptionalInt;
 
 /**
  * Writes a {@link DomainConfig} as libvirt domain XML, as {@code virsh dumpxml} lays it out: libvirt's
@@ -16,24 +17,34 @@ public final class DomainXmlWriter {
     private final XMLOutputFactory factory = XMLOutputFactory.newDefaultFactory();
 
     public String write(DomainConfig config) {
+        return write(config, OptionalInt.empty());
+    }
+
+    /** The XML of a running domain: {@code <domain type='kvm' id='3'>}, as libvirt prints a live definition. */
+    public String write(DomainConfig config, OptionalInt liveId) {
         StringWriter out = new StringWriter();
-        write(config, out);
+        write(config, liveId, out);
         return out.toString();
     }
 
     public void write(DomainConfig config, Writer destination) {
+        write(config, OptionalInt.empty(), destination);
+    }
+
+    private void write(DomainConfig config, OptionalInt liveId, Writer destination) {
         XmlOutput out;
         try {
             out = new XmlOutput(factory.createXMLStreamWriter(destination));
         } catch (XMLStreamException e) {
             throw new UncheckedIOException(new IOException("cannot write domain XML", e));
         }
-        ElementWriter.root(out, "domain", config.extensions(), domain -> writeDomain(domain, config));
+        ElementWriter.root(out, "domain", config.extensions(), domain -> writeDomain(domain, config, liveId));
         out.finish();
     }
 
-    private static void writeDomain(ElementWriter w, DomainConfig c) {
+    private static void writeDomain(ElementWriter w, DomainConfig c, OptionalInt liveId) {
         w.attribute("type", c.type().xmlValue());
+        liveId.ifPresent(id -> w.attribute("id", Integer.toString(id)));
         w.textPart("name", c.name());
         w.textPart("uuid", c.uuid());
         w.textPart("title", c.title());

@@ -54,7 +54,7 @@ class ParserErrorTest {
     @Test
     void unsupportedDomainType() {
         assertThat(refusal("<domain type='xen'/>"))
-                .hasMessage("domain.xml:1: element 'domain' attribute 'type': unsupported value 'xen' (expected kvm or qemu)");
+                .hasMessage("domain.xml:1: element 'domain' attribute 'type': unsupported value 'xen' (expected kvm, qemu or test)");
     }
 
     @Test

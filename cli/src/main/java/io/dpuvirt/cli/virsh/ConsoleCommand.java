@@ -1,0 +1,160 @@
+package io.dpuvirt.cli.virsh;
+
+import io.dpuvirt.rpc.client.ClientStream;
+import io.dpuvirt.rpc.client.RemoteCallException;
+import io.dpuvirt.rpc.remote.DomainFlags;
+import io.dpuvirt.rpc.remote.DomainOpenConsoleArgs;
+import io.dpuvirt.rpc.remote.RemoteCalls;
+import io.dpuvirt.rpc.wire.NonnullDomain;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.dpuvirt.cli.virsh.OptionSpec.flag;
+import static io.dpuvirt.cli.virsh.OptionSpec.required;
+import static io.dpuvirt.cli.virsh.OptionSpec.value;
+
+/**
+ * {@code virsh console}: the guest's console on this terminal, in raw mode, until Ctrl-] or the guest's
+ * end. Without a terminal, stdin goes to the guest and its output to stdout; at the end of stdin the
+ * session lasts until the guest has been quiet for {@link #DRAIN}, then detaches.
+ */
+final class ConsoleCommand {
+    /** Ctrl-]: virsh's escape character. */
+    private static final int ESCAPE = 0x1d;
+    private static final int CONSOLE_FORCE = 1;
+    private static final int CONSOLE_SAFE = 2;
+    private static final long DRAIN_MILLIS = 500;
+
+    private ConsoleCommand() {
+    }
+
+    static Command command() {
+        return Command.of("console", (session, options) -> attach(session,
+                        session.domain(options.required("domain")), options.value("devname"),
+                        options.flag("force"), options.flag("safe")),
+                required("domain"), value("devname"), flag("force"), flag("safe"));
+    }
+
+    static void attach(Session session, NonnullDomain domain, Optional<String> device, boolean force)
+            throws VirshException, RemoteCallException {
+        attach(session, domain, device, force, false);
+    }
+
+    private static void attach(Session session, NonnullDomain domain, Optional<String> device, boolean force,
+                               boolean safe) throws VirshException, RemoteCallException {
+        if (session.call(RemoteCalls.GET_STATE, new DomainFlags(domain, 0)).state() == StateNames.SHUTOFF) {
+            throw new VirshException("The domain is not running");
+        }
+        session.output().printExtra("Connected to domain '" + domain.name() + "'\nEscape character is ^] (Ctrl + ])\n");
+        session.output().flush();
+        ClientStream stream;
+        try {
+            stream = session.client().openStream(RemoteCalls.OPEN_CONSOLE, new DomainOpenConsoleArgs(domain, device,
+                    (force ? CONSOLE_FORCE : 0) | (safe ? CONSOLE_SAFE : 0)));
+        } catch (IOException e) {
+            throw new VirshException("connection to the daemon lost: " + e.getMessage());
+        }
+        boolean interactive = TerminalMode.interactive();
+        if (interactive) {
+            try (TerminalMode _ = TerminalMode.raw()) {
+                run(session, stream, true);
+            }
+        } else {
+            run(session, stream, false);
+        }
+    }
+
+    /** Guest to stdout on one thread, stdin to the guest on another, until one side ends. */
+    private static void run(Session session, ClientStream stream, boolean interactive) throws VirshException {
+        CompletableFuture<Void> guestEnded = new CompletableFuture<>();
+        CompletableFuture<Void> userDone = new CompletableFuture<>();
+        AtomicLong lastOutput = new AtomicLong(System.nanoTime());
+        Thread.ofVirtual().name("console-output").start(() -> {
+            try {
+                for (Optional<byte[]> bytes = stream.receive(); bytes.isPresent(); bytes = stream.receive()) {
+                    session.output().write(bytes.get());
+                    lastOutput.set(System.nanoTime());
+                }
+                guestEnded.complete(null);
+            } catch (RemoteCallException | InterruptedException e) {
+                guestEnded.completeExceptionally(e);
+            }
+        });
+        // a platform daemon thread: a read of stdin cannot be interrupted, and must not keep virsh alive
+        Thread.ofPlatform().daemon().name("console-input").start(() -> copyInput(stream, interactive, userDone));
+        try {
+            CompletableFuture.anyOf(guestEnded, userDone).get();
+            if (!interactive && userDone.isDone() && !guestEnded.isDone()) {
+                drain(guestEnded, lastOutput);
+            }
+            if (guestEnded.isCompletedExceptionally()) {
+                guestEnded.get();
+            }
+            stream.finish();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RemoteCallException remote
+                    ? new VirshException(remote.error().message().orElse("console failed"))
+                    : new VirshException("console: " + cause.getMessage());
+        } catch (IOException e) {
+            throw new VirshException("console: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VirshException("console interrupted");
+        }
+    }
+
+    private static void copyInput(ClientStream stream, boolean interactive, CompletableFuture<Void> done) {
+        InputStream in = System.in;
+        byte[] buffer = new byte[4096];
+        try {
+            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                int escape = interactive ? indexOf(buffer, n, ESCAPE) : -1;
+                int length = escape >= 0 ? escape : n;
+                if (length > 0) {
+                    stream.send(Arrays.copyOf(buffer, length));
+                }
+                if (escape >= 0) {
+                    break;
+                }
+            }
+            done.complete(null);
+        } catch (IOException e) {
+            done.completeExceptionally(e);
+        }
+    }
+
+    /** Waits until the guest has said nothing for a while, or has ended. */
+    private static void drain(CompletableFuture<Void> guestEnded, AtomicLong lastOutput)
+            throws InterruptedException, ExecutionException {
+        while (true) {
+            long quietFor = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastOutput.get());
+            if (quietFor >= DRAIN_MILLIS) {
+                return;
+            }
+            try {
+                guestEnded.get(DRAIN_MILLIS - quietFor, TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                // look again: output may have come meanwhile
+            }
+        }
+    }
+
+    private static int indexOf(byte[] buffer, int length, int value) {
+        for (int i = 0; i < length; i++) {
+            if (buffer[i] == value) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,46 @@
+package io.dpuvirt.daemon;
+
+import io.dpuvirt.rpc.server.ServerConfig;
+
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How a virtd runs: the socket it listens on (libvirt's own path by default, so that
+ * {@code virsh -c qemu:///system} finds it), the socket's permissions (owner only unless told), the root
+ * its drivers keep their files under, and the URI a client that names none gets.
+ */
+public record VirtdConfig(Path socket, Set<PosixFilePermission> socketPermissions, Path root, String defaultUri) {
+    public static final Path DEFAULT_SOCKET = Path.of("/var/run/libvirt/libvirt-sock");
+    public static final Path DEFAULT_ROOT = Path.of("/");
+    public static final String DEFAULT_URI = "qemu:///system";
+
+    public VirtdConfig {
+        Objects.requireNonNull(socket, "socket");
+        socketPermissions = Set.copyOf(socketPermissions);
+        Objects.requireNonNull(root, "root");
+        Objects.requireNonNull(defaultUri, "defaultUri");
+    }
+
+    public static VirtdConfig defaults() {
+        return new VirtdConfig(DEFAULT_SOCKET, ServerConfig.OWNER_ONLY, DEFAULT_ROOT, DEFAULT_URI);
+    }
+
+    public VirtdConfig withSocket(Path newSocket) {
+        return new VirtdConfig(newSocket, socketPermissions, root, defaultUri);
+    }
+
+    public VirtdConfig withSocketPermissions(Set<PosixFilePermission> permissions) {
+        return new VirtdConfig(socket, permissions, root, defaultUri);
+    }
+
+    public VirtdConfig withRoot(Path newRoot) {
+        return new VirtdConfig(socket, socketPermissions, newRoot, defaultUri);
+    }
+
+    public VirtdConfig withDefaultUri(String uri) {
+        return new VirtdConfig(socket, socketPermissions, root, uri);
+    }
+}

@@ -1,0 +1,77 @@
+package io.dpuvirt.virt.host;
+
+import io.dpuvirt.common.linux.Libc;
+import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.common.linux.WaitStatus;
+import io.dpuvirt.common.log.Log;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A process this daemon started. A platform thread waits for it without reaping it; then, under the
+ * lock {@link #signal} takes, it is marked ended and reaped. A signal therefore never reaches a pid
+ * the kernel has given to someone else, and the child never lingers as a zombie.
+ */
+final class ChildProcess implements HostProcess {
+    private final ProcessId id;
+    private final CompletableFuture<ProcessExit> exit = new CompletableFuture<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private boolean ended;
+
+    private ChildProcess(ProcessId id) {
+        this.id = id;
+    }
+
+    static ChildProcess watch(ProcessId id) {
+        ChildProcess child = new ChildProcess(id);
+        Thread.ofPlatform().daemon().name("wait-" + id.pid()).start(child::awaitExit);
+        return child;
+    }
+
+    @Override
+    public ProcessId id() {
+        return id;
+    }
+
+    @Override
+    public boolean isAlive() {
+        return !exit.isDone();
+    }
+
+    @Override
+    public void signal(Signal signal) throws LinuxException {
+        lock.lock();
+        try {
+            if (!ended) {
+                Libc.kill(id.pid(), signal.number());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public CompletableFuture<ProcessExit> exit() {
+        return exit;
+    }
+
+    private void awaitExit() {
+        try {
+            Libc.awaitExit(id.pid());
+            WaitStatus status;
+            lock.lock();
+            try {
+                ended = true;
+                status = Libc.reap(id.pid());
+            } finally {
+                lock.unlock();
+            }
+            exit.complete(status.exited() ? new ProcessExit.Exited(status.exitCode())
+                    : new ProcessExit.Signalled(status.signal()));
+        } catch (LinuxException e) {
+            Log.error("cannot wait for process " + id.pid() + ": " + e.getMessage());
+            exit.completeExceptionally(e);
+        }
+    }
+}

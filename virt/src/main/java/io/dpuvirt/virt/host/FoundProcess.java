@@ -1,0 +1,86 @@
+package io.dpuvirt.virt.host;
+
+import io.dpuvirt.common.linux.Errno;
+import io.dpuvirt.common.linux.Libc;
+import io.dpuvirt.common.linux.LinuxException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A process found again after a daemon restart: not this daemon's child, so it cannot be waited for.
+ * Whether it lives is read from /proc (same start time, not a zombie); a virtual thread looks every
+ * {@link #POLL_INTERVAL} to notice its end.
+ */
+final class FoundProcess implements HostProcess {
+    static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+
+    private final Path proc;
+    private final ProcessId id;
+    private final CompletableFuture<ProcessExit> exit = new CompletableFuture<>();
+
+    private FoundProcess(Path proc, ProcessId id) {
+        this.proc = proc;
+        this.id = id;
+    }
+
+    static FoundProcess watch(Path proc, ProcessId id) {
+        FoundProcess found = new FoundProcess(proc, id);
+        Thread.ofVirtual().name("watch-" + id.pid()).start(found::pollUntilEnded);
+        return found;
+    }
+
+    /** Whether {@code id} is a live process under {@code proc}. */
+    static boolean lives(Path proc, ProcessId id) throws IOException {
+        return ProcStat.read(proc, id.pid())
+                .filter(stat -> stat.startTime() == id.startTime() && !stat.hasEnded())
+                .isPresent();
+    }
+
+    @Override
+    public ProcessId id() {
+        return id;
+    }
+
+    @Override
+    public boolean isAlive() {
+        return !exit.isDone();
+    }
+
+    @Override
+    public void signal(Signal signal) throws IOException {
+        // the start time is checked right before: a pid reused in between is the one race left, as for any non-child
+        if (!lives(proc, id)) {
+            return;
+        }
+        try {
+            Libc.kill(id.pid(), signal.number());
+        } catch (LinuxException e) {
+            if (!e.is(Errno.ESRCH)) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public CompletableFuture<ProcessExit> exit() {
+        return exit;
+    }
+
+    private void pollUntilEnded() {
+        try {
+            while (lives(proc, id)) {
+                Thread.sleep(POLL_INTERVAL);
+            }
+            exit.complete(new ProcessExit.Vanished());
+        } catch (IOException e) {
+            exit.completeExceptionally(new UncheckedIOException("cannot watch process " + id.pid(), e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exit.completeExceptionally(e);
+        }
+    }
+}

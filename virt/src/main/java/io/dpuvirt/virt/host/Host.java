@@ -1,0 +1,47 @@
+package io.dpuvirt.virt.host;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.BitSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The machine that runs the guests, as a driver sees it: everything a driver does there — start and
+ * signal processes, pin threads, touch files, reach sockets — goes through this one interface. Here it
+ * is the daemon's own machine ({@link LocalHost}); when the daemon moves onto a DPU it becomes the HOST
+ * across the link (rexec for processes, udsproxyd for sockets, rfs for files), and nothing else changes.
+ * <p>
+ * The daemon's own state (domain definitions, running-state files) is not the host's: it stays with the
+ * daemon. Paths are the host's paths.
+ */
+public interface Host {
+    /** Starts a program in a session of its own; it runs until it exits or is signalled. */
+    HostProcess spawn(ProcessSpec spec) throws IOException;
+
+    /**
+     * A process started earlier, found again by its id (after a daemon restart): empty when it is gone
+     * or its pid now belongs to another process.
+     */
+    Optional<HostProcess> find(ProcessId id) throws IOException;
+
+    /** Restricts thread (or process) {@code threadId} to {@code cpus}. */
+    void setAffinity(int threadId, BitSet cpus) throws IOException;
+
+    byte[] readFile(Path file) throws IOException;
+
+    /** Replaces {@code file} atomically: readers see the old content or the new one, never a mix. */
+    void writeFile(Path file, byte[] content, Set<PosixFilePermission> permissions) throws IOException;
+
+    /** False when there was nothing to delete. */
+    boolean deleteFile(Path file) throws IOException;
+
+    boolean exists(Path path) throws IOException;
+
+    void createDirectories(Path directory) throws IOException;
+
+    /** Connects to a unix stream socket, such as a guest's monitor or console. */
+    SocketChannel connect(Path unixSocket) throws IOException;
+}

@@ -1,0 +1,30 @@
+package io.dpuvirt.virt.host;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** A process on the host: a child started by {@link Host#spawn}, or one found again by {@link Host#find}. */
+public interface HostProcess {
+    ProcessId id();
+
+    boolean isAlive();
+
+    /** Sends {@code signal}; a process that already ended is left alone (its pid may be reused). */
+    void signal(Signal signal) throws IOException;
+
+    /** Completes when the process has ended, with how. */
+    CompletableFuture<ProcessExit> exit();
+
+    /** Waits at most {@code timeout} for the process to end. */
+    default Optional<ProcessExit> waitFor(Duration timeout) throws InterruptedException {
+        try {
+            return Optional.of(exit().get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS));
+        } catch (java.util.concurrent.TimeoutException e) {
+            return Optional.empty();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("waiting for " + id() + " failed", e.getCause());
+        }
+    }
+}

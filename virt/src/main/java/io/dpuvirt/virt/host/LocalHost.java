@@ -1,0 +1,108 @@
+package io.dpuvirt.virt.host;
+
+import io.dpuvirt.common.fs.AtomicFiles;
+import io.dpuvirt.common.linux.Libc;
+import io.dpuvirt.common.linux.PosixSpawn;
+import io.dpuvirt.common.net.NativeSocket;
+import io.dpuvirt.common.net.SockAddr;
+import io.dpuvirt.common.net.SocketType;
+
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The daemon's own machine as the host: processes through posix_spawn (each in its own session, reaped
+ * as soon as it ends), signals with kill(2), affinity with sched_setaffinity(2), files and sockets
+ * through the JDK.
+ */
+public final class LocalHost implements Host {
+    private static final Path PROC = Path.of("/proc");
+    private static final int O_RDONLY = 0;
+    private static final int O_WRONLY = 01;
+    private static final int O_CREAT = 0100;
+    private static final int O_TRUNC = 01000;
+    private static final int O_APPEND = 02000;
+    private static final int OWNER_READ_WRITE = 0600;
+    private static final Path DEV_NULL = Path.of("/dev/null");
+
+    @Override
+    public HostProcess spawn(ProcessSpec spec) throws IOException {
+        List<NativeSocket> sockets = new ArrayList<>();
+        try {
+            List<PosixSpawn.Stdio> stdio = List.of(
+                    stdio(0, spec.stdin(), sockets), stdio(1, spec.stdout(), sockets), stdio(2, spec.stderr(), sockets));
+            int pid = PosixSpawn.spawn(spec.argv(), spec.environment(), spec.workingDirectory(), stdio);
+            // read at once: the child cannot be reaped before its waiter starts, so its /proc entry is still there
+            long startTime = ProcStat.read(PROC, pid)
+                    .orElseThrow(() -> new IOException("process " + pid + " (" + spec.argv().getFirst()
+                            + ") has no /proc entry right after it was started"))
+                    .startTime();
+            return ChildProcess.watch(new ProcessId(pid, startTime));
+        } finally {
+            sockets.forEach(NativeSocket::close); // the child has its copies
+        }
+    }
+
+    @Override
+    public Optional<HostProcess> find(ProcessId id) throws IOException {
+        return FoundProcess.lives(PROC, id) ? Optional.of(FoundProcess.watch(PROC, id)) : Optional.empty();
+    }
+
+    @Override
+    public void setAffinity(int threadId, BitSet cpus) throws IOException {
+        Libc.schedSetaffinity(threadId, cpus);
+    }
+
+    @Override
+    public byte[] readFile(Path file) throws IOException {
+        return Files.readAllBytes(file);
+    }
+
+    @Override
+    public void writeFile(Path file, byte[] content, Set<PosixFilePermission> permissions) throws IOException {
+        AtomicFiles.write(file, content, permissions);
+    }
+
+    @Override
+    public boolean deleteFile(Path file) throws IOException {
+        return Files.deleteIfExists(file);
+    }
+
+    @Override
+    public boolean exists(Path path) {
+        return Files.exists(path);
+    }
+
+    @Override
+    public void createDirectories(Path directory) throws IOException {
+        Files.createDirectories(directory);
+    }
+
+    @Override
+    public SocketChannel connect(Path unixSocket) throws IOException {
+        return SocketChannel.open(UnixDomainSocketAddress.of(unixSocket));
+    }
+
+    private static PosixSpawn.Stdio stdio(int target, Stdio stdio, List<NativeSocket> sockets) throws IOException {
+        return switch (stdio) {
+            case Stdio.None none -> new PosixSpawn.OpenFile(target, DEV_NULL, target == 0 ? O_RDONLY : O_WRONLY, 0);
+            case Stdio.ReadFile file -> new PosixSpawn.OpenFile(target, file.path(), O_RDONLY, 0);
+            case Stdio.WriteFile file -> new PosixSpawn.OpenFile(target, file.path(),
+                    O_WRONLY | O_CREAT | (file.append() ? O_APPEND : O_TRUNC), OWNER_READ_WRITE);
+            case Stdio.UnixSocket socket -> {
+                NativeSocket connected = NativeSocket.connect(new SockAddr.Unix(socket.path().toString()), SocketType.STREAM);
+                sockets.add(connected);
+                yield new PosixSpawn.Duplicate(target, connected.fd());
+            }
+        };
+    }
+}
