@@ -14,6 +14,10 @@ import java.util.stream.Stream;
  * {@code /var/run/rexec/pids/<pid of rexec>} holds the remote program's pid while it runs, as the original rexec
  * keeps it (libvirt's patches read it to find qemu's pid on the HOST). The file is locked while rexec lives, so a
  * file whose lock is free was left by a rexec that was killed; each rexec removes such leftovers.
+ *
+ * <p>It is written on a thread of its own, off the path between start and exit: a program that ends within
+ * milliseconds (rexec /bin/true) is not held up by it, and if rexec exits before the file is complete, the next rexec
+ * removes what is left.
  */
 final class PidFile {
     static final Path DIRECTORY = Path.of("/var/run/rexec/pids");
@@ -26,8 +30,26 @@ final class PidFile {
         this.channel = channel;
     }
 
+    /** The file being written; {@link #remove()} removes it if it is complete by then. */
+    static final class Writer {
+        private volatile PidFile written;
+
+        void remove() {
+            PidFile file = written;
+            if (file != null) {
+                file.remove();
+            }
+        }
+    }
+
+    static Writer writeInBackground(long remotePid) {
+        Writer writer = new Writer();
+        Thread.ofPlatform().daemon().name("rexec-pid-file").start(() -> writer.written = write(ProcessHandle.current().pid(), remotePid));
+        return writer;
+    }
+
     /** Writes the file, or returns null when it cannot (not root, read-only /run): it is a convenience, not a duty. */
-    static PidFile write(long ownPid, long remotePid) {
+    private static PidFile write(long ownPid, long remotePid) {
         try {
             Files.createDirectories(DIRECTORY, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             removeLeftovers();
@@ -50,7 +72,7 @@ final class PidFile {
         }
     }
 
-    void remove() {
+    private void remove() {
         try {
             Files.deleteIfExists(file);
             channel.close();
@@ -61,7 +83,8 @@ final class PidFile {
 
     private static void removeLeftovers() throws IOException {
         try (Stream<Path> files = Files.list(DIRECTORY)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().matches("\\d+")).toList()) {
+            // complete files (PID) and ones their rexec did not finish (.PID.new): both locked while their rexec lives
+            for (Path file : files.filter(f -> f.getFileName().toString().matches("\\d+|\\.\\d+\\.new")).toList()) {
                 try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
                     FileLock lock = channel.tryLock();
                     if (lock != null) {

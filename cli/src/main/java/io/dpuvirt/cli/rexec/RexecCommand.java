@@ -16,6 +16,8 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,6 +35,7 @@ public final class RexecCommand {
     }
 
     public static int run(String[] args) {
+        warmUpUnixSockets();
         RexecOptions options;
         try {
             options = RexecOptions.parse(RawInvocation.arguments(args));
@@ -67,20 +70,31 @@ public final class RexecCommand {
         OutputSink stdout = OutputSink.to(new FileOutputStream(FileDescriptor.out).getChannel());
         OutputSink stderr = OutputSink.to(new FileOutputStream(FileDescriptor.err).getChannel());
         RemoteProcess process = client.start(request(options, terminal), stdout, stderr);
-        int ownPid = (int) ProcessHandle.current().pid();
-        PidFile pidFile = PidFile.write(ownPid, process.pid());
+        PidFile.Writer pidFile = PidFile.writeInBackground(process.pid());
         try {
             if (!options.stdinFromNull()) {
                 Thread.ofPlatform().daemon().name("rexec-stdin").start(() -> copyStdin(process));
             }
-            SignalForwarder.start(process, terminal, ownPid);
+            SignalForwarder.start(process, terminal);
             ExitStatus status = process.waitFor();
             return status.shellStatus();
         } finally {
-            if (pidFile != null) {
-                pidFile.remove();
-            }
+            pidFile.remove();
         }
+    }
+
+    /**
+     * The JDK's unix sockets initialize a SecureRandom on first use (for temporary socket names rexec never uses),
+     * some 15 ms: done on another core while this thread reads the command line and builds the request.
+     */
+    private static void warmUpUnixSockets() {
+        Thread.ofPlatform().daemon().name("rexec-warm-up").start(() -> {
+            try {
+                SocketChannel.open(StandardProtocolFamily.UNIX).close();
+            } catch (IOException ignored) {
+                // the real connection reports whatever is wrong
+            }
+        });
     }
 
     private static SpawnRequest request(RexecOptions options, TerminalMode terminal) {

@@ -29,16 +29,17 @@ final class SignalForwarder {
     private SignalForwarder() {
     }
 
-    static void start(RemoteProcess process, TerminalMode terminal, int ownPid) {
-        Thread.ofPlatform().daemon().name("rexec-signals").start(() -> forward(process, terminal, ownPid));
+    static void start(RemoteProcess process, TerminalMode terminal) {
+        Thread.ofPlatform().daemon().name("rexec-signals").start(() -> forward(process, terminal));
     }
 
-    private static void forward(RemoteProcess process, TerminalMode terminal, int ownPid) {
+    private static void forward(RemoteProcess process, TerminalMode terminal) {
         try {
             Thread.sleep(START_DELAY_MILLIS);
         } catch (InterruptedException e) {
             return;
         }
+        int ownPid = (int) ProcessHandle.current().pid();
         MemorySegment set = SignalCalls.signalSet(Arena.global(), FORWARDED);
         try {
             for (;;) {
