@@ -146,13 +146,16 @@ public final class RemoteProcess implements AutoCloseable {
                     default -> throw new ProtocolException("rexec_server sent an unexpected " + frame.describe());
                 }
             }
-            failure = new IOException("rexec_server closed the connection before " + program + " (pid " + pid + ") exited");
+            failure = new IOException(lostConnection() + ": it was closed");
         } catch (IOException e) {
-            failure = new IOException("lost the connection to rexec_server while " + program + " (pid " + pid + ") ran: "
-                    + e.getMessage(), e);
+            failure = new IOException(lostConnection() + ": " + e.getMessage(), e);
         } finally {
             finish();
         }
+    }
+
+    private String lostConnection() {
+        return "lost the connection to rexec_server before " + program + " (pid " + pid + ") exited";
     }
 
     private void deliver(int stream, ByteBuffer data) throws IOException {

@@ -138,8 +138,17 @@ public final class RexecServer implements AutoCloseable {
                 }
                 continue;
             }
-            serve(client);
+            if (closing) {
+                refuse(client, "rexec_server at " + config.socket() + " is stopping");
+            } else {
+                serve(client);
+            }
         }
+    }
+
+    private static void refuse(NativeSocket client, String reason) {
+        new SessionOutput(client).failed(new SpawnFailedException(255, reason));
+        client.close();
     }
 
     private void serve(NativeSocket client) {
@@ -152,9 +161,8 @@ public final class RexecServer implements AutoCloseable {
         }
         if (peer.uid() != allowedUid) {
             String reason = "rexec_server at " + config.socket() + " serves uid " + allowedUid + " only, not uid " + peer.uid();
-            Log.warn("refused client pid " + peer.pid() + ": " + reason);
-            new SessionOutput(client).failed(new SpawnFailedException(255, reason));
-            client.close();
+            Log.warn("refused peer pid " + peer.pid() + ": " + reason);
+            refuse(client, reason);
             return;
         }
         Session session = new Session(client, peer, launcher, timers, config.killGrace().toMillis(), sessions::remove);
@@ -170,21 +178,24 @@ public final class RexecServer implements AutoCloseable {
         }
     }
 
-    /** Stops accepting, terminates every program (and what they left behind), and removes the socket. */
+    /**
+     * Terminates every program (and what they left behind), their clients getting the exit status, and only then
+     * removes the socket; a client arriving meanwhile is told the server is stopping.
+     */
     @Override
     public synchronized void close() {
         if (closing) {
             return;
         }
         closing = true;
-        listener.abort();
-        joinQuietly(acceptor);
-        listener.close();
         sessions.forEach(session -> session.terminate("rexec_server is stopping"));
         long deadline = System.nanoTime() + config.killGrace().plusSeconds(3).toNanos();
         while (!sessions.isEmpty() && System.nanoTime() < deadline) {
             pause();
         }
+        listener.abort();
+        joinQuietly(acceptor);
+        listener.close();
         List<Integer> leftBehind = children();
         if (!leftBehind.isEmpty()) {
             Log.info("terminating " + leftBehind.size() + " process(es) that programs left behind: " + leftBehind);

@@ -80,7 +80,7 @@ final class Session implements Runnable {
         try {
             request = SpawnReceiver.receive(socket);
         } catch (IOException e) {
-            Log.warn("client pid " + peer.pid() + ": no valid request: " + e.getMessage());
+            Log.warn("peer pid " + peer.pid() + ": no valid request: " + e.getMessage());
             return null;
         }
         try {
@@ -91,11 +91,11 @@ final class Session implements Runnable {
                 program = launched.path();
             }
             output.started(pid);
-            Log.info("started " + program + " as pid " + pid + " for client pid " + peer.pid() + " (uid " + peer.uid() + ")"
+            Log.info("started " + program + " as pid " + pid + " for peer pid " + peer.pid() + " (uid " + peer.uid() + ")"
                     + (launched.droppedVariables().isEmpty() ? "" : ", without " + String.join(" ", launched.droppedVariables())));
             return launched;
         } catch (SpawnFailedException e) {
-            Log.warn("refused for client pid " + peer.pid() + " (uid " + peer.uid() + "): " + e.getMessage());
+            Log.warn("refused for peer pid " + peer.pid() + " (uid " + peer.uid() + "): " + e.getMessage());
             output.failed(e);
             return null;
         } finally {
@@ -111,7 +111,7 @@ final class Session implements Runnable {
             startPumps(stdio);
             readClient(stdin, stdio);
         } catch (IOException e) {
-            Log.warn("pid " + pid + " (" + program + "): client pid " + peer.pid() + ": " + e.getMessage());
+            Log.warn("pid " + pid + " (" + program + "): peer pid " + peer.pid() + ": " + e.getMessage());
         } finally {
             if (!hasExited()) {
                 terminate("its client went away");
