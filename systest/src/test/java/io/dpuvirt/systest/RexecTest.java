@@ -211,8 +211,19 @@ class RexecTest {
         assertThat(cut.waitFor()).isEqualTo(255);
         assertThat(new String(cut.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
                 .startsWith("rexec: lost the connection to rexec_server before sh (pid ");
-        await("no orphan after the link was cut", () -> !running("sleep 4343"));
+        await("no orphan after the DPU's udsproxyd died", () -> !running("sleep 4343"));
         assertThat(servers.log(host)).contains("and its process group: its client went away");
+
+        // a silent cut (no FIN, no reset): udsproxyd's keepalive notices within seconds, and so does the server
+        proxies.start(dpu); // its predecessor's mirror file is still there until it has started: try, not test -S
+        await("rexec through a new DPU udsproxyd", () -> sh(dpu, "rexec /bin/true").succeeded());
+        Process silent = client(dpu, "sleep", "4747");
+        await("the remote sleep", () -> running("sleep 4747"));
+        String veth = Commands.check("ip", "-n", dpu.networkNamespace(), "-o", "link", "show", "type", "veth").stdout().split(": ")[1].split("@")[0];
+        Commands.check("ip", "-n", dpu.networkNamespace(), "link", "set", veth, "down");
+        await("no orphan after the link went silent", () -> !running("sleep 4747"));
+        assertThat(silent.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(silent.exitValue()).isEqualTo(255);
     }
 
     @Test

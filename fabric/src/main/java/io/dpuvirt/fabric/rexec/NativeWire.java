@@ -24,10 +24,6 @@ final class NativeWire implements Wire {
         return new NativeWire(NativeSocket.connect(new SockAddr.Unix(path.toString()), SocketType.STREAM));
     }
 
-    NativeSocket socket() {
-        return socket;
-    }
-
     /** Writes {@code from} with {@code fds} attached to its first byte (SCM_RIGHTS). */
     void writeWithFds(ByteBuffer from, int[] fds) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
