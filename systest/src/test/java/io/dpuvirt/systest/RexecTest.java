@@ -318,6 +318,16 @@ class RexecTest {
     }
 
     @Test
+    void passedDescriptorsCrossAsRegularFilesUnderTheHostsOpenWhitelist() throws Exception {
+        // /tmp is shared by the two sides of the test bed: udsproxyd re-opens a passed file by path on the HOST
+        proxies.whitelist(host, UDS_WHITELIST + "[Open]\nPath=/tmp/rx-fd\n");
+        sh(dpu, "mkdir -p /tmp/rx-fd && echo 'passed as fd 5' > /tmp/rx-fd/data");
+        await("the HOST's udsproxyd to read its new whitelist", () -> sh(dpu, "rexec --fd 5 /bin/sh -c 'cat <&5' 5< /tmp/rx-fd/data")
+                .stdout().equals("passed as fd 5\n"));
+        sh(dpu, "rm -rf /tmp/rx-fd");
+    }
+
+    @Test
     void bothSidesRunAServerAndTheDpuReachesTheHostsThroughAMapping() throws Exception {
         // the DPU's udsproxyd mirrors the HOST's socket at the same path; a server starting there takes the path over
         RexecServers.whitelist(dpu, PROGRAMS);

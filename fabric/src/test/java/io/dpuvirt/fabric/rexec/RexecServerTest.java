@@ -139,6 +139,12 @@ class RexecServerTest {
         Result echoed = run(SpawnRequest.of("/bin/cat"), data);
         assertThat(echoed.stdout()).isEqualTo(data);
         assertThat(echoed.status()).isEqualTo(ExitStatus.exited(0));
+
+        // a program that stops reading early: the server gets EPIPE (never SIGPIPE), drops the rest, and goes on
+        Result head = run(SpawnRequest.of("/usr/bin/head", "-c", "5"), data);
+        assertThat(head.stdout()).isEqualTo(java.util.Arrays.copyOf(data, 5));
+        assertThat(head.status()).isEqualTo(ExitStatus.exited(0));
+        assertThat(run(SpawnRequest.of("/bin/true"), new byte[0]).status()).isEqualTo(ExitStatus.exited(0));
     }
 
     @Test
