@@ -89,10 +89,10 @@ final class Session implements Runnable {
                 launched = launcher.launch(request, this::programExited);
                 pid = launched.pid();
                 program = launched.path();
+                Log.info("started " + program + " as pid " + pid + " for peer pid " + peer.pid() + " (uid " + peer.uid() + ")"
+                        + (launched.droppedVariables().isEmpty() ? "" : ", without " + String.join(" ", launched.droppedVariables())));
             }
             output.started(pid);
-            Log.info("started " + program + " as pid " + pid + " for peer pid " + peer.pid() + " (uid " + peer.uid() + ")"
-                    + (launched.droppedVariables().isEmpty() ? "" : ", without " + String.join(" ", launched.droppedVariables())));
             return launched;
         } catch (SpawnFailedException e) {
             Log.warn("refused for peer pid " + peer.pid() + " (uid " + peer.uid() + "): " + e.getMessage());
