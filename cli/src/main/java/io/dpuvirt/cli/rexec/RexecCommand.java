@@ -85,7 +85,7 @@ public final class RexecCommand {
 
     /**
      * The JDK's unix sockets initialize a SecureRandom on first use (for temporary socket names rexec never uses),
-     * some 15 ms: done on another core while this thread reads the command line and builds the request.
+     * some 20 ms: started on another core first thing, while this thread reads the command line and builds the request.
      */
     private static void warmUpUnixSockets() {
         Thread.ofPlatform().daemon().name("rexec-warm-up").start(() -> {
