@@ -30,21 +30,30 @@ final class PidFile {
         this.channel = channel;
     }
 
-    /** The file being written; {@link #remove()} removes it if it is complete by then. */
+    /** The file being written: removed by {@link #remove()}, or by the writer if it completes after that. */
     static final class Writer {
-        private volatile PidFile written;
+        private PidFile written;
+        private boolean removed;
 
-        void remove() {
-            PidFile file = written;
-            if (file != null) {
+        synchronized void remove() {
+            removed = true;
+            if (written != null) {
+                written.remove();
+            }
+        }
+
+        private synchronized void completed(PidFile file) {
+            if (file != null && removed) {
                 file.remove();
+            } else {
+                written = file;
             }
         }
     }
 
     static Writer writeInBackground(long remotePid) {
         Writer writer = new Writer();
-        Thread.ofPlatform().daemon().name("rexec-pid-file").start(() -> writer.written = write(ProcessHandle.current().pid(), remotePid));
+        Thread.ofPlatform().daemon().name("rexec-pid-file").start(() -> writer.completed(write(ProcessHandle.current().pid(), remotePid)));
         return writer;
     }
 
