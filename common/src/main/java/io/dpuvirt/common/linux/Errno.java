@@ -37,6 +37,6 @@ public final class Errno {
 
     /** {@code ECONNREFUSED (Connection refused)}. */
     public static String describe(int errno) {
-        return name(errno) + " (" + Libc.strerror(errno) + ")";
+        return name(errno) + " (" + Downcalls.strerror(errno) + ")";
     }
 }

@@ -1,15 +1,12 @@
 package io.dpuvirt.common.linux;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -19,12 +16,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * block the calling platform thread, which is how the relays here are built: never call them on a virtual thread.
  */
 public final class Libc {
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final ThreadLocal<MemorySegment> CAPTURE =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
-
     private static final MethodHandle SOCKET = errnoCall("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle BIND = errnoCall("bind", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle LISTEN = errnoCall("listen", JAVA_INT, JAVA_INT, JAVA_INT);
@@ -46,72 +37,24 @@ public final class Libc {
     private static final MethodHandle FCNTL = errnoCall("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle LSEEK = errnoCall("lseek", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT);
     private static final MethodHandle CHOWN = errnoCall("lchown", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
-    // ---- processes and CPU affinity (virtd's host interface) ----
-    private static final MethodHandle KILL = errnoCall("kill", JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final MethodHandle WAITID = errnoCall("waitid", JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle WAITPID = errnoCall("waitpid", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle SCHED_SETAFFINITY = errnoCall("sched_setaffinity", JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
-    private static final int P_PID = 1;
-    private static final int WEXITED = 4;
-    private static final int WNOWAIT = 0x0100_0000;
-    /** sizeof(siginfo_t) on Linux. */
-    private static final long SIGINFO_SIZE = 128;
-    // ---- end of processes and CPU affinity ----
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     private Libc() {
     }
 
-    /** A call that may fail: its first parameter is the errno capture segment. */
-    @FunctionalInterface
-    private interface Call {
-        long invoke(MemorySegment errnoCapture) throws Throwable;
-    }
-
     private static MethodHandle errnoCall(String name, MemoryLayout result, MemoryLayout... args) {
-        return errnoCall(name, -1, result, args);
+        return Downcalls.errnoCall(name, -1, result, args);
     }
 
     private static MethodHandle errnoCall(String name, int firstVariadic, MemoryLayout result, MemoryLayout... args) {
-        MemorySegment symbol = LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        Linker.Option capture = Linker.Option.captureCallState("errno");
-        Linker.Option[] options = firstVariadic < 0
-                ? new Linker.Option[] {capture}
-                : new Linker.Option[] {capture, Linker.Option.firstVariadicArg(firstVariadic)};
-        return LINKER.downcallHandle(symbol, FunctionDescriptor.of(result, args), options);
+        return Downcalls.errnoCall(name, firstVariadic, result, args);
     }
 
-    /** Runs {@code call}, retrying on EINTR; a negative result becomes a LinuxException naming call and subject. */
-    private static long checked(String name, Object subject, Call call) throws LinuxException {
-        MemorySegment capture = CAPTURE.get();
-        for (;;) {
-            long result;
-            try {
-                result = call.invoke(capture);
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new AssertionError("downcall " + name + " threw", t);
-            }
-            if (result >= 0) {
-                return result;
-            }
-            int errno = (int) ERRNO.get(capture, 0L);
-            if (errno != Errno.EINTR) {
-                throw new LinuxException(name, subject == null ? null : subject.toString(), errno);
-            }
-        }
+    private static long checked(String name, Object subject, Downcalls.Call call) throws LinuxException {
+        return Downcalls.checked(name, subject, call);
     }
 
     public static String strerror(int errno) {
-        try {
-            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
-            return text.reinterpret(256).getString(0);
-        } catch (Throwable t) {
-            return "errno " + errno;
-        }
+        return Downcalls.strerror(errno);
     }
 
     public static int socket(int domain, int type, int protocol) throws LinuxException {
@@ -164,7 +107,7 @@ public final class Libc {
     /** close(2) is not retried on EINTR: on Linux the descriptor is released whatever it returns. */
     public static void close(int fd) {
         try {
-            int ignored = (int) CLOSE.invokeExact(CAPTURE.get(), fd);
+            int ignored = (int) CLOSE.invokeExact(Downcalls.capture(), fd);
         } catch (Throwable t) {
             throw new AssertionError("downcall close threw", t);
         }
@@ -220,45 +163,32 @@ public final class Libc {
         }
     }
 
-    // ---- processes and CPU affinity (virtd's host interface) ----
+    // ---- rexec: canonical program paths and stdio pipes (byte strings, as paths need not be UTF-8) ----
 
-    /** kill(2): sends {@code signal} to process {@code pid}. */
-    public static void kill(int pid, int signal) throws LinuxException {
-        checked("kill", "pid " + pid + ", signal " + signal, c -> (int) KILL.invokeExact(c, pid, signal));
-    }
+    /** PATH_MAX, the buffer realpath(3) writes into. */
+    private static final int PATH_MAX = 4096;
+    private static final MethodHandle REALPATH = errnoCall("realpath", ADDRESS, ADDRESS, ADDRESS);
+    private static final MethodHandle PIPE2 = errnoCall("pipe2", JAVA_INT, ADDRESS, JAVA_INT);
 
-    /**
-     * Blocks until child {@code pid} has exited, without reaping it (waitid with WNOWAIT): until
-     * {@link #reap} the pid stays a zombie and cannot be reused, so a signal sent meanwhile cannot reach
-     * another process.
-     */
-    public static void awaitExit(int pid) throws LinuxException {
+    /** realpath(3) on raw path bytes: every symlink, {@code .} and {@code ..} resolved; the file must exist. */
+    public static byte[] realpath(byte[] path) throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment info = arena.allocate(SIGINFO_SIZE);
-            checked("waitid", "pid " + pid, c -> (int) WAITID.invokeExact(c, P_PID, pid, info, WEXITED | WNOWAIT));
+            MemorySegment cpath = arena.allocate(path.length + 1L);
+            MemorySegment.copy(path, 0, cpath, JAVA_BYTE, 0, path.length);
+            MemorySegment resolved = arena.allocate(PATH_MAX);
+            String subject = new String(path, java.nio.charset.StandardCharsets.UTF_8);
+            checked("realpath", subject, c -> ((MemorySegment) REALPATH.invokeExact(c, cpath, resolved)).address() == 0 ? -1 : 0);
+            // ISO-8859-1 maps every byte to one char and back: the bytes come out exactly as the kernel gave them
+            return resolved.getString(0, java.nio.charset.StandardCharsets.ISO_8859_1).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         }
     }
 
-    /** waitpid(2) for an exited child: reaps it and returns its raw wait status. */
-    public static WaitStatus reap(int pid) throws LinuxException {
+    /** pipe2(2): {@code [read end, write end]}. */
+    public static int[] pipe2(int flags) throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment status = arena.allocate(JAVA_INT);
-            checked("waitpid", "pid " + pid, c -> (int) WAITPID.invokeExact(c, pid, status, 0));
-            return new WaitStatus(status.get(JAVA_INT, 0));
+            MemorySegment fds = arena.allocate(JAVA_INT, 2);
+            checked("pipe2", null, c -> (int) PIPE2.invokeExact(c, fds, flags));
+            return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
         }
     }
-
-    /** sched_setaffinity(2) of thread (or process) {@code tid}: the CPUs set in {@code cpus}. */
-    public static void schedSetaffinity(int tid, java.util.BitSet cpus) throws LinuxException {
-        long[] words = cpus.toLongArray();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment mask = arena.allocate(JAVA_LONG, Math.max(1, words.length));
-            for (int i = 0; i < words.length; i++) {
-                mask.setAtIndex(JAVA_LONG, i, words[i]);
-            }
-            checked("sched_setaffinity", "thread " + tid + ", cpus " + cpus,
-                    c -> (int) SCHED_SETAFFINITY.invokeExact(c, tid, mask.byteSize(), mask));
-        }
-    }
-    // ---- end of processes and CPU affinity ----
 }

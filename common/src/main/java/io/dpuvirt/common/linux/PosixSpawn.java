@@ -1,159 +1,139 @@
 package io.dpuvirt.common.linux;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
- * Starts a program with posix_spawn(3), which the JDK's ProcessBuilder cannot do as a daemon needs it:
- * in a session of its own (so that a Ctrl-C on the daemon's terminal does not reach its guests), with
- * any descriptor as its stdin/stdout/stderr (a file opened for it, or a socket), a working directory,
- * an environment, default signal handling, an empty signal mask and no other descriptor inherited.
- * The caller waits for the child with {@link Libc#awaitExit} and {@link Libc#reap}.
+ * One posix_spawn(3): the file actions run in the child in the order they were added, then the program is
+ * executed. glibc starts the child with clone(CLONE_VM|CLONE_VFORK), so nothing of the JVM is copied and no Java
+ * code runs in the child: this is how a JVM starts processes without fork().
+ *
+ * <p>The child always starts with an empty signal mask and every signal at its default action: a JVM thread
+ * blocks or ignores signals the program must not inherit. Use from one thread; close to free the native state.
  */
-public final class PosixSpawn {
-    /** What the child's descriptor {@code target} (0, 1 or 2) becomes. */
-    public sealed interface Stdio {
-        int target();
+public final class PosixSpawn implements AutoCloseable {
+    private static final short POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08, POSIX_SPAWN_SETSID = 0x80;
+    /** glibc's posix_spawn_file_actions_t is 80 bytes and posix_spawnattr_t 336 on 64-bit Linux; room to spare. */
+    private static final int ACTIONS_BYTES = 128, ATTRIBUTES_BYTES = 512;
+    /** Signals glibc keeps for itself (SIGCANCEL, SIGSETXID): never reset them. */
+    private static final int GLIBC_SIGCANCEL = 32, GLIBC_SIGSETXID = 33;
+    private static final MethodHandle ACTIONS_INIT = Downcalls.plainCall("posix_spawn_file_actions_init", JAVA_INT, ADDRESS);
+    private static final MethodHandle ACTIONS_DESTROY = Downcalls.plainCall("posix_spawn_file_actions_destroy", JAVA_INT, ADDRESS);
+    private static final MethodHandle ADD_DUP2 = Downcalls.plainCall("posix_spawn_file_actions_adddup2", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    private static final MethodHandle ADD_OPEN = Downcalls.plainCall("posix_spawn_file_actions_addopen", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    private static final MethodHandle ADD_CLOSE = Downcalls.plainCall("posix_spawn_file_actions_addclose", JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle ADD_CHDIR = Downcalls.plainCall("posix_spawn_file_actions_addchdir_np", JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle ADD_CLOSEFROM = Downcalls.plainCall("posix_spawn_file_actions_addclosefrom_np", JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle ATTR_INIT = Downcalls.plainCall("posix_spawnattr_init", JAVA_INT, ADDRESS);
+    private static final MethodHandle ATTR_DESTROY = Downcalls.plainCall("posix_spawnattr_destroy", JAVA_INT, ADDRESS);
+    private static final MethodHandle ATTR_SETFLAGS = Downcalls.plainCall("posix_spawnattr_setflags", JAVA_INT, ADDRESS, JAVA_SHORT);
+    private static final MethodHandle ATTR_SETSIGMASK = Downcalls.plainCall("posix_spawnattr_setsigmask", JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle ATTR_SETSIGDEFAULT = Downcalls.plainCall("posix_spawnattr_setsigdefault", JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle SPAWN = Downcalls.plainCall("posix_spawn", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+
+    private final Arena arena = Arena.ofConfined();
+    private final MemorySegment actions = arena.allocate(ACTIONS_BYTES, 16);
+    private final MemorySegment attributes = arena.allocate(ATTRIBUTES_BYTES, 16);
+    private short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+
+    public PosixSpawn() throws LinuxException {
+        Downcalls.checkedResult("posix_spawn_file_actions_init", null, c -> (int) ACTIONS_INIT.invokeExact(actions));
+        Downcalls.checkedResult("posix_spawnattr_init", null, c -> (int) ATTR_INIT.invokeExact(attributes));
+        int[] allButGlibcs = new int[Signals.MAX - 2];
+        for (int signal = 1, i = 0; signal <= Signals.MAX; signal++) {
+            if (signal != GLIBC_SIGCANCEL && signal != GLIBC_SIGSETXID) {
+                allButGlibcs[i++] = signal;
+            }
+        }
+        MemorySegment defaults = SignalCalls.signalSet(arena, allButGlibcs);
+        MemorySegment empty = SignalCalls.signalSet(arena);
+        Downcalls.checkedResult("posix_spawnattr_setsigdefault", null, c -> (int) ATTR_SETSIGDEFAULT.invokeExact(attributes, defaults));
+        Downcalls.checkedResult("posix_spawnattr_setsigmask", null, c -> (int) ATTR_SETSIGMASK.invokeExact(attributes, empty));
     }
 
-    /** {@code path} opened with open(2) {@code flags} and {@code mode}. */
-    public record OpenFile(int target, Path path, int flags, int mode) implements Stdio {
+    /** The child calls setsid(): it leads a new session and process group, whose id is its pid. */
+    public PosixSpawn newSession() {
+        flags |= POSIX_SPAWN_SETSID;
+        return this;
     }
 
-    /** A copy of the caller's descriptor {@code fd}. */
-    public record Duplicate(int target, int fd) implements Stdio {
+    public PosixSpawn dup2(int fd, int target) throws LinuxException {
+        Downcalls.checkedResult("posix_spawn_file_actions_adddup2", fd + "->" + target, c -> (int) ADD_DUP2.invokeExact(actions, fd, target));
+        return this;
     }
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    /** Generous upper bounds of glibc's posix_spawn_file_actions_t (80 bytes), posix_spawnattr_t (336) and sigset_t (128). */
-    private static final long FILE_ACTIONS_SIZE = 512;
-    private static final long ATTR_SIZE = 1024;
-    private static final long SIGSET_SIZE = 128;
-    private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
-    private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
-    private static final short POSIX_SPAWN_SETSID = 0x80;
-    private static final int FIRST_INHERITED_FD_TO_CLOSE = 3;
+    public PosixSpawn open(int target, byte[] path, int openFlags, int mode) throws LinuxException {
+        MemorySegment cpath = cString(path);
+        Downcalls.checkedResult("posix_spawn_file_actions_addopen", "fd " + target,
+                c -> (int) ADD_OPEN.invokeExact(actions, target, cpath, openFlags, mode));
+        return this;
+    }
 
-    private static final MethodHandle SPAWNP = function("posix_spawnp", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
-    private static final MethodHandle ACTIONS_INIT = function("posix_spawn_file_actions_init", JAVA_INT, ADDRESS);
-    private static final MethodHandle ACTIONS_DESTROY = function("posix_spawn_file_actions_destroy", JAVA_INT, ADDRESS);
-    private static final MethodHandle ADD_OPEN = function("posix_spawn_file_actions_addopen", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
-    private static final MethodHandle ADD_DUP2 = function("posix_spawn_file_actions_adddup2", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
-    private static final MethodHandle ADD_CHDIR = function("posix_spawn_file_actions_addchdir_np", JAVA_INT, ADDRESS, ADDRESS);
-    private static final MethodHandle ADD_CLOSEFROM = function("posix_spawn_file_actions_addclosefrom_np", JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle ATTR_INIT = function("posix_spawnattr_init", JAVA_INT, ADDRESS);
-    private static final MethodHandle ATTR_DESTROY = function("posix_spawnattr_destroy", JAVA_INT, ADDRESS);
-    private static final MethodHandle ATTR_SETFLAGS = function("posix_spawnattr_setflags", JAVA_INT, ADDRESS, JAVA_SHORT);
-    private static final MethodHandle ATTR_SETSIGMASK = function("posix_spawnattr_setsigmask", JAVA_INT, ADDRESS, ADDRESS);
-    private static final MethodHandle ATTR_SETSIGDEFAULT = function("posix_spawnattr_setsigdefault", JAVA_INT, ADDRESS, ADDRESS);
-    private static final MethodHandle SIGEMPTYSET = function("sigemptyset", JAVA_INT, ADDRESS);
-    private static final MethodHandle SIGFILLSET = function("sigfillset", JAVA_INT, ADDRESS);
+    /** Closes {@code fd} in the child; a descriptor that is not open there is no error. */
+    public PosixSpawn close(int fd) throws LinuxException {
+        Downcalls.checkedResult("posix_spawn_file_actions_addclose", "fd " + fd, c -> (int) ADD_CLOSE.invokeExact(actions, fd));
+        return this;
+    }
 
-    private PosixSpawn() {
+    public PosixSpawn chdir(byte[] directory) throws LinuxException {
+        MemorySegment cpath = cString(directory);
+        Downcalls.checkedResult("posix_spawn_file_actions_addchdir_np", null, c -> (int) ADD_CHDIR.invokeExact(actions, cpath));
+        return this;
+    }
+
+    /** Closes every descriptor from {@code lowest} up in the child (the JVM's own files are not all close-on-exec). */
+    public PosixSpawn closeFrom(int lowest) throws LinuxException {
+        Downcalls.checkedResult("posix_spawn_file_actions_addclosefrom_np", null, c -> (int) ADD_CLOSEFROM.invokeExact(actions, lowest));
+        return this;
     }
 
     /**
-     * Starts {@code argv} (argv[0] searched in the daemon's PATH when it has no slash) and returns its pid.
-     * {@code environment} is the child's whole environment; {@code stdio} says what its descriptors 0–2
-     * become (one missing stays the caller's: give /dev/null instead).
+     * Starts {@code path} with {@code argv} and {@code environment} (byte strings without NUL) and returns its pid.
+     * A failure of a file action or of the exec itself comes back as the LinuxException of that step.
      */
-    public static int spawn(List<String> argv, Map<String, String> environment, Optional<Path> workingDirectory,
-                            List<Stdio> stdio) throws LinuxException {
-        if (argv.isEmpty()) {
-            throw new IllegalArgumentException("argv is empty");
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment actions = arena.allocate(FILE_ACTIONS_SIZE, 16);
-            MemorySegment attributes = arena.allocate(ATTR_SIZE, 16);
-            check("posix_spawn_file_actions_init", (int) ACTIONS_INIT.invokeExact(actions));
-            try {
-                check("posix_spawnattr_init", (int) ATTR_INIT.invokeExact(attributes));
-                try {
-                    addStdio(arena, actions, stdio);
-                    if (workingDirectory.isPresent()) {
-                        MemorySegment directory = arena.allocateFrom(workingDirectory.get().toString());
-                        check("posix_spawn_file_actions_addchdir_np", (int) ADD_CHDIR.invokeExact(actions, directory));
-                    }
-                    check("posix_spawn_file_actions_addclosefrom_np",
-                            (int) ADD_CLOSEFROM.invokeExact(actions, FIRST_INHERITED_FD_TO_CLOSE));
-                    configure(arena, attributes);
-                    MemorySegment pid = arena.allocate(JAVA_INT);
-                    int error = (int) SPAWNP.invokeExact(pid, arena.allocateFrom(argv.getFirst()), actions, attributes,
-                            strings(arena, argv), strings(arena, environment.entrySet().stream()
-                                    .map(e -> e.getKey() + "=" + e.getValue()).toList()));
-                    if (error != 0) {
-                        throw new LinuxException("posix_spawn", argv.getFirst(), error);
-                    }
-                    return pid.get(JAVA_INT, 0);
-                } finally {
-                    int ignored = (int) ATTR_DESTROY.invokeExact(attributes);
-                }
-            } finally {
-                int ignored = (int) ACTIONS_DESTROY.invokeExact(actions);
-            }
-        } catch (LinuxException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError("posix_spawn downcall threw", t);
-        }
+    public int spawn(byte[] path, List<byte[]> argv, List<byte[]> environment) throws LinuxException {
+        short spawnFlags = flags;
+        Downcalls.checkedResult("posix_spawnattr_setflags", null, c -> (int) ATTR_SETFLAGS.invokeExact(attributes, spawnFlags));
+        MemorySegment cpath = cString(path);
+        MemorySegment cargv = pointerArray(argv);
+        MemorySegment cenv = pointerArray(environment);
+        MemorySegment pid = arena.allocate(JAVA_INT);
+        Downcalls.checkedResult("posix_spawn", new String(path, java.nio.charset.StandardCharsets.UTF_8),
+                c -> (int) SPAWN.invokeExact(pid, cpath, actions, attributes, cargv, cenv));
+        return pid.get(JAVA_INT, 0);
     }
 
-    private static void addStdio(Arena arena, MemorySegment actions, List<Stdio> stdio) throws Throwable {
-        for (Stdio entry : stdio) {
-            switch (entry) {
-                case OpenFile file -> check("posix_spawn_file_actions_addopen(" + file.path() + ")",
-                        (int) ADD_OPEN.invokeExact(actions, file.target(), arena.allocateFrom(file.path().toString()),
-                                file.flags(), file.mode()));
-                case Duplicate duplicate -> check("posix_spawn_file_actions_adddup2",
-                        (int) ADD_DUP2.invokeExact(actions, duplicate.fd(), duplicate.target()));
-            }
-        }
+    private MemorySegment cString(byte[] bytes) {
+        MemorySegment string = arena.allocate(bytes.length + 1L);
+        MemorySegment.copy(bytes, 0, string, JAVA_BYTE, 0, bytes.length);
+        return string;
     }
 
-    /** A new session, no blocked signal, and every signal's handler back to its default. */
-    private static void configure(Arena arena, MemorySegment attributes) throws Throwable {
-        MemorySegment empty = arena.allocate(SIGSET_SIZE, 8);
-        MemorySegment all = arena.allocate(SIGSET_SIZE, 8);
-        check("sigemptyset", (int) SIGEMPTYSET.invokeExact(empty));
-        check("sigfillset", (int) SIGFILLSET.invokeExact(all));
-        check("posix_spawnattr_setsigmask", (int) ATTR_SETSIGMASK.invokeExact(attributes, empty));
-        check("posix_spawnattr_setsigdefault", (int) ATTR_SETSIGDEFAULT.invokeExact(attributes, all));
-        short flags = (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-        check("posix_spawnattr_setflags", (int) ATTR_SETFLAGS.invokeExact(attributes, flags));
-    }
-
-    /** A NULL-terminated array of C strings. */
-    private static MemorySegment strings(Arena arena, List<String> values) {
-        MemorySegment array = arena.allocate(ADDRESS, values.size() + 1L);
-        for (int i = 0; i < values.size(); i++) {
-            array.setAtIndex(ADDRESS, i, arena.allocateFrom(values.get(i)));
+    private MemorySegment pointerArray(List<byte[]> strings) {
+        MemorySegment array = arena.allocate(ADDRESS, strings.size() + 1L);
+        for (int i = 0; i < strings.size(); i++) {
+            array.setAtIndex(ADDRESS, i, cString(strings.get(i)));
         }
-        array.setAtIndex(ADDRESS, values.size(), MemorySegment.NULL);
+        array.setAtIndex(ADDRESS, strings.size(), MemorySegment.NULL);
         return array;
     }
 
-    /** The posix_spawn family returns an error number instead of setting errno. */
-    private static void check(String call, int result) throws LinuxException {
-        if (result != 0) {
-            throw new LinuxException(call, null, result);
+    @Override
+    public void close() {
+        try {
+            int ignored = (int) ACTIONS_DESTROY.invokeExact(actions);
+            ignored = (int) ATTR_DESTROY.invokeExact(attributes);
+        } catch (Throwable t) {
+            throw new AssertionError("downcall posix_spawn_*_destroy threw", t);
+        } finally {
+            arena.close();
         }
-    }
-
-    private static MethodHandle function(String name, MemoryLayout result, MemoryLayout... args) {
-        MemorySegment symbol = LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        return LINKER.downcallHandle(symbol, FunctionDescriptor.of(result, args));
     }
 }

@@ -1,6 +1,7 @@
 package io.dpuvirt.virt.host;
 
-import io.dpuvirt.common.linux.Libc;
+import io.dpuvirt.common.linux.ProcessCalls;
+import io.dpuvirt.common.linux.SignalCalls;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.common.linux.WaitStatus;
 import io.dpuvirt.common.log.Log;
@@ -44,7 +45,7 @@ final class ChildProcess implements HostProcess {
         lock.lock();
         try {
             if (!ended) {
-                Libc.kill(id.pid(), signal.number());
+                SignalCalls.kill(id.pid(), signal.number());
             }
         } finally {
             lock.unlock();
@@ -58,12 +59,12 @@ final class ChildProcess implements HostProcess {
 
     private void awaitExit() {
         try {
-            Libc.awaitExit(id.pid());
+            ProcessCalls.awaitExit(id.pid());
             WaitStatus status;
             lock.lock();
             try {
                 ended = true;
-                status = Libc.reap(id.pid());
+                status = ProcessCalls.reap(id.pid());
             } finally {
                 lock.unlock();
             }

@@ -1,7 +1,8 @@
 package io.dpuvirt.virt.host;
 
 import io.dpuvirt.common.linux.Errno;
-import io.dpuvirt.common.linux.Libc;
+import io.dpuvirt.common.linux.ProcessCalls;
+import io.dpuvirt.common.linux.SignalCalls;
 import io.dpuvirt.common.linux.LinuxException;
 
 import java.io.IOException;
@@ -57,7 +58,7 @@ final class FoundProcess implements HostProcess {
             return;
         }
         try {
-            Libc.kill(id.pid(), signal.number());
+            SignalCalls.kill(id.pid(), signal.number());
         } catch (LinuxException e) {
             if (!e.is(Errno.ESRCH)) {
                 throw e;

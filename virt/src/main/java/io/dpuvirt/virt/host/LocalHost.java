@@ -1,7 +1,7 @@
 package io.dpuvirt.virt.host;
 
 import io.dpuvirt.common.fs.AtomicFiles;
-import io.dpuvirt.common.linux.Libc;
+import io.dpuvirt.common.linux.ProcessCalls;
 import io.dpuvirt.common.linux.PosixSpawn;
 import io.dpuvirt.common.net.NativeSocket;
 import io.dpuvirt.common.net.SockAddr;
@@ -38,9 +38,18 @@ public final class LocalHost implements Host {
     public HostProcess spawn(ProcessSpec spec) throws IOException {
         List<NativeSocket> sockets = new ArrayList<>();
         try {
-            List<PosixSpawn.Stdio> stdio = List.of(
-                    stdio(0, spec.stdin(), sockets), stdio(1, spec.stdout(), sockets), stdio(2, spec.stderr(), sockets));
-            int pid = PosixSpawn.spawn(spec.argv(), spec.environment(), spec.workingDirectory(), stdio);
+            int pid;
+            try (PosixSpawn spawn = new PosixSpawn().newSession()) {
+                stdio(spawn, 0, spec.stdin(), sockets);
+                stdio(spawn, 1, spec.stdout(), sockets);
+                stdio(spawn, 2, spec.stderr(), sockets);
+                if (spec.workingDirectory().isPresent()) {
+                    spawn.chdir(bytes(spec.workingDirectory().get().toString()));
+                }
+                spawn.closeFrom(3); // the JVM's own descriptors are not all close-on-exec
+                pid = spawn.spawn(bytes(program(spec.argv().getFirst())), spec.argv().stream().map(LocalHost::bytes).toList(),
+                        spec.environment().entrySet().stream().map(e -> bytes(e.getKey() + "=" + e.getValue())).toList());
+            }
             // read at once: the child cannot be reaped before its waiter starts, so its /proc entry is still there
             long startTime = ProcStat.read(PROC, pid)
                     .orElseThrow(() -> new IOException("process " + pid + " (" + spec.argv().getFirst()
@@ -59,7 +68,7 @@ public final class LocalHost implements Host {
 
     @Override
     public void setAffinity(int threadId, BitSet cpus) throws IOException {
-        Libc.schedSetaffinity(threadId, cpus);
+        ProcessCalls.setAffinity(threadId, cpus);
     }
 
     @Override
@@ -92,17 +101,36 @@ public final class LocalHost implements Host {
         return SocketChannel.open(UnixDomainSocketAddress.of(unixSocket));
     }
 
-    private static PosixSpawn.Stdio stdio(int target, Stdio stdio, List<NativeSocket> sockets) throws IOException {
-        return switch (stdio) {
-            case Stdio.None none -> new PosixSpawn.OpenFile(target, DEV_NULL, target == 0 ? O_RDONLY : O_WRONLY, 0);
-            case Stdio.ReadFile file -> new PosixSpawn.OpenFile(target, file.path(), O_RDONLY, 0);
-            case Stdio.WriteFile file -> new PosixSpawn.OpenFile(target, file.path(),
+    /** What descriptor {@code target} of the child becomes. */
+    private static void stdio(PosixSpawn spawn, int target, Stdio stdio, List<NativeSocket> sockets) throws IOException {
+        switch (stdio) {
+            case Stdio.None none -> spawn.open(target, bytes(DEV_NULL.toString()), target == 0 ? O_RDONLY : O_WRONLY, 0);
+            case Stdio.ReadFile file -> spawn.open(target, bytes(file.path().toString()), O_RDONLY, 0);
+            case Stdio.WriteFile file -> spawn.open(target, bytes(file.path().toString()),
                     O_WRONLY | O_CREAT | (file.append() ? O_APPEND : O_TRUNC), OWNER_READ_WRITE);
             case Stdio.UnixSocket socket -> {
                 NativeSocket connected = NativeSocket.connect(new SockAddr.Unix(socket.path().toString()), SocketType.STREAM);
                 sockets.add(connected);
-                yield new PosixSpawn.Duplicate(target, connected.fd());
+                spawn.dup2(connected.fd(), target);
             }
-        };
+        }
+    }
+
+    /** A program named without a slash is looked up in the daemon's PATH, as execvp would. */
+    private static String program(String name) throws IOException {
+        if (name.contains("/")) {
+            return name;
+        }
+        for (String directory : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            Path candidate = Path.of(directory.isEmpty() ? "." : directory, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        throw new IOException("program '" + name + "' not found in PATH");
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

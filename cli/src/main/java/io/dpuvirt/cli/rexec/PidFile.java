@@ -1,0 +1,108 @@
+package io.dpuvirt.cli.rexec;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
+
+/**
+ * {@code /var/run/rexec/pids/<pid of rexec>} holds the remote program's pid while it runs, as the original rexec
+ * keeps it (libvirt's patches read it to find qemu's pid on the HOST). The file is locked while rexec lives, so a
+ * file whose lock is free was left by a rexec that was killed; each rexec removes such leftovers.
+ *
+ * <p>It is written on a thread of its own, off the path between start and exit: a program that ends within
+ * milliseconds (rexec /bin/true) is not held up by it, and if rexec exits before the file is complete, the next rexec
+ * removes what is left.
+ */
+final class PidFile {
+    static final Path DIRECTORY = Path.of("/var/run/rexec/pids");
+
+    private final Path file;
+    private final FileChannel channel;
+
+    private PidFile(Path file, FileChannel channel) {
+        this.file = file;
+        this.channel = channel;
+    }
+
+    /** The file being written: removed by {@link #remove()}, or by the writer if it completes after that. */
+    static final class Writer {
+        private PidFile written;
+        private boolean removed;
+
+        synchronized void remove() {
+            removed = true;
+            if (written != null) {
+                written.remove();
+            }
+        }
+
+        private synchronized void completed(PidFile file) {
+            if (file != null && removed) {
+                file.remove();
+            } else {
+                written = file;
+            }
+        }
+    }
+
+    static Writer writeInBackground(long remotePid) {
+        Writer writer = new Writer();
+        Thread.ofPlatform().daemon().name("rexec-pid-file").start(() -> writer.completed(write(ProcessHandle.current().pid(), remotePid)));
+        return writer;
+    }
+
+    /** Writes the file, or returns null when it cannot (not root, read-only /run): it is a convenience, not a duty. */
+    private static PidFile write(long ownPid, long remotePid) {
+        try {
+            Files.createDirectories(DIRECTORY, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            removeLeftovers();
+            // locked before it gets its name: another rexec never sees it unlocked and takes it for a leftover
+            Path file = DIRECTORY.resolve(Long.toString(ownPid));
+            Path unnamed = DIRECTORY.resolve("." + ownPid + ".new");
+            FileChannel channel = FileChannel.open(unnamed, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            try {
+                channel.lock();
+                channel.write(java.nio.ByteBuffer.wrap(Long.toString(remotePid).getBytes(StandardCharsets.US_ASCII)));
+                Files.move(unnamed, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                return new PidFile(file, channel);
+            } catch (IOException e) {
+                channel.close();
+                Files.deleteIfExists(unnamed);
+                throw e;
+            }
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private void remove() {
+        try {
+            Files.deleteIfExists(file);
+            channel.close();
+        } catch (IOException ignored) {
+            // the next rexec removes it
+        }
+    }
+
+    private static void removeLeftovers() throws IOException {
+        try (Stream<Path> files = Files.list(DIRECTORY)) {
+            // complete files (PID) and ones their rexec did not finish (.PID.new): both locked while their rexec lives
+            for (Path file : files.filter(f -> f.getFileName().toString().matches("\\d+|\\.\\d+\\.new")).toList()) {
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    FileLock lock = channel.tryLock();
+                    if (lock != null) {
+                        Files.deleteIfExists(file);
+                    }
+                } catch (IOException ignored) {
+                    // removed by another rexec meanwhile
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.dpuvirt.common.linux;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Waiting for and reaping children (waitpid, waitid), prctl(PR_SET_CHILD_SUBREAPER) and CPU affinity: for a
+ * process that starts children, must reap them itself, and pins their threads.
+ */
+public final class ProcessCalls {
+    private static final int PR_SET_CHILD_SUBREAPER = 36;
+    private static final int P_PID = 1, WEXITED = 4, WNOWAIT = 0x0100_0000;
+    /** sizeof(siginfo_t) on Linux. */
+    private static final long SIGINFO_SIZE = 128;
+    private static final MethodHandle WAITPID = Downcalls.errnoCall("waitpid", -1, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle WAITID = Downcalls.errnoCall("waitid", -1, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle PRCTL = Downcalls.errnoCall("prctl", 1, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle SCHED_SETAFFINITY = Downcalls.errnoCall("sched_setaffinity", -1, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
+
+    private ProcessCalls() {
+    }
+
+    /** A child that ended: its pid and the raw wait status (decode with WIFEXITED & co.). */
+    public record Reaped(int pid, int status) {
+    }
+
+    /** waitpid(-1, &status, 0): blocks until any child ends; ECHILD when there is none. */
+    public static Reaped awaitAnyChild() throws LinuxException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment status = arena.allocate(JAVA_INT);
+            int pid = (int) Downcalls.checked("waitpid", null, c -> (int) WAITPID.invokeExact(c, -1, status, 0));
+            return new Reaped(pid, status.get(JAVA_INT, 0));
+        }
+    }
+
+    /**
+     * Blocks until child {@code pid} has exited, without reaping it (waitid with WNOWAIT): until {@link #reap} the
+     * pid stays a zombie and cannot be reused, so a signal sent meanwhile cannot reach another process.
+     */
+    public static void awaitExit(int pid) throws LinuxException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(SIGINFO_SIZE);
+            Downcalls.checked("waitid", "pid " + pid, c -> (int) WAITID.invokeExact(c, P_PID, pid, info, WEXITED | WNOWAIT));
+        }
+    }
+
+    /** waitpid(2) for an exited child: reaps it and returns its wait status. */
+    public static WaitStatus reap(int pid) throws LinuxException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment status = arena.allocate(JAVA_INT);
+            Downcalls.checked("waitpid", "pid " + pid, c -> (int) WAITPID.invokeExact(c, pid, status, 0));
+            return new WaitStatus(status.get(JAVA_INT, 0));
+        }
+    }
+
+    /** sched_setaffinity(2) of thread (or process) {@code tid}: the CPUs set in {@code cpus}. */
+    public static void setAffinity(int tid, java.util.BitSet cpus) throws LinuxException {
+        long[] words = cpus.toLongArray();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mask = arena.allocate(JAVA_LONG, Math.max(1, words.length));
+            for (int i = 0; i < words.length; i++) {
+                mask.setAtIndex(JAVA_LONG, i, words[i]);
+            }
+            Downcalls.checked("sched_setaffinity", "thread " + tid + ", cpus " + cpus,
+                    c -> (int) SCHED_SETAFFINITY.invokeExact(c, tid, mask.byteSize(), mask));
+        }
+    }
+
+    /**
+     * Makes orphaned descendants of this process its children instead of PID 1's, so that it reaps them at once
+     * (PID 1 here reaps only about once a second) and they cannot slip away from its bookkeeping.
+     */
+    public static void becomeChildSubreaper() throws LinuxException {
+        Downcalls.checked("prctl", "PR_SET_CHILD_SUBREAPER", c -> (int) PRCTL.invokeExact(c, PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L));
+    }
+}

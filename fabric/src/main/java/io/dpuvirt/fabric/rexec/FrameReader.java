@@ -1,0 +1,76 @@
+package io.dpuvirt.fabric.rexec;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Splits the bytes of a {@link Wire} into frames. A frame's payload is a view into the reader's buffer, valid until
+ * the next call. {@link #next()} blocks; a poll-driven reader calls {@link #readOnce()} when the wire is readable and
+ * then takes {@link #buffered()} frames until there are none.
+ */
+final class FrameReader {
+    /** One frame: its type and payload. */
+    record Frame(int type, ByteBuffer payload) {
+        String describe() {
+            return Protocol.typeName(type) + " (" + payload.remaining() + " bytes)";
+        }
+    }
+
+    private final Wire wire;
+    private final int maxPayload;
+    /** Unconsumed bytes are [start, position). */
+    private final ByteBuffer buffer;
+    private int start;
+
+    FrameReader(Wire wire, int maxPayload) {
+        this.wire = wire;
+        this.maxPayload = maxPayload;
+        this.buffer = ByteBuffer.allocateDirect(Protocol.HEADER + maxPayload);
+    }
+
+    /** The next frame, reading as needed; null at end of stream between frames. */
+    Frame next() throws IOException {
+        for (;;) {
+            Frame frame = buffered();
+            if (frame != null) {
+                return frame;
+            }
+            if (readOnce() < 0) {
+                return null;
+            }
+        }
+    }
+
+    /** One read from the wire; -1 at end of stream (an error if it cuts a frame short). */
+    int readOnce() throws IOException {
+        if (start > 0) { // the frames before start were consumed: move the partial one to the front
+            buffer.limit(buffer.position()).position(start);
+            buffer.compact();
+            start = 0;
+        }
+        int n = wire.read(buffer);
+        if (n < 0 && buffer.position() > start) {
+            throw new ProtocolException("connection closed in the middle of a frame");
+        }
+        return n;
+    }
+
+    /** A complete frame already read, or null. */
+    Frame buffered() throws IOException {
+        int available = buffer.position() - start;
+        if (available < Protocol.HEADER) {
+            return null;
+        }
+        int length = Protocol.length(buffer, start, maxPayload);
+        if (available < Protocol.HEADER + length) {
+            return null;
+        }
+        Frame frame = new Frame(Protocol.type(buffer, start), buffer.slice(start + Protocol.HEADER, length));
+        start += Protocol.HEADER + length;
+        if (start == buffer.position()) {
+            buffer.clear();
+            start = 0;
+        }
+        return frame;
+    }
+}

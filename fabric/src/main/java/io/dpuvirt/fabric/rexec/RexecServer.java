@@ -1,0 +1,243 @@
+package io.dpuvirt.fabric.rexec;
+
+import io.dpuvirt.common.config.ConfigException;
+import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.common.linux.ProcessCalls;
+import io.dpuvirt.common.log.Log;
+import io.dpuvirt.common.net.NativeSocket;
+import io.dpuvirt.common.net.PeerCredentials;
+import io.dpuvirt.common.net.SockAddr;
+import io.dpuvirt.common.net.SocketType;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Stream;
+
+/**
+ * rexec_server: starts whitelisted programs for clients of its unix socket and relays their stdio, signals and exit.
+ *
+ * <p>The socket is bound at its final path (udsproxyd finds servers in /proc/net/unix by the path given to bind)
+ * and set to mode 0600 at once; every client's uid (SO_PEERCRED) must also be the server's own. Across hosts the
+ * peer is the local udsproxyd (root), whose link to the other side is authenticated.
+ *
+ * <p>Stopping (close, SIGTERM) terminates every program it runs (SIGTERM to the process group, SIGKILL after the
+ * grace period), and whatever they left behind; their clients get the exit status as usual. A server killed -9
+ * cannot do that: the next one to start on the same socket terminates the programs its predecessor recorded.
+ */
+public final class RexecServer implements AutoCloseable {
+    private static final int BACKLOG = 128;
+
+    private final RexecServerConfig config;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final NativeSocket listener;
+    private final Reaper reaper;
+    private final ProgramLauncher launcher;
+    private final ExecutorService exitHandlers = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("rexec-exit-", 0).factory());
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("rexec-timer").factory());
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final int allowedUid;
+    private final Thread acceptor;
+    private volatile boolean closing;
+
+    private RexecServer(RexecServerConfig config, ProgramPolicy policy, FileChannel lockChannel, FileLock lock) throws IOException {
+        this.config = config;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.allowedUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        ProcessCalls.becomeChildSubreaper();
+        ChildRecords records = new ChildRecords(config.childrenDirectory());
+        records.terminateLeftovers(config.killGrace());
+        this.reaper = new Reaper(records, exitHandlers);
+        this.launcher = new ProgramLauncher(policy, reaper);
+        this.listener = bind(config.socket());
+        this.acceptor = Thread.ofPlatform().name("rexec-accept").start(this::accept);
+        Log.info("listening on " + config.socket() + " for uid " + allowedUid + "; " + policy.describe());
+    }
+
+    /** Loads the whitelist, takes the socket's lock, ends a killed predecessor's programs, and listens. */
+    public static RexecServer start(RexecServerConfig config) throws IOException, ConfigException {
+        ProgramPolicy policy;
+        if (config.insecureNoWhitelist()) {
+            Log.warn("INSECURE: --insecure-no-whitelist: any program may be started by any client of " + config.socket()
+                    + " (the whitelist " + config.whitelist() + " is not read); for tests only");
+            policy = ProgramPolicy.allowingAnyProgram();
+        } else {
+            policy = ProgramPolicy.checking(WhitelistFile.load(config.whitelist()));
+        }
+        Path directory = config.socket().toAbsolutePath().getParent();
+        Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        FileChannel lockChannel = FileChannel.open(config.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held by a server in this same JVM
+        }
+        if (lock == null) {
+            lockChannel.close();
+            throw new IOException("another rexec_server is running for " + config.socket() + " (it holds " + config.lockFile() + ")");
+        }
+        try {
+            return new RexecServer(config, policy, lockChannel, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.release();
+            lockChannel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Binds at the final path: whatever was there is not a running server (we hold the lock), maybe a crashed one's
+     * socket or a udsproxyd mirror, which steps aside for a local server. Mode 0600 follows at once; with the
+     * usual umask the moment between grants nobody else write access, and the uid check stands behind it anyway.
+     */
+    private static NativeSocket bind(Path path) throws IOException {
+        Files.deleteIfExists(path);
+        NativeSocket socket = NativeSocket.listen(new SockAddr.Unix(path.toString()), SocketType.STREAM, BACKLOG);
+        try {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    public Path socket() {
+        return config.socket();
+    }
+
+    /** The programs running now. */
+    public int runningPrograms() {
+        return reaper.runningCount();
+    }
+
+    private void accept() {
+        while (!closing) {
+            NativeSocket client;
+            try {
+                client = listener.accept();
+            } catch (LinuxException e) {
+                if (!closing) {
+                    Log.error("accept on " + config.socket() + " failed: " + e.getMessage());
+                    pause();
+                }
+                continue;
+            }
+            if (closing) {
+                refuse(client, "rexec_server at " + config.socket() + " is stopping");
+            } else {
+                serve(client);
+            }
+        }
+    }
+
+    private static void refuse(NativeSocket client, String reason) {
+        new SessionOutput(client).failed(new SpawnFailedException(255, reason));
+        client.close();
+    }
+
+    private void serve(NativeSocket client) {
+        PeerCredentials peer;
+        try {
+            peer = client.peerCredentials();
+        } catch (LinuxException e) {
+            client.close();
+            return;
+        }
+        if (peer.uid() != allowedUid) {
+            String reason = "rexec_server at " + config.socket() + " serves uid " + allowedUid + " only, not uid " + peer.uid();
+            Log.warn("refused peer pid " + peer.pid() + ": " + reason);
+            refuse(client, reason);
+            return;
+        }
+        Session session = new Session(client, peer, launcher, timers, config.killGrace().toMillis(), sessions::remove);
+        sessions.add(session);
+        Thread.ofPlatform().daemon().stackSize(256 * 1024).name("rexec-session").start(session);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100); // EMFILE and the like: give descriptors a moment to come back
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Terminates every program (and what they left behind), their clients getting the exit status, and only then
+     * removes the socket; a client arriving meanwhile is told the server is stopping.
+     */
+    @Override
+    public synchronized void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        sessions.forEach(session -> session.terminate("rexec_server is stopping"));
+        long deadline = System.nanoTime() + config.killGrace().plusSeconds(3).toNanos();
+        while (!sessions.isEmpty() && System.nanoTime() < deadline) {
+            pause();
+        }
+        listener.abort();
+        joinQuietly(acceptor);
+        listener.close();
+        List<Integer> leftBehind = children();
+        if (!leftBehind.isEmpty()) {
+            Log.info("terminating " + leftBehind.size() + " process(es) that programs left behind: " + leftBehind);
+            Termination.terminate(leftBehind, config.killGrace());
+        }
+        reaper.stop();
+        timers.shutdownNow();
+        exitHandlers.shutdown();
+        try {
+            Files.deleteIfExists(config.socket());
+            Files.deleteIfExists(config.childrenDirectory());
+            lock.release();
+            lockChannel.close();
+            Files.deleteIfExists(config.lockFile());
+        } catch (IOException e) {
+            Log.warn("cleanup incomplete: " + e.getMessage());
+        }
+        Log.info("rexec_server stopped");
+    }
+
+    /** This process's children now (/proc/self/task/TID/children), whoever started them. */
+    private static List<Integer> children() {
+        List<Integer> pids = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                for (String pid : Files.readString(task.resolve("children")).trim().split("\\s+")) {
+                    if (!pid.isEmpty()) {
+                        pids.add(Integer.parseInt(pid));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            Log.warn("cannot list this process's children: " + e.getMessage());
+        }
+        return pids;
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,291 @@
+package io.dpuvirt.fabric.rexec;
+
+import io.dpuvirt.common.linux.Errno;
+import io.dpuvirt.common.linux.Libc;
+import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.common.linux.SignalCalls;
+import io.dpuvirt.common.linux.Signals;
+import io.dpuvirt.common.linux.TerminalCalls;
+import io.dpuvirt.common.linux.WindowSize;
+import io.dpuvirt.common.log.Log;
+import io.dpuvirt.common.net.NativeSocket;
+import io.dpuvirt.common.net.PeerCredentials;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client and the program it started. The session's own thread reads the client (stdin, signals, window sizes)
+ * and writes stdin without blocking; one pump thread per output stream carries the program's output; the reaper
+ * reports the exit. EXITED goes out once the program has exited and its output has been carried; then the
+ * connection is shut.
+ *
+ * <p>If the client goes away first (killed, the link cut), the program's process group gets SIGTERM, and SIGKILL
+ * after the grace period: nothing a client started outlives its connection.
+ */
+final class Session implements Runnable {
+    private static final short POLLIN = 0x1, POLLOUT = 0x4;
+
+    private final NativeSocket socket;
+    private final PeerCredentials peer;
+    private final ProgramLauncher launcher;
+    private final ScheduledExecutorService timers;
+    private final long killGraceMillis;
+    private final java.util.function.Consumer<Session> onEnd;
+    private final SessionOutput output;
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final List<OutputPump> pumps = new ArrayList<>();
+    private int pid;
+    private String program;
+    private int pumpsRunning;
+    private boolean pumpsCounted;
+    private ExitStatus exitStatus;
+    private boolean terminating;
+
+    Session(NativeSocket socket, PeerCredentials peer, ProgramLauncher launcher, ScheduledExecutorService timers,
+            long killGraceMillis, java.util.function.Consumer<Session> onEnd) {
+        this.socket = socket;
+        this.peer = peer;
+        this.launcher = launcher;
+        this.timers = timers;
+        this.killGraceMillis = killGraceMillis;
+        this.onEnd = onEnd;
+        this.output = new SessionOutput(socket);
+    }
+
+    @Override
+    public void run() {
+        try {
+            ProgramLauncher.Launched launched = start();
+            if (launched != null) {
+                relay(launched.stdio());
+            }
+        } finally {
+            socket.close();
+            onEnd.accept(this);
+        }
+    }
+
+    /** Starts the program, or tells the client why not (null). */
+    private ProgramLauncher.Launched start() {
+        SpawnRequest request;
+        try {
+            request = SpawnReceiver.receive(socket);
+        } catch (IOException e) {
+            Log.warn("peer pid " + peer.pid() + ": no valid request: " + e.getMessage());
+            return null;
+        }
+        try {
+            ProgramLauncher.Launched launched;
+            synchronized (this) { // the program may end before this block does: programExited waits for it
+                launched = launcher.launch(request, this::programExited);
+                pid = launched.pid();
+                program = launched.path();
+                Log.info("started " + program + " as pid " + pid + " for peer pid " + peer.pid() + " (uid " + peer.uid() + ")"
+                        + (launched.droppedVariables().isEmpty() ? "" : ", without " + String.join(" ", launched.droppedVariables())));
+            }
+            output.started(pid);
+            return launched;
+        } catch (SpawnFailedException e) {
+            Log.warn("refused for peer pid " + peer.pid() + " (uid " + peer.uid() + "): " + e.getMessage());
+            output.failed(e);
+            return null;
+        } finally {
+            for (PassedFd fd : request.fds()) {
+                Libc.close(fd.source());
+            }
+        }
+    }
+
+    private void relay(ChildStdio stdio) {
+        StdinRelay stdin = new StdinRelay(stdio.stdin(), stdio.terminal(), output);
+        try {
+            startPumps(stdio);
+            readClient(stdin, stdio);
+        } catch (IOException e) {
+            Log.warn("pid " + pid + " (" + program + "): peer pid " + peer.pid() + ": " + e.getMessage());
+        } finally {
+            if (!hasExited()) {
+                terminate("its client went away");
+            }
+            awaitFinished();
+            stdin.close();
+            if (stdio.terminal()) {
+                Libc.close(stdio.stdout());
+            }
+        }
+    }
+
+    /** One pump per output stream; the session cannot finish before they are all counted. */
+    private void startPumps(ChildStdio stdio) throws LinuxException {
+        try {
+            pumps.add(new OutputPump(stdio.stdout(), !stdio.terminal(), Protocol.STDOUT, output, this::pumpEnded));
+            if (stdio.stderr() >= 0) {
+                pumps.add(new OutputPump(stdio.stderr(), true, Protocol.STDERR, output, this::pumpEnded));
+            }
+        } catch (LinuxException e) {
+            Libc.close(stdio.stdout());
+            if (stdio.stderr() >= 0) {
+                Libc.close(stdio.stderr());
+            }
+            pumps.clear();
+            throw e;
+        } finally {
+            synchronized (this) {
+                pumpsRunning = pumps.size();
+                pumpsCounted = true;
+                if (exitStatus != null) {
+                    pumps.forEach(OutputPump::programExited);
+                }
+            }
+        }
+        for (OutputPump pump : pumps) {
+            Thread.ofPlatform().daemon().stackSize(256 * 1024).name("rexec-" + pid + "-output").start(pump);
+        }
+        finishIfDone();
+    }
+
+    /** Until the client's end of stream: its frames, and stdin into the program as it takes it. */
+    private void readClient(StdinRelay stdin, ChildStdio stdio) throws IOException {
+        FrameReader reader = new FrameReader(new NativeWire(socket), Protocol.MAX_DATA);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pollfds = arena.allocate(16, 8);
+            for (;;) {
+                pollfds.set(ValueLayout.JAVA_INT, 0, socket.fd());
+                pollfds.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
+                pollfds.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
+                pollfds.set(ValueLayout.JAVA_INT, 8, stdin.waiting() ? stdin.fd() : -1);
+                pollfds.set(ValueLayout.JAVA_SHORT, 12, POLLOUT);
+                pollfds.set(ValueLayout.JAVA_SHORT, 14, (short) 0);
+                Libc.poll(pollfds, 2, -1);
+                if (pollfds.get(ValueLayout.JAVA_SHORT, 14) != 0) {
+                    stdin.flush();
+                }
+                if (pollfds.get(ValueLayout.JAVA_SHORT, 6) != 0) {
+                    if (reader.readOnce() < 0) {
+                        return;
+                    }
+                    FrameReader.Frame frame;
+                    while ((frame = reader.buffered()) != null) {
+                        handle(frame, stdin, stdio);
+                    }
+                }
+            }
+        }
+    }
+
+    private void handle(FrameReader.Frame frame, StdinRelay stdin, ChildStdio stdio) throws IOException {
+        ByteBuffer payload = frame.payload();
+        switch (frame.type()) {
+            case Protocol.STDIN -> stdin.offer(payload);
+            case Protocol.STDIN_EOF -> stdin.endOfInput();
+            case Protocol.SIGNAL -> signal(payload.getInt(0));
+            case Protocol.RESIZE -> {
+                if (stdio.terminal()) {
+                    TerminalCalls.setWindowSize(stdio.stdout(), new WindowSize(Short.toUnsignedInt(payload.getShort(0)),
+                            Short.toUnsignedInt(payload.getShort(2)), Short.toUnsignedInt(payload.getShort(4)), Short.toUnsignedInt(payload.getShort(6))));
+                }
+            }
+            case Protocol.OUTPUT_CLOSED -> stopPump(payload.get(0) == 1 ? Protocol.STDOUT : Protocol.STDERR, stdio);
+            default -> throw new ProtocolException("client sent an unexpected " + frame.describe());
+        }
+    }
+
+    private void stopPump(int frameType, ChildStdio stdio) {
+        int index = frameType == Protocol.STDOUT || stdio.terminal() ? 0 : 1;
+        synchronized (this) {
+            if (index < pumps.size()) {
+                pumps.get(index).stop();
+            }
+        }
+    }
+
+    /** A forwarded signal goes to the program itself, as kill(1) on a local process would. */
+    private void signal(int signal) {
+        if (signal < 1 || signal > Signals.MAX) {
+            Log.warn("pid " + pid + ": client asked for signal " + signal + ", which does not exist");
+            return;
+        }
+        synchronized (this) {
+            if (exitStatus == null) {
+                kill(pid, signal);
+            }
+        }
+    }
+
+    /** SIGTERM to the program's process group now, SIGKILL to it after the grace period. */
+    void terminate(String reason) {
+        synchronized (this) {
+            if (terminating || pid == 0) {
+                return;
+            }
+            terminating = true;
+            if (exitStatus == null) {
+                Log.info("terminating pid " + pid + " (" + program + ") and its process group: " + reason);
+                kill(-pid, Signals.SIGTERM);
+            }
+        }
+        // also whatever the program left in its group that ignored SIGTERM; ESRCH when the group is gone
+        timers.schedule(() -> kill(-pid, Signals.SIGKILL), killGraceMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private static void kill(int target, int signal) {
+        try {
+            SignalCalls.kill(target, signal);
+        } catch (LinuxException e) {
+            if (!e.is(Errno.ESRCH)) {
+                Log.warn(e.getMessage());
+            }
+        }
+    }
+
+    private void programExited(ExitStatus status) {
+        synchronized (this) {
+            exitStatus = status;
+            if (pumpsCounted) {
+                pumps.forEach(OutputPump::programExited);
+            }
+        }
+        Log.info("pid " + pid + " (" + program + ") " + status);
+        finishIfDone();
+    }
+
+    private void pumpEnded() {
+        synchronized (this) {
+            pumpsRunning--;
+        }
+        finishIfDone();
+    }
+
+    private synchronized boolean hasExited() {
+        return exitStatus != null;
+    }
+
+    /** Once the program has exited and its output is carried: EXITED, then the connection is shut. */
+    private void finishIfDone() {
+        synchronized (this) {
+            if (exitStatus == null || !pumpsCounted || pumpsRunning > 0 || finished.getCount() == 0) {
+                return;
+            }
+            output.exited(exitStatus);
+            finished.countDown();
+        }
+        socket.abort(); // wakes the session's thread, which cleans up
+    }
+
+    private void awaitFinished() {
+        try {
+            finished.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.dpuvirt.fabric.rexec;
+
+import io.dpuvirt.common.linux.WindowSize;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The SPAWN, EXITED and FAILED payloads: round trips, byte-exact strings, and malformed input refused. */
+class ProtocolTest {
+    private static final ByteString NOT_UTF8 = ByteString.of(new byte[] {'a', (byte) 0xff, (byte) 0xfe, 'b'});
+
+    private static ByteBuffer payloadOf(ByteBuffer frame) {
+        assertThat(Protocol.type(frame, 0)).isEqualTo(Protocol.SPAWN);
+        return frame.slice(Protocol.HEADER, frame.getInt(4));
+    }
+
+    @Test
+    void spawnRequestsRoundTripByteForByte() throws Exception {
+        SpawnRequest request = SpawnRequest.of(List.of(ByteString.of("/bin/echo"), ByteString.of("two words"), ByteString.EMPTY,
+                        ByteString.of("q\"uote's"), NOT_UTF8))
+                .withEnvironment(List.of(ByteString.of("A=1"), ByteString.of("EMPTY="), ByteString.of("X=").concat(NOT_UTF8)))
+                .withDirectory(NOT_UTF8)
+                .withTerminal(new WindowSize(50, 132, 1, 2))
+                .withStdinFromNull()
+                .withFds(List.of(new PassedFd(3, 17), new PassedFd(9, 4)));
+
+        SpawnRequest decoded = SpawnRequest.decode(payloadOf(request.encode()), new int[] {17, 4});
+
+        assertThat(decoded).isEqualTo(request);
+        assertThat(decoded.argv().get(4).toByteArray()).containsExactly('a', 0xff, 0xfe, 'b');
+    }
+
+    @Test
+    void aPreferredDirectoryIsNotRequired() throws Exception {
+        SpawnRequest request = SpawnRequest.of("/bin/true").withPreferredDirectory(ByteString.of("/somewhere"));
+        SpawnRequest decoded = SpawnRequest.decode(payloadOf(request.encode()), new int[0]);
+        assertThat(decoded.directoryRequired()).isFalse();
+        assertThat(decoded.terminal()).isEmpty();
+        assertThat(decoded.stdinFromNull()).isFalse();
+    }
+
+    @Test
+    void malformedSpawnsAreProtocolErrors() {
+        ByteBuffer good = payloadOf(SpawnRequest.of("/bin/true", "x").encode());
+        ByteBuffer truncated = good.slice(0, good.remaining() - 3);
+        assertThatThrownBy(() -> SpawnRequest.decode(truncated, new int[0])).isInstanceOf(ProtocolException.class).hasMessageContaining("malformed SPAWN");
+
+        ByteBuffer wrongVersion = copy(good).putShort(0, (short) 9);
+        assertThatThrownBy(() -> SpawnRequest.decode(wrongVersion, new int[0])).hasMessage("client speaks rexec protocol version 9, this server 1");
+
+        ByteBuffer hugeCount = copy(good).putInt(12, Integer.MAX_VALUE);
+        assertThatThrownBy(() -> SpawnRequest.decode(hugeCount, new int[0])).hasMessageContaining("strings announced");
+
+        assertThatThrownBy(() -> SpawnRequest.decode(good.duplicate(), new int[] {5}))
+                .hasMessage("SPAWN names 0 descriptors but 1 came with it");
+    }
+
+    private static ByteBuffer copy(ByteBuffer buffer) {
+        ByteBuffer copy = ByteBuffer.allocate(buffer.remaining());
+        copy.put(buffer.duplicate()).flip();
+        return copy;
+    }
+
+    @Test
+    void requestsCheckWhatTheyCarry() {
+        assertThatThrownBy(() -> SpawnRequest.of(""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("argv[0] must name the program");
+        assertThatThrownBy(() -> SpawnRequest.of("/bin/echo", "nul\0inside"))
+                .hasMessageContaining("cannot contain NUL bytes");
+        assertThatThrownBy(() -> new PassedFd(2, 7)).hasMessageContaining("must be 3 to 1023");
+        assertThatThrownBy(() -> SpawnRequest.of("/bin/true").withFds(List.of(new PassedFd(5, 1), new PassedFd(5, 2))))
+                .hasMessageContaining("same target number");
+    }
+
+    @Test
+    void exitStatusesDecodeLikeAShell() throws Exception {
+        assertThat(ExitStatus.ofWaitStatus(3 << 8)).isEqualTo(ExitStatus.exited(3));
+        assertThat(ExitStatus.ofWaitStatus(15)).isEqualTo(ExitStatus.killed(15));
+        assertThat(ExitStatus.ofWaitStatus(0x80 | 11)).isEqualTo(new ExitStatus(0, 11, true));
+        assertThat(ExitStatus.killed(9).shellStatus()).isEqualTo(137);
+        assertThat(ExitStatus.exited(42).shellStatus()).isEqualTo(42);
+        assertThat(ExitStatus.killed(15)).hasToString("killed by SIGTERM");
+        assertThat(new ExitStatus(0, 6, true)).hasToString("killed by SIGABRT (core dumped)");
+
+        for (ExitStatus status : List.of(ExitStatus.exited(0), ExitStatus.exited(255), ExitStatus.killed(64), new ExitStatus(0, 11, true))) {
+            ByteBuffer payload = ByteBuffer.allocate(8);
+            status.encode(payload);
+            assertThat(ExitStatus.decode(payload.flip())).isEqualTo(status);
+        }
+    }
+
+    @Test
+    void failuresCarryStatusAndMessage() {
+        ByteBuffer frame = new SpawnFailedException(127, "zzz: not found on the server").encode();
+        assertThat(Protocol.type(frame, 0)).isEqualTo(Protocol.FAILED);
+        SpawnFailedException decoded = SpawnFailedException.decode(frame.slice(Protocol.HEADER, frame.getInt(4)));
+        assertThat(decoded.exitStatus()).isEqualTo(127);
+        assertThat(decoded).hasMessage("zzz: not found on the server");
+    }
+
+    @Test
+    void oversizedFramesAreRefusedBeforeAnyAllocation() {
+        ByteBuffer header = ByteBuffer.allocate(Protocol.HEADER);
+        Protocol.putHeader(header, Protocol.STDOUT, Protocol.MAX_DATA + 1);
+        assertThatThrownBy(() -> Protocol.length(header, 0, Protocol.MAX_DATA))
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("announces 131073 bytes, more than the 131072 allowed");
+    }
+}
