@@ -163,7 +163,8 @@ class UdsproxyTest {
             proxies.startRaw(dpu, List.of("--key", otherKey.toString()));
             await("the refusal in the HOST's log", () -> proxies.log(host).contains("peer failed the key challenge"));
             assertThat(proxies.log(host)).contains("refused connection from 169.254.77.2:");
-            assertThat(proxies.log(dpu)).contains("cannot reach peer 169.254.77.1:12121: peer closed the connection during authentication");
+            await("the refusal in the DPU's log", () -> proxies.log(dpu).contains(
+                    "cannot reach peer 169.254.77.1:12121: peer closed the connection during authentication"));
             assertThat(proxies.status(dpu)).contains("link: down");
             assertThat(socketExists(dpu, "/var/lib/libvirt/secret.sock")).isFalse();
         } finally {
