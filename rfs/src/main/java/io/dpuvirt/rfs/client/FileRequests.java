@@ -95,10 +95,25 @@ final class FileRequests {
      */
     long serverHandle(FuseRequest request, long handle) {
         OpenHandles.FileHandle file = handles.file(handle);
+        return file == null ? missing(request) : serverHandle(request, file);
+    }
+
+    private long missing(FuseRequest request) {
+        session.error(request.unique(), Errno.EBADF);
+        return ANSWERED;
+    }
+
+    /** The same for a lock request: the file's close(2) will then tell the server to drop the owner's locks. */
+    long lockingServerHandle(FuseRequest request, long handle) {
+        OpenHandles.FileHandle file = handles.file(handle);
         if (file == null) {
-            session.error(request.unique(), Errno.EBADF);
-            return ANSWERED;
+            return missing(request);
         }
+        file.locked = true;
+        return serverHandle(request, file);
+    }
+
+    private long serverHandle(FuseRequest request, OpenHandles.FileHandle file) {
         long current = requests.link.generation();
         if (file.generation == current) {
             return file.serverHandle;
@@ -140,10 +155,13 @@ final class FileRequests {
         requests.send(out, unique, result -> session.reply().u32(result.u32()).u32(0).send(unique));
     }
 
-    /** close(2) of one descriptor: the lock owner's POSIX locks go. Nothing to do for a handle of an older link. */
+    /**
+     * close(2) of one descriptor: the lock owner's POSIX locks go. Nothing to do (and no round trip) for a file
+     * that never saw a lock, or a handle of an older link (whose locks went with it).
+     */
     void flush(FuseRequest request) {
         OpenHandles.FileHandle file = handles.file(request.u64(0));
-        if (file == null || file.generation != requests.link.generation()) {
+        if (file == null || !file.locked || file.generation != requests.link.generation()) {
             session.reply().send(request.unique());
             return;
         }

@@ -39,7 +39,7 @@ final class LockRequests {
     }
 
     void getlk(FuseRequest request) {
-        long server = files.serverHandle(request, request.u64(0));
+        long server = files.lockingServerHandle(request, request.u64(0));
         if (server < 0) {
             return;
         }
@@ -50,7 +50,7 @@ final class LockRequests {
     }
 
     void setlk(FuseRequest request, boolean wait) {
-        long server = files.serverHandle(request, request.u64(0));
+        long server = files.lockingServerHandle(request, request.u64(0));
         if (server < 0) {
             return;
         }

@@ -17,6 +17,8 @@ final class OpenHandles {
         final int reopenFlags;
         volatile long serverHandle;
         volatile long generation;
+        /** Set once a POSIX lock was asked for: only then does close(2) need the server (to drop the owner's locks). */
+        volatile boolean locked;
 
         FileHandle(String path, int reopenFlags, long serverHandle, long generation) {
             this.path = path;

@@ -21,9 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * One client connection: HELLO names the export ([Mount] must cover it), then requests are read here and run on
- * worker threads, many at once; each worker sends its own reply. When the connection ends, the files it opened
- * are closed once the last running request has finished (a descriptor number must not be reused under a worker).
+ * One client connection: HELLO names the export ([Mount] must cover it), then requests are read and answered
+ * here, in order, straight from the receive buffer: each is a few system calls on regular files and directories
+ * (the DPU's kernel keeps FIFOs and device nodes to itself), and a hand-off to another thread would cost more than
+ * the work. Only what may take long (fsync, fallocate) runs on a worker thread, which sends its own reply. When
+ * the connection ends, its files are closed once the last worker has finished (a descriptor number must not be
+ * reused under a worker).
  */
 final class ClientSession {
     private static final ThreadLocal<WireWriter> REPLY = ThreadLocal.withInitial(() -> new WireWriter(64 * 1024));
@@ -110,25 +113,40 @@ final class ClientSession {
             Frame frame = connection.receive();
             switch (frame.type()) {
                 case MessageType.PING -> connection.send(MessageType.PONG);
-                case MessageType.REQUEST -> submit(frame.payload().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+                case MessageType.REQUEST -> {
+                    if (mayTakeLong(frame.payload())) {
+                        submit(frame.payload().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+                    } else {
+                        running.incrementAndGet();
+                        run(frame.payload());
+                    }
+                }
                 default -> throw new WireException("unexpected frame type " + frame.type());
             }
         }
     }
 
+    /** fsync and fallocate may wait for a disk: they must not hold up the requests behind them. */
+    private static boolean mayTakeLong(MemorySegment request) throws WireException {
+        WireReader in = new WireReader(request);
+        in.u64();
+        Op op = Op.ofCode(in.u8());
+        return op == Op.FSYNC || op == Op.FALLOCATE;
+    }
+
     private void submit(byte[] request) {
         running.incrementAndGet();
         try {
-            workers.execute(() -> run(request));
+            workers.execute(() -> run(MemorySegment.ofArray(request)));
         } catch (RejectedExecutionException e) {
             finished();
             Log.error("rfs: no worker free for a request of " + connection.peer());
         }
     }
 
-    private void run(byte[] request) {
+    private void run(MemorySegment request) {
         try {
-            WireReader in = new WireReader(MemorySegment.ofArray(request));
+            WireReader in = new WireReader(request);
             long id = in.u64();
             Op op = Op.ofCode(in.u8());
             Caller caller = new Caller(in.u32(), in.u32());

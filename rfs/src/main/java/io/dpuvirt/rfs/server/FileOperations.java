@@ -127,11 +127,9 @@ final class FileOperations {
         if (data.byteSize() > MAX_IO) {
             throw new LinuxException("write", null, Errno.EINVAL);
         }
-        MemorySegment buffer = Scratch.get().io.asSlice(0, data.byteSize()); // requests arrive in the heap
-        MemorySegment.copy(data, 0, buffer, 0, data.byteSize());
-        long done = 0;
+        long done = 0; // data is a view into the receive buffer: writes are served on the connection's reader
         while (done < data.byteSize()) {
-            done += Libc.pwrite(file.fd, buffer.asSlice(done), data.byteSize() - done, offset + done);
+            done += Libc.pwrite(file.fd, data.asSlice(done), data.byteSize() - done, offset + done);
         }
         out.u32((int) done);
     }

@@ -15,7 +15,6 @@ final class Scratch {
     final MemorySegment dirents;
     final MemorySegment xattr;
     final MemorySegment link;
-    final MemorySegment io;
 
     private Scratch() {
         Arena arena = Arena.ofAuto();
@@ -26,7 +25,6 @@ final class Scratch {
         dirents = arena.allocate(64 * 1024, 8);
         xattr = arena.allocate(XATTR_MAX, 8);
         link = arena.allocate(4096, 8);
-        io = arena.allocate(FileOperations.MAX_IO, 4096);
     }
 
     static Scratch get() {

@@ -47,22 +47,26 @@ public final class WireWriter {
     }
 
     public WireWriter u8(int value) {
-        buffer.segment().set(ValueLayout.JAVA_BYTE, claim(1), (byte) value);
+        long at = claim(1);
+        buffer.segment().set(ValueLayout.JAVA_BYTE, at, (byte) value);
         return this;
     }
 
     public WireWriter u16(int value) {
-        buffer.segment().set(SHORT, claim(2), (short) value);
+        long at = claim(2);
+        buffer.segment().set(SHORT, at, (short) value);
         return this;
     }
 
     public WireWriter u32(int value) {
-        buffer.segment().set(INT, claim(4), value);
+        long at = claim(4);
+        buffer.segment().set(INT, at, value);
         return this;
     }
 
     public WireWriter u64(long value) {
-        buffer.segment().set(LONG, claim(8), value);
+        long at = claim(8);
+        buffer.segment().set(LONG, at, value);
         return this;
     }
 
@@ -73,14 +77,16 @@ public final class WireWriter {
             throw new IllegalArgumentException("string of " + bytes.length + " bytes does not fit the wire format");
         }
         u16(bytes.length);
-        MemorySegment.copy(bytes, 0, buffer.segment(), ValueLayout.JAVA_BYTE, claim(bytes.length), bytes.length);
+        long at = claim(bytes.length); // before buffer.segment(): claiming may grow the buffer
+        MemorySegment.copy(bytes, 0, buffer.segment(), ValueLayout.JAVA_BYTE, at, bytes.length);
         return this;
     }
 
     /** u32 length, then the bytes of {@code source}. */
     public WireWriter blob(MemorySegment source) {
         u32((int) source.byteSize());
-        MemorySegment.copy(source, 0, buffer.segment(), claim(source.byteSize()), source.byteSize());
+        long at = claim(source.byteSize());
+        MemorySegment.copy(source, 0, buffer.segment(), at, source.byteSize());
         return this;
     }
 
