@@ -71,6 +71,11 @@ final class RfsPair implements AutoCloseable {
         }
     }
 
+    /** The engine's pid (nsenter and the launcher exec it: the started process is the JVM). */
+    long enginePid() {
+        return engine.pid();
+    }
+
     void killEngine() throws InterruptedException {
         engine.destroyForcibly();
         engine.waitFor(10, TimeUnit.SECONDS);

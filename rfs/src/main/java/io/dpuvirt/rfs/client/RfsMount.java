@@ -30,6 +30,7 @@ public final class RfsMount implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final FuseDevice device;
     private final FuseSession session;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private RfsMount(MountConfig config, RfsLink link, ScheduledExecutorService timer, FuseDevice device, FuseSession session) {
         this.config = config;
@@ -87,10 +88,18 @@ public final class RfsMount implements AutoCloseable {
         session.awaitUnmount();
     }
 
-    /** Unmounts (lazily) if still mounted and stops serving. */
+    /**
+     * Stops serving; if the file system is still mounted (a stop by SIGTERM rather than by umount), detaches it
+     * first, so that no mount is left without its daemon. Safe to call more than once.
+     */
     @Override
     public void close() {
-        device.unmount();
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (!session.unmounted()) {
+            device.unmount();
+        }
         link.close();
         timer.shutdownNow();
         device.close();

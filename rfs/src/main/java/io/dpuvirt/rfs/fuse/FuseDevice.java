@@ -14,7 +14,8 @@ import java.lang.foreign.ValueLayout;
 public final class FuseDevice implements AutoCloseable {
     public static final long MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_SYNCHRONOUS = 16,
             MS_NOATIME = 1024, MS_NODIRATIME = 2048, MS_RELATIME = 1 << 21;
-    private static final int O_RDWR = 2, O_CLOEXEC = 0x80000;
+    private static final int O_RDWR = 2, O_CLOEXEC = 0x80000, O_PATH = 0x200000, MNT_DETACH = 2;
+    private static final long FUSE_SUPER_MAGIC = 0x65735546L;
 
     private final int fd;
     private final String mountPoint;
@@ -65,12 +66,24 @@ public final class FuseDevice implements AutoCloseable {
         return mountPoint;
     }
 
-    /** Detaches the mount (lazily: busy files keep it alive until closed) and closes the device. */
+    /**
+     * Detaches the mount (lazily: busy files keep it alive until closed), but only if what is mounted there is a
+     * FUSE file system: after umount(8) the path may be a mount point of something else again.
+     */
     public void unmount() {
-        try {
-            Libc.umount2(mountPoint, 2 /* MNT_DETACH */);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            int fd = Libc.open(mountPoint, O_PATH | O_CLOEXEC, 0);
+            MemorySegment statfs = arena.allocate(120, 8);
+            try {
+                Libc.fstatfs(fd, statfs);
+            } finally {
+                Libc.close(fd);
+            }
+            if (statfs.get(ValueLayout.JAVA_LONG, 0) == FUSE_SUPER_MAGIC) {
+                Libc.umount2(mountPoint, MNT_DETACH);
+            }
         } catch (LinuxException ignored) {
-            // already unmounted (umount(8) did it, which is how a mount normally ends)
+            // already gone: umount(8) did it, which is how a mount normally ends
         }
     }
 

@@ -28,6 +28,7 @@ public final class FuseSession {
     private final CountDownLatch stopped;
     private final List<Thread> readers = new ArrayList<>();
     private volatile boolean initialized;
+    private volatile boolean unmounted;
 
     public FuseSession(FuseDevice device, FuseHandler handler, FuseConfig config) {
         this.device = device;
@@ -51,6 +52,11 @@ public final class FuseSession {
         return initialized;
     }
 
+    /** True once a reader saw the device end (ENODEV): the kernel has let go of the mount. */
+    public boolean unmounted() {
+        return unmounted;
+    }
+
     /** A reply built in this thread's buffer. */
     public FuseReply reply() {
         return FuseReply.start(device, FuseReply.HEADER + config.maxWrite() + PAGE);
@@ -71,7 +77,9 @@ public final class FuseSession {
                     if (e.is(Errno.ENOENT) || e.is(Errno.EAGAIN)) {
                         continue; // the request was interrupted before we read it
                     }
-                    if (!e.is(Errno.ENODEV)) {
+                    if (e.is(Errno.ENODEV)) {
+                        unmounted = true;
+                    } else {
                         Log.error("fuse: reading " + device.mountPoint() + " failed: " + e.getMessage());
                     }
                     return;
