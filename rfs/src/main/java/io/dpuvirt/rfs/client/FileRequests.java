@@ -27,14 +27,19 @@ final class FileRequests {
     private final OpenHandles handles;
     private final CacheTimes times;
     private final FuseSession session;
+    private final AttrCache attrs;
+    private final CapabilityCache capabilities;
 
-    FileRequests(Requests requests, NodeRequests nodeRequests, NodeTable nodes, OpenHandles handles, CacheTimes times) {
+    FileRequests(Requests requests, NodeRequests nodeRequests, NodeTable nodes, OpenHandles handles, CacheTimes times,
+                 AttrCache attrs, CapabilityCache capabilities) {
         this.requests = requests;
         this.nodeRequests = nodeRequests;
         this.nodes = nodes;
         this.handles = handles;
         this.times = times;
         this.session = requests.session;
+        this.attrs = attrs;
+        this.capabilities = capabilities;
     }
 
     void open(FuseRequest request) {
@@ -65,13 +70,19 @@ final class FileRequests {
         String path = NodeTable.child(parent, request.string(16));
         long unique = request.unique();
         long generation = requests.link.generation();
+        attrs.forget(request.nodeId()); // the directory's times change
         requests.send(requests.start(Op.CREATE, request).string(path).u32(flags).u32(mode), unique, result -> {
             long serverHandle = result.u64();
             int serverFlags = result.u32();
             Attr attr = Attr.read(result);
             long handle = handles.addFile(new OpenHandles.FileHandle(path, reopenable(flags), serverHandle, generation));
+            long nodeId = nodes.found(path, attr);
+            attrs.put(nodeId, attr);
+            if ((serverFlags & Op.OPEN_CREATED) != 0) {
+                capabilities.absent(nodeId); // a new file has no extended attributes
+            }
             FuseReply reply = session.reply();
-            FuseStructs.entry(reply, nodes.found(path, attr), attr, times);
+            FuseStructs.entry(reply, nodeId, attr, times);
             FuseStructs.openOut(reply, handle, openFlags(flags, serverFlags));
             reply.send(unique);
         });
@@ -150,9 +161,14 @@ final class FileRequests {
             return;
         }
         long unique = request.unique();
+        long nodeId = request.nodeId();
         MemorySegment data = request.body().asSlice(WRITE_IN, request.u32(16));
         WireWriter out = requests.start(Op.WRITE, request).u64(server).u64(request.u64(8)).blob(data);
-        requests.send(out, unique, result -> session.reply().u32(result.u32()).u32(0).send(unique));
+        requests.send(out, unique, result -> {
+            int written = result.u32();
+            attrs.put(nodeId, Attr.read(result));
+            session.reply().u32(written).u32(0).send(unique);
+        });
     }
 
     /**
@@ -186,6 +202,7 @@ final class FileRequests {
 
     void fallocate(FuseRequest request) {
         long server = serverHandle(request, request.u64(0));
+        attrs.forget(request.nodeId());
         if (server >= 0) {
             requests.sendEmpty(requests.start(Op.FALLOCATE, request).u64(server).u32(request.u32(24))
                     .u64(request.u64(8)).u64(request.u64(16)), request.unique());

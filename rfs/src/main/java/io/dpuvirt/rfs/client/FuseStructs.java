@@ -29,8 +29,8 @@ final class FuseStructs {
         reply.u64(0).u64(0).u64(times.negative().getSeconds()).u64(0).u32(times.negative().getNano()).u32(0).zeros(88);
     }
 
-    static void attrOut(FuseReply reply, Attr attr, CacheTimes times) {
-        reply.u64(times.attr().getSeconds()).u32(times.attr().getNano()).u32(0);
+    static void attrOut(FuseReply reply, Attr attr, java.time.Duration valid) {
+        reply.u64(valid.getSeconds()).u32(valid.getNano()).u32(0);
         attr(reply, attr);
     }
 

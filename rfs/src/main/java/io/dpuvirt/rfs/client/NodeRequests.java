@@ -24,13 +24,18 @@ final class NodeRequests {
     private final LocalSockets sockets;
     private final CacheTimes times;
     private final FuseSession session;
+    private final CapabilityCache capabilities;
+    private final AttrCache attrs;
 
-    NodeRequests(Requests requests, NodeTable nodes, LocalSockets sockets, CacheTimes times) {
+    NodeRequests(Requests requests, NodeTable nodes, LocalSockets sockets, CacheTimes times, AttrCache attrs,
+                 CapabilityCache capabilities) {
         this.requests = requests;
         this.nodes = nodes;
         this.sockets = sockets;
         this.times = times;
         this.session = requests.session;
+        this.capabilities = capabilities;
+        this.attrs = attrs;
     }
 
     /** The path of the request's node, or null after answering ESTALE (a node the table no longer maps). */
@@ -80,7 +85,9 @@ final class NodeRequests {
         if ((attr.mode() & S_IFMT) == S_IFSOCK) {
             FuseStructs.negativeEntry(reply, times);
         } else {
-            FuseStructs.entry(reply, nodes.found(path, attr), attr, times);
+            long nodeId = nodes.found(path, attr);
+            attrs.put(nodeId, attr);
+            FuseStructs.entry(reply, nodeId, attr, times);
         }
         reply.send(unique);
     }
@@ -93,8 +100,13 @@ final class NodeRequests {
 
     private void replyAttr(long unique, Attr attr) {
         FuseReply reply = session.reply();
-        FuseStructs.attrOut(reply, attr, times);
+        FuseStructs.attrOut(reply, attr, times.attr());
         reply.send(unique);
+    }
+
+    private void replyAttr(long unique, long nodeId, Attr attr) {
+        attrs.put(nodeId, attr);
+        replyAttr(unique, attr);
     }
 
     void getattr(FuseRequest request, long serverHandle) {
@@ -103,13 +115,21 @@ final class NodeRequests {
             replyAttr(request.unique(), socket.attr());
             return;
         }
+        AttrCache.Entry cached = attrs.fresh(request.nodeId());
+        if (cached != null) {
+            FuseReply reply = session.reply();
+            FuseStructs.attrOut(reply, cached.attr(), attrs.remaining(cached));
+            reply.send(request.unique());
+            return;
+        }
         String path = path(request);
         if (path == null) {
             return;
         }
         long unique = request.unique();
+        long nodeId = request.nodeId();
         WireWriter out = requests.start(Op.GETATTR, request).string(path).u64(serverHandle);
-        requests.send(out, unique, result -> replyAttr(unique, Attr.read(result)));
+        requests.send(out, unique, result -> replyAttr(unique, nodeId, Attr.read(result)));
     }
 
     void setattr(FuseRequest request, long serverHandle) {
@@ -124,10 +144,12 @@ final class NodeRequests {
             return;
         }
         long unique = request.unique();
+        long nodeId = request.nodeId();
+        attrs.forget(nodeId);
         WireWriter out = requests.start(Op.SETATTR, request).string(path).u64(serverHandle).u32(valid)
                 .u32(request.u32(68)).u32(request.u32(76)).u32(request.u32(80)).u64(request.u64(16))
                 .u64(request.u64(32)).u32(request.u32(56)).u64(request.u64(40)).u32(request.u32(60));
-        requests.send(out, unique, result -> replyAttr(unique, Attr.read(result)));
+        requests.send(out, unique, result -> replyAttr(unique, nodeId, Attr.read(result)));
     }
 
     /** chmod, chown and utimes of a local socket node change only what this client remembers. */
@@ -205,10 +227,12 @@ final class NodeRequests {
             return;
         }
         String path = NodeTable.child(parent, request.string(8));
+        attrs.forgetAll();
         creating(request, path, requests.start(Op.LINK, request).string(from).string(path));
     }
 
     private void creating(FuseRequest request, String path, WireWriter out) {
+        attrs.forget(request.nodeId()); // the directory's times and link count change
         long unique = request.unique();
         requests.send(out, unique, result -> entryFor(unique, path, Attr.read(result)));
     }
@@ -224,6 +248,7 @@ final class NodeRequests {
             return;
         }
         long unique = request.unique();
+        attrs.forgetAll();
         requests.send(requests.start(directory ? Op.RMDIR : Op.UNLINK, request).string(path), unique, result -> {
             nodes.removed(path);
             session.reply().send(unique);
@@ -246,6 +271,7 @@ final class NodeRequests {
             return;
         }
         long unique = request.unique();
+        attrs.forgetAll();
         requests.send(requests.start(Op.RENAME, request).string(from).string(to).u32(flags), unique, result -> {
             nodes.renamed(from, to, (flags & RENAME_EXCHANGE) != 0);
             session.reply().send(unique);
@@ -282,7 +308,24 @@ final class NodeRequests {
             return;
         }
         int size = request.u32(0);
-        sized(request.unique(), size, requests.start(Op.GETXATTR, request).string(path).string(request.string(8)).u32(size));
+        String name = request.string(8);
+        long nodeId = request.nodeId();
+        boolean capability = name.equals(CapabilityCache.NAME);
+        if (capability && capabilities.knownAbsent(nodeId)) {
+            session.error(request.unique(), Errno.ENODATA);
+            return;
+        }
+        long unique = request.unique();
+        requests.link.call(requests.start(Op.GETXATTR, request).string(path).string(name).u32(size), (errno, result) -> {
+            if (errno == Errno.ENODATA && capability) {
+                capabilities.absent(nodeId);
+            }
+            if (errno != 0) {
+                session.error(unique, errno);
+            } else {
+                replySized(unique, size, result);
+            }
+        });
     }
 
     void listxattr(FuseRequest request) {
@@ -296,16 +339,18 @@ final class NodeRequests {
 
     /** The xattr convention: asked with size 0, a fuse_getxattr_out with the size; otherwise the bytes. */
     private void sized(long unique, int size, WireWriter out) {
-        requests.send(out, unique, result -> {
-            int length = result.u32();
-            FuseReply reply = session.reply();
-            if (size == 0) {
-                reply.u32(length).u32(0);
-            } else {
-                reply.bytes(result.blob());
-            }
-            reply.send(unique);
-        });
+        requests.send(out, unique, result -> replySized(unique, size, result));
+    }
+
+    private void replySized(long unique, int size, io.dpuvirt.rfs.wire.WireReader result) throws Exception {
+        int length = result.u32();
+        FuseReply reply = session.reply();
+        if (size == 0) {
+            reply.u32(length).u32(0);
+        } else {
+            reply.bytes(result.blob());
+        }
+        reply.send(unique);
     }
 
     void setxattr(FuseRequest request) {
@@ -317,6 +362,8 @@ final class NodeRequests {
         int flags = request.u32(4);
         String name = request.string(8);
         MemorySegment value = request.body().asSlice(request.after(8), size);
+        capabilities.changed(request.nodeId());
+        attrs.forget(request.nodeId());
         requests.sendEmpty(requests.start(Op.SETXATTR, request).string(path).string(name).blob(value).u32(flags), request.unique());
     }
 
@@ -325,6 +372,8 @@ final class NodeRequests {
         if (path == null) {
             return;
         }
+        capabilities.changed(request.nodeId());
+        attrs.forget(request.nodeId());
         requests.sendEmpty(requests.start(Op.REMOVEXATTR, request).string(path).string(request.string(0)), request.unique());
     }
 }

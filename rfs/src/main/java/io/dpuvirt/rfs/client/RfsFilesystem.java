@@ -33,8 +33,10 @@ final class RfsFilesystem implements FuseHandler {
     /** Connects the translators to the session that will deliver requests (built after the mount exists). */
     void attach(FuseSession session) {
         Requests requests = new Requests(link, session);
-        nodeRequests = new NodeRequests(requests, nodes, sockets, times);
-        fileRequests = new FileRequests(requests, nodeRequests, nodes, handles, times);
+        AttrCache attrs = new AttrCache(times.attr());
+        CapabilityCache capabilities = new CapabilityCache(times.attr());
+        nodeRequests = new NodeRequests(requests, nodes, sockets, times, attrs, capabilities);
+        fileRequests = new FileRequests(requests, nodeRequests, nodes, handles, times, attrs, capabilities);
         directoryRequests = new DirectoryRequests(requests, nodeRequests, handles, sockets);
         lockRequests = new LockRequests(requests, fileRequests, timer);
     }

@@ -39,7 +39,7 @@ final class FileOperations {
         int flags = in.u32();
         requireAccess(path, flags);
         int fd = export.openFile(path, flags & PASSED_FLAGS, 0);
-        reply(out, fd, flags);
+        reply(out, fd, flags, 0);
     }
 
     /** Creates (or, without O_EXCL, opens what the HOST made meanwhile) and gives a new file to the caller. */
@@ -50,6 +50,7 @@ final class FileOperations {
         guard.require(Section.CREATE, path);
         requireAccess(path, flags);
         int fd;
+        int created = Op.OPEN_CREATED;
         try {
             fd = export.openFile(path, (flags & PASSED_FLAGS) | Export.O_CREAT | Export.O_EXCL, mode);
             if (!caller.isRoot()) {
@@ -60,8 +61,9 @@ final class FileOperations {
                 throw e;
             }
             fd = export.openFile(path, flags & PASSED_FLAGS, 0);
+            created = 0;
         }
-        reply(out, fd, flags);
+        reply(out, fd, flags, created);
     }
 
     private void giveTo(int fd, Caller caller) throws LinuxException {
@@ -84,9 +86,8 @@ final class FileOperations {
         }
     }
 
-    private void reply(WireWriter out, int fd, int flags) throws LinuxException {
+    private void reply(WireWriter out, int fd, int flags, int openFlags) throws LinuxException {
         MemorySegment statfs = Scratch.get().statfs;
-        int openFlags = 0;
         try {
             Libc.fstatfs(fd, statfs);
             if (PSEUDO_FILE_SYSTEMS.contains(statfs.get(ValueLayout.JAVA_LONG, 0))) {
@@ -132,6 +133,7 @@ final class FileOperations {
             done += Libc.pwrite(file.fd, data.asSlice(done), data.byteSize() - done, offset + done);
         }
         out.u32((int) done);
+        Nodes.stat(file.fd).write(out); // the client answers the kernel's next getattr with this
     }
 
     void release(WireReader in) throws WireException {

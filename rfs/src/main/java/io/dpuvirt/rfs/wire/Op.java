@@ -30,11 +30,11 @@ public enum Op {
     LINK,
     /** path, u32 flags → u64 fh, u32 open flags (OPEN_DIRECT), Attr. */
     OPEN,
-    /** path, u32 flags, u32 mode → u64 fh, u32 open flags, Attr. */
+    /** path, u32 flags, u32 mode → u64 fh, u32 open flags (OPEN_DIRECT, OPEN_CREATED), Attr. */
     CREATE,
     /** u64 fh, u64 offset, u32 size → blob. */
     READ,
-    /** u64 fh, u64 offset, blob → u32 written. */
+    /** u64 fh, u64 offset, blob → u32 written, Attr after the write. */
     WRITE,
     /** u64 fh. */
     RELEASE,
@@ -78,4 +78,6 @@ public enum Op {
 
     /** OPEN/CREATE reply flag: the file is on a pseudo file system (proc, sysfs…) whose sizes say nothing: no page cache. */
     public static final int OPEN_DIRECT = 1;
+    /** CREATE reply flag: the file is new (not one the HOST made meanwhile): it has no extended attributes yet. */
+    public static final int OPEN_CREATED = 2;
 }
