@@ -12,20 +12,31 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** opendir, readdir and releasedir: a listing is fetched at offset 0 and served by index (see {@link DirectoryListing}). */
+/**
+ * opendir, readdir, readdirplus and releasedir: a listing is fetched at offset 0 and served by index (see
+ * {@link DirectoryListing}). READDIRPLUS hands the kernel each entry's node and attributes with its name, so the
+ * lookups that usually follow a listing (ls -l, find, rm -r) need no round trip.
+ */
 final class DirectoryRequests {
     private final Requests requests;
     private final NodeRequests nodeRequests;
     private final OpenHandles handles;
     private final LocalSockets sockets;
     private final FuseSession session;
+    private final NodeTable nodes;
+    private final AttrCache attrs;
+    private final CacheTimes times;
 
-    DirectoryRequests(Requests requests, NodeRequests nodeRequests, OpenHandles handles, LocalSockets sockets) {
+    DirectoryRequests(Requests requests, NodeRequests nodeRequests, OpenHandles handles, LocalSockets sockets,
+                      NodeTable nodes, AttrCache attrs, CacheTimes times) {
         this.requests = requests;
         this.nodeRequests = nodeRequests;
         this.handles = handles;
         this.sockets = sockets;
         this.session = requests.session;
+        this.nodes = nodes;
+        this.attrs = attrs;
+        this.times = times;
     }
 
     void opendir(FuseRequest request) {
@@ -43,7 +54,7 @@ final class DirectoryRequests {
         session.reply().send(request.unique());
     }
 
-    void readdir(FuseRequest request) {
+    void readdir(FuseRequest request, boolean plus) {
         DirectoryListing listing = handles.directory(request.u64(0));
         if (listing == null) {
             session.error(request.unique(), Errno.EBADF);
@@ -53,9 +64,9 @@ final class DirectoryRequests {
         int size = request.u32(16);
         long unique = request.unique();
         if (offset == 0 || listing.entries() == null) {
-            fetch(request, listing, new ArrayList<>(), 0, () -> answer(unique, listing, offset, size));
+            fetch(request, listing, new ArrayList<>(), 0, () -> answer(unique, listing, offset, size, plus));
         } else {
-            answer(unique, listing, offset, size);
+            answer(unique, listing, offset, size, plus);
         }
     }
 
@@ -93,19 +104,40 @@ final class DirectoryRequests {
         done.run();
     }
 
-    /** fuse_dirent records from index {@code offset} on, as many as fit {@code size} bytes; off is the next index. */
-    private void answer(long unique, DirectoryListing listing, long offset, int size) {
+    /**
+     * fuse_dirent records (fuse_direntplus with {@code plus}) from index {@code offset} on, as many as fit
+     * {@code size} bytes; off is the next index. Each entry handed out with a node id counts as a lookup, so an
+     * entry is registered only once it is sure to fit.
+     */
+    private void answer(long unique, DirectoryListing listing, long offset, int size, boolean plus) {
         List<DirEntry> entries = listing.entries();
         FuseReply reply = session.reply();
         for (long index = offset; index < entries.size(); index++) {
             DirEntry entry = entries.get((int) index);
             byte[] name = entry.name().getBytes(StandardCharsets.UTF_8);
-            int record = (24 + name.length + 7) & ~7;
+            int record = ((plus ? ENTRY_OUT : 0) + 24 + name.length + 7) & ~7;
             if (reply.bodyLength() + record > size) {
                 break;
+            }
+            if (plus) {
+                entryOut(reply, listing.path, entry);
             }
             reply.u64(entry.ino()).u64(index + 1).u32(name.length).u32(entry.type()).bytes(name).align8();
         }
         reply.send(unique);
     }
+
+    /** fuse_entry_out: the node and its attributes, or node id 0 (the kernel then only lists the name). */
+    private void entryOut(FuseReply reply, String directory, DirEntry entry) {
+        if (entry.attr() == null) {
+            reply.zeros(ENTRY_OUT);
+            return;
+        }
+        long nodeId = nodes.found(NodeTable.child(directory, entry.name()), entry.attr());
+        attrs.put(nodeId, entry.attr());
+        FuseStructs.entry(reply, nodeId, entry.attr(), times);
+    }
+
+    /** sizeof(struct fuse_entry_out). */
+    private static final int ENTRY_OUT = 128;
 }

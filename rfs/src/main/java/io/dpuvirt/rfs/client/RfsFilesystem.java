@@ -37,7 +37,7 @@ final class RfsFilesystem implements FuseHandler {
         CapabilityCache capabilities = new CapabilityCache(times.attr());
         nodeRequests = new NodeRequests(requests, nodes, sockets, times, attrs, capabilities);
         fileRequests = new FileRequests(requests, nodeRequests, nodes, handles, times, attrs, capabilities);
-        directoryRequests = new DirectoryRequests(requests, nodeRequests, handles, sockets);
+        directoryRequests = new DirectoryRequests(requests, nodeRequests, handles, sockets, nodes, attrs, times);
         lockRequests = new LockRequests(requests, fileRequests, timer);
     }
 
@@ -81,7 +81,8 @@ final class RfsFilesystem implements FuseHandler {
             case FuseOpcode.FALLOCATE -> fileRequests.fallocate(request);
             case FuseOpcode.LSEEK -> fileRequests.lseek(request);
             case FuseOpcode.OPENDIR -> directoryRequests.opendir(request);
-            case FuseOpcode.READDIR -> directoryRequests.readdir(request);
+            case FuseOpcode.READDIR -> directoryRequests.readdir(request, false);
+            case FuseOpcode.READDIRPLUS -> directoryRequests.readdir(request, true);
             case FuseOpcode.RELEASEDIR -> directoryRequests.releasedir(request);
             case FuseOpcode.GETLK -> lockRequests.getlk(request);
             case FuseOpcode.SETLK -> lockRequests.setlk(request, false);

@@ -23,7 +23,8 @@ public final class RfsMount implements AutoCloseable {
     private static final int READAHEAD_KB = 1024;
     static final FuseConfig FUSE = new FuseConfig(FuseSession.ASYNC_READ | FuseSession.POSIX_LOCKS
             | FuseSession.ATOMIC_O_TRUNC | FuseSession.BIG_WRITES | FuseSession.FLOCK_LOCKS | FuseSession.AUTO_INVAL_DATA
-            | FuseSession.ASYNC_DIO | FuseSession.PARALLEL_DIROPS | FuseSession.MAX_PAGES, MAX_IO, READAHEAD_KB * 1024, 64, 8);
+            | FuseSession.ASYNC_DIO | FuseSession.PARALLEL_DIROPS | FuseSession.MAX_PAGES | FuseSession.DO_READDIRPLUS
+            | FuseSession.READDIRPLUS_AUTO, MAX_IO, READAHEAD_KB * 1024, 64, 8);
 
     private final MountConfig config;
     private final RfsLink link;

@@ -18,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
 public final class FuseSession {
     /** FUSE_INIT flags dpuvirt asks for; see {@link FuseConfig}. */
     public static final int ASYNC_READ = 1, POSIX_LOCKS = 1 << 1, ATOMIC_O_TRUNC = 1 << 3, BIG_WRITES = 1 << 5,
-            FLOCK_LOCKS = 1 << 10, AUTO_INVAL_DATA = 1 << 12, ASYNC_DIO = 1 << 15, PARALLEL_DIROPS = 1 << 18,
+            FLOCK_LOCKS = 1 << 10, AUTO_INVAL_DATA = 1 << 12, DO_READDIRPLUS = 1 << 13, READDIRPLUS_AUTO = 1 << 14,
+            ASYNC_DIO = 1 << 15, PARALLEL_DIROPS = 1 << 18,
             MAX_PAGES = 1 << 22;
     private static final int KERNEL_MAJOR = 7, MINOR = 31, PAGE = 4096;
 

@@ -19,6 +19,11 @@ final class Guard {
         this.peer = peer;
     }
 
+    /** Whether {@code section} covers the canonical path of {@code relative}, without logging a refusal. */
+    boolean allows(Section section, String relative) {
+        return policy.get().allows(section, export.canonical(relative));
+    }
+
     /** Throws EACCES unless {@code section} covers the canonical path of {@code relative}. */
     void require(Section section, String relative) throws LinuxException {
         String canonical = export.canonical(relative);

@@ -5,6 +5,7 @@ import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.rfs.wire.Attr;
+import io.dpuvirt.rfs.wire.DirEntry;
 import io.dpuvirt.rfs.wire.StatFs;
 import io.dpuvirt.rfs.wire.WireException;
 import io.dpuvirt.rfs.wire.WireReader;
@@ -216,9 +217,10 @@ final class NodeOperations {
                 }
                 for (long at = 0; at < n; ) {
                     int recordLength = buffer.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + 16) & 0xffff;
-                    out.u8(1).u64(buffer.get(ValueLayout.JAVA_LONG_UNALIGNED, at))
-                            .u32(buffer.get(ValueLayout.JAVA_BYTE, at + 18) & 0xff)
-                            .string(cString(buffer, at + 19, recordLength - 19));
+                    String name = cString(buffer, at + 19, recordLength - 19);
+                    out.u8(1);
+                    new DirEntry(buffer.get(ValueLayout.JAVA_LONG_UNALIGNED, at), buffer.get(ValueLayout.JAVA_BYTE, at + 18) & 0xff,
+                            name, attributesOf(fd, path, name)).write(out);
                     next = buffer.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 8);
                     at += recordLength;
                 }
@@ -233,6 +235,24 @@ final class NodeOperations {
     }
 
     static final long LIST_BUDGET = 128 * 1024;
+
+    /**
+     * An entry's attributes, so that listing a directory also answers the lookups that usually follow (READDIRPLUS):
+     * none for "." and ".." (which lead out of the directory), nor where [Lookup] would refuse the name. The name is
+     * a single component of the directory just read and is never followed.
+     */
+    private Attr attributesOf(int directory, String path, String name) {
+        if (name.equals(".") || name.equals("..") || !guard.allows(Section.LOOKUP, path.isEmpty() ? name : path + "/" + name)) {
+            return null;
+        }
+        try {
+            Scratch scratch = Scratch.get();
+            Libc.statx(directory, name, Nodes.AT_SYMLINK_NOFOLLOW, Attr.STATX_BASIC_STATS, scratch.statx);
+            return Attr.ofStatx(scratch.statx);
+        } catch (LinuxException e) {
+            return null; // gone meanwhile: the entry is listed without attributes
+        }
+    }
 
     private static String cString(MemorySegment buffer, long offset, long maximum) {
         long length = 0;

@@ -42,7 +42,7 @@ public enum Op {
     FLUSH,
     /** u64 fh, u32 datasync. */
     FSYNC,
-    /** path, u64 cookie → u32 count, count × (u64 ino, u32 type, string name), u64 next cookie (0: end). */
+    /** path, u64 cookie → (u8 1, DirEntry)…, u8 0, u64 next cookie, u8 end; entries carry their Attr where allowed. */
     LISTDIR,
     /** path → StatFs. */
     STATFS,
