@@ -245,6 +245,7 @@ public final class Libc {
     private static final MethodHandle REMOVEXATTR = errnoCall("removexattr", JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle MOUNT = errnoCall("mount", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
     private static final MethodHandle UMOUNT2 = errnoCall("umount2", JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle WRITEV = errnoCall("writev", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle UMASK = LINKER.downcallHandle(
             LINKER.defaultLookup().find("umask").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
@@ -450,6 +451,21 @@ public final class Libc {
             return (int) UMASK.invokeExact(mask);
         } catch (Throwable t) {
             throw new AssertionError("downcall umask threw", t);
+        }
+    }
+
+    /**
+     * writev(2) of two buffers in one call (a header and a payload that live apart): one message for a device
+     * that takes one per write, such as /dev/fuse, without copying the payload behind the header first.
+     */
+    public static long writev(int fd, MemorySegment head, long headLength, MemorySegment tail, long tailLength) throws LinuxException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment iov = arena.allocate(32, 8);
+            iov.set(ADDRESS, 0, head);
+            iov.set(JAVA_LONG, 8, headLength);
+            iov.set(ADDRESS, 16, tail);
+            iov.set(JAVA_LONG, 24, tailLength);
+            return checked("writev", null, c -> (long) WRITEV.invokeExact(c, fd, iov, 2));
         }
     }
 }

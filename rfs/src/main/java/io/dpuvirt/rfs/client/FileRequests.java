@@ -152,7 +152,7 @@ final class FileRequests {
         }
         long unique = request.unique();
         WireWriter out = requests.start(Op.READ, request).u64(server).u64(request.u64(8)).u32(request.u32(16));
-        requests.send(out, unique, result -> session.reply().bytes(result.blob()).send(unique));
+        requests.send(out, unique, result -> session.reply().send(unique, result.blob()));
     }
 
     void write(FuseRequest request) {
@@ -163,8 +163,9 @@ final class FileRequests {
         long unique = request.unique();
         long nodeId = request.nodeId();
         MemorySegment data = request.body().asSlice(WRITE_IN, request.u32(16));
-        WireWriter out = requests.start(Op.WRITE, request).u64(server).u64(request.u64(8)).blob(data);
-        requests.send(out, unique, result -> {
+        // the data goes from the FUSE request's buffer to the socket: only its length is copied into the message
+        WireWriter out = requests.start(Op.WRITE, request).u64(server).u64(request.u64(8)).u32((int) data.byteSize());
+        requests.send(out, data, unique, result -> {
             int written = result.u32();
             attrs.put(nodeId, Attr.read(result));
             session.reply().u32(written).u32(0).send(unique);

@@ -16,7 +16,6 @@ import java.lang.foreign.MemorySegment;
  * readlink, mknod, mkdir, symlink, link, unlink, rmdir, rename, statfs and the extended attributes.
  */
 final class NodeRequests {
-    private static final int S_IFMT = 0xf000, S_IFSOCK = 0xc000;
     private static final int RENAME_EXCHANGE = 2;
 
     private final Requests requests;
@@ -82,7 +81,7 @@ final class NodeRequests {
     /** Answers with the node at {@code path}; the HOST's socket nodes are not shown (see {@link LocalSockets}). */
     private void entryFor(long unique, String path, Attr attr) {
         FuseReply reply = session.reply();
-        if ((attr.mode() & S_IFMT) == S_IFSOCK) {
+        if ((attr.mode() & Attr.S_IFMT) == Attr.S_IFSOCK) {
             FuseStructs.negativeEntry(reply, times);
         } else {
             long nodeId = nodes.found(path, attr);
@@ -161,7 +160,7 @@ final class NodeRequests {
                 (valid & 16) != 0 && (valid & 128) == 0 ? request.u32(56) : a.atimeNs(),
                 (valid & 256) != 0 ? now : (valid & 32) != 0 ? request.u64(40) : a.mtime(),
                 (valid & 32) != 0 && (valid & 256) == 0 ? request.u32(60) : a.mtimeNs(),
-                now, 0, (valid & 1) != 0 ? (a.mode() & S_IFMT) | (request.u32(68) & 07777) : a.mode(), a.nlink(),
+                now, 0, (valid & 1) != 0 ? (a.mode() & Attr.S_IFMT) | (request.u32(68) & 07777) : a.mode(), a.nlink(),
                 (valid & 2) != 0 ? request.u32(76) : a.uid(), (valid & 4) != 0 ? request.u32(80) : a.gid(),
                 0, 0, a.blksize(), a.dev());
         sockets.update(socket.nodeId(), updated);
@@ -185,7 +184,7 @@ final class NodeRequests {
         }
         int mode = request.u32(0);
         String path = NodeTable.child(parent, request.string(16));
-        if ((mode & S_IFMT) == S_IFSOCK) {
+        if ((mode & Attr.S_IFMT) == Attr.S_IFSOCK) {
             makeLocalSocket(request, path, mode);
             return;
         }

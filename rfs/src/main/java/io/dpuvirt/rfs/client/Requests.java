@@ -6,6 +6,7 @@ import io.dpuvirt.rfs.wire.Op;
 import io.dpuvirt.rfs.wire.WireReader;
 import io.dpuvirt.rfs.wire.WireWriter;
 
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -39,7 +40,12 @@ final class Requests {
 
     /** Sends; on success runs {@code then}, on failure answers the FUSE request with the errno. */
     void send(WireWriter request, long unique, Success then) {
-        link.call(request, (errno, result) -> {
+        send(request, null, unique, then);
+    }
+
+    /** The same, for a request whose last field, {@code tail} (null: none), is sent from where it lies. */
+    void send(WireWriter request, MemorySegment tail, long unique, Success then) {
+        link.call(request, tail, (errno, result) -> {
             if (errno != 0) {
                 session.error(unique, errno);
             } else {

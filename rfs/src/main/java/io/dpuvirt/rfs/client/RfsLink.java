@@ -14,6 +14,7 @@ import io.dpuvirt.rfs.wire.WireReader;
 import io.dpuvirt.rfs.wire.WireWriter;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,7 +49,6 @@ final class RfsLink implements AutoCloseable {
     private volatile long generation;
     private volatile long lastHeard;
     private volatile boolean closed;
-    private volatile String lastError = "";
     private Attr rootAttr;
 
     RfsLink(LinkEndpoint endpoint, String exportPath, LinkSettings settings) {
@@ -72,14 +72,6 @@ final class RfsLink implements AutoCloseable {
         return generation;
     }
 
-    boolean up() {
-        return live != null;
-    }
-
-    String lastError() {
-        return lastError;
-    }
-
     private void connect() throws IOException {
         LinkConnection fresh = endpoint.dial(ChannelKind.RFS);
         try {
@@ -91,8 +83,8 @@ final class RfsLink implements AutoCloseable {
             fresh.socket().setReceiveTimeout(Duration.ZERO);
             WireReader in = new WireReader(answer.payload());
             if (answer.type() == MessageType.REFUSED) {
-                int errno = in.u32();
-                throw new RefusedException(errno, "the HOST refused to export " + exportPath + ": " + in.string());
+                in.u32(); // the errno: the reason says more
+                throw new RefusedException("the HOST refused to export " + exportPath + ": " + in.string());
             }
             if (answer.type() != MessageType.WELCOME) {
                 throw new WireException("expected WELCOME, got frame type " + answer.type());
@@ -138,7 +130,6 @@ final class RfsLink implements AutoCloseable {
             }
         } catch (IOException e) {
             if (!closed) {
-                lastError = e.getMessage();
                 Log.warn("rfs: link to the HOST lost: " + e.getMessage());
             }
         } finally {
@@ -177,14 +168,15 @@ final class RfsLink implements AutoCloseable {
     /** Pings, notices silence, and re-dials a lost connection with backoff. */
     private void keepAlive() {
         Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
+        boolean reported = false;
         while (!closed) {
             Live now = live;
             if (now != null) {
                 LinkConnection current = now.connection();
                 backoff.reset();
+                reported = false;
                 if (System.nanoTime() - lastHeard > settings.deadAfter().toNanos()) {
-                    lastError = "no answer from the HOST for " + settings.deadAfter().toMillis() + " ms";
-                    Log.warn("rfs: " + lastError + ": dropping the connection");
+                    Log.warn("rfs: no answer from the HOST for " + settings.deadAfter().toMillis() + " ms: dropping the connection");
                     current.abort();
                 } else {
                     try {
@@ -200,7 +192,10 @@ final class RfsLink implements AutoCloseable {
                 connect();
                 Log.info("rfs: link to the HOST is back (generation " + generation + ")");
             } catch (IOException e) {
-                lastError = e.getMessage();
+                if (!reported) {
+                    Log.warn("rfs: cannot reach the HOST yet, retrying: " + e.getMessage());
+                    reported = true;
+                }
                 sleep(backoff.next());
             }
         }
@@ -221,15 +216,20 @@ final class RfsLink implements AutoCloseable {
 
     /** Sends, waiting up to {@link LinkSettings#reconnectWait} for a lost link to come back; EIO after that. */
     void call(WireWriter request, ReplyHandler handler) {
-        send(awaitConnection(), request, handler);
+        send(awaitConnection(), request, null, handler);
+    }
+
+    /** The same for a request whose last field is {@code tail} (null: none), sent from where it is (a write's data). */
+    void call(WireWriter request, MemorySegment tail, ReplyHandler handler) {
+        send(awaitConnection(), request, tail, handler);
     }
 
     /** Sends without waiting: EIO at once when the link is down (for follow-ups on the reader thread). */
     void callNow(WireWriter request, ReplyHandler handler) {
-        send(live, request, handler);
+        send(live, request, null, handler);
     }
 
-    private void send(Live current, WireWriter request, ReplyHandler handler) {
+    private void send(Live current, WireWriter request, MemorySegment tail, ReplyHandler handler) {
         long id = request.frame().get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, Frame.HEADER);
         if (current == null) {
             complete(handler, Errno.EIO, null);
@@ -238,7 +238,11 @@ final class RfsLink implements AutoCloseable {
         Pending entry = new Pending(handler, current.generation());
         pending.put(id, entry);
         try {
-            current.connection().sendInPlace(MessageType.REQUEST, 0, request.frame(), request.length());
+            if (tail == null) {
+                current.connection().sendInPlace(MessageType.REQUEST, 0, request.frame(), request.length());
+            } else {
+                current.connection().sendInPlace(MessageType.REQUEST, 0, request.frame(), request.length(), tail);
+            }
         } catch (IOException e) {
             current.connection().abort(); // its reader ends and fails everything sent on it
             if (pending.remove(id, entry)) {

@@ -80,10 +80,6 @@ public final class RfsMount implements AutoCloseable {
         }
     }
 
-    public MountConfig config() {
-        return config;
-    }
-
     /** Serves until the file system is unmounted (umount(8), or the kernel aborting the connection). */
     public void awaitUnmount() throws InterruptedException {
         session.awaitUnmount();
@@ -104,5 +100,8 @@ public final class RfsMount implements AutoCloseable {
         link.close();
         timer.shutdownNow();
         device.close();
+        if (config.key() != null) {
+            config.key().destroy();
+        }
     }
 }

@@ -62,6 +62,18 @@ public final class FuseDevice implements AutoCloseable {
         }
     }
 
+    /** Writes one reply whose payload follows the header from elsewhere (read data straight from the link). */
+    void write(MemorySegment header, long headerLength, MemorySegment payload) throws LinuxException {
+        header.set(ValueLayout.JAVA_INT, 0, (int) (headerLength + payload.byteSize()));
+        try {
+            Libc.writev(fd, header, headerLength, payload, payload.byteSize());
+        } catch (LinuxException e) {
+            if (!e.is(Errno.ENOENT)) {
+                throw e;
+            }
+        }
+    }
+
     public String mountPoint() {
         return mountPoint;
     }

@@ -85,6 +85,17 @@ public final class FuseReply {
         finish(unique, 0);
     }
 
+    /** Sends the body built so far followed by {@code payload}, which is not copied (read data). */
+    public void send(long unique, MemorySegment payload) {
+        buffer.set(ValueLayout.JAVA_INT, 4, 0);
+        buffer.set(ValueLayout.JAVA_LONG, 8, unique);
+        try {
+            device.write(buffer, position, payload);
+        } catch (LinuxException e) {
+            Log.warn("fuse: reply to request " + unique + " not delivered: " + e.getMessage());
+        }
+    }
+
     public void error(long unique, int errno) {
         position = HEADER;
         finish(unique, -errno);

@@ -28,7 +28,6 @@ public final class FuseSession {
     private final FuseConfig config;
     private final CountDownLatch stopped;
     private final List<Thread> readers = new ArrayList<>();
-    private volatile boolean initialized;
     private volatile boolean unmounted;
 
     public FuseSession(FuseDevice device, FuseHandler handler, FuseConfig config) {
@@ -47,10 +46,6 @@ public final class FuseSession {
     /** Waits until the file system is unmounted (every reader saw ENODEV). */
     public void awaitUnmount() throws InterruptedException {
         stopped.await();
-    }
-
-    public boolean initialized() {
-        return initialized;
     }
 
     /** True once a reader saw the device end (ENODEV): the kernel has let go of the mount. */
@@ -129,6 +124,5 @@ public final class FuseSession {
         reply().u32(KERNEL_MAJOR).u32(MINOR).u32(maxReadahead).u32(kernelFlags & config.flags())
                 .u16(config.maxBackground()).u16(config.maxBackground() * 3 / 4).u32(config.maxWrite()).u32(1)
                 .u16(config.maxWrite() / PAGE).u16(0).u32(0).u32(0).zeros(24).send(request.unique());
-        initialized = true;
     }
 }

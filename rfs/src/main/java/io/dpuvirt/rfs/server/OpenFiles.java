@@ -87,10 +87,6 @@ final class OpenFiles implements AutoCloseable {
         }
     }
 
-    int count() {
-        return files.size();
-    }
-
     @Override
     public void close() {
         files.keySet().forEach(this::release);

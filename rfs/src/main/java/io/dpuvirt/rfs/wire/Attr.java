@@ -8,16 +8,12 @@ public record Attr(long ino, long size, long blocks, long atime, int atimeNs, lo
                    int ctimeNs, int mode, int nlink, int uid, int gid, int rdevMajor, int rdevMinor, int blksize,
                    long dev) {
     public static final int S_IFMT = 0xf000, S_IFDIR = 0x4000, S_IFREG = 0x8000, S_IFLNK = 0xa000, S_IFSOCK = 0xc000,
-            S_IFIFO = 0x1000, S_ISGID = 0x400;
+            S_ISGID = 0x400;
     /** The statx(2) buffer size and the mask dpuvirt asks for (STATX_BASIC_STATS). */
     public static final int STATX_SIZE = 256, STATX_BASIC_STATS = 0x7ff;
 
     public boolean isDirectory() {
         return (mode & S_IFMT) == S_IFDIR;
-    }
-
-    public boolean isRegular() {
-        return (mode & S_IFMT) == S_IFREG;
     }
 
     public boolean isSymlink() {

@@ -49,8 +49,4 @@ public final class WireReader {
         long length = u32() & 0xffffffffL;
         return message.asSlice(take(length), length);
     }
-
-    public boolean atEnd() {
-        return position == message.byteSize();
-    }
 }
