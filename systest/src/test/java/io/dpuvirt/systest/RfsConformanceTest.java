@@ -93,6 +93,7 @@ class RfsConformanceTest {
                 Arguments.of("readdir", (Case) RfsConformanceTest::readdir),
                 Arguments.of("open, read, write, fsync, release", (Case) RfsConformanceTest::readWrite),
                 Arguments.of("create and open errors", (Case) RfsConformanceTest::createAndOpenErrors),
+                Arguments.of("O_TRUNC: sizes seen right after", (Case) RfsConformanceTest::truncateOnOpen),
                 Arguments.of("mknod: fifo and socket", (Case) RfsConformanceTest::mknod),
                 Arguments.of("mkdir and rmdir", (Case) RfsConformanceTest::mkdirAndRmdir),
                 Arguments.of("unlink", (Case) RfsConformanceTest::unlink),
@@ -212,6 +213,14 @@ class RfsConformanceTest {
         t.add(outcome(() -> { Libc.close(FsCall.open(base, O_WRONLY, 0)); return ""; }));
         t.add(outcome(() -> { Libc.close(FsCall.open(f, O_RDONLY | O_DIRECTORY, 0)); return ""; }));
         t.add(outcome(() -> { Libc.close(FsCall.open(base.resolve("missing/f"), O_WRONLY | O_CREAT, 0600)); return ""; }));
+    }
+
+    private static void truncateOnOpen(Path base, List<String> t) throws LinuxException {
+        Path f = base.resolve("f");
+        FsCall.writeFile(f, "a longer first content");
+        t.add(outcome(() -> FsCall.stat(f)));
+        t.add(outcome(() -> { Libc.close(FsCall.open(f, O_WRONLY | FsCall.O_TRUNC, 0)); return FsCall.stat(f); }));
+        t.add(outcome(() -> { FsCall.writeFile(f, "short"); return FsCall.stat(f) + " " + FsCall.readFile(f); }));
     }
 
     private static void mknod(Path base, List<String> t) throws Exception {

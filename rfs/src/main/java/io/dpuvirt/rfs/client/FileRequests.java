@@ -49,10 +49,13 @@ final class FileRequests {
         }
         int flags = request.u32(0);
         long unique = request.unique();
+        long nodeId = request.nodeId();
         long generation = requests.link.generation();
+        attrs.forget(nodeId); // O_TRUNC changes the size
         requests.send(requests.start(Op.OPEN, request).string(path).u32(flags), unique, result -> {
             long serverHandle = result.u64();
             int serverFlags = result.u32();
+            attrs.put(nodeId, Attr.read(result));
             long handle = handles.addFile(new OpenHandles.FileHandle(path, reopenable(flags), serverHandle, generation));
             FuseReply reply = session.reply();
             FuseStructs.openOut(reply, handle, openFlags(flags, serverFlags));
