@@ -1,5 +1,6 @@
 package io.dpuvirt.cli;
 
+import io.dpuvirt.common.config.ConfigException;
 import io.dpuvirt.common.log.Log;
 import io.dpuvirt.fabric.link.LinkKey;
 import io.dpuvirt.rfs.client.LinkSettings;
@@ -40,6 +41,7 @@ public final class MountQtfsMain {
               readers=N             threads reading FUSE requests (default 8)
               log=FILE              the daemon's log
               ro rw nosuid suid nodev dev noexec exec sync async noatime relatime atime defaults _netdev nofail
+            --config FILE           read settings from FILE instead of /etc/qtfs/qtfs.conf
             --foreground            serve in this process (the daemon mode) instead of starting a daemon
             exit status: 0 mounted, 1 failed (the reason is printed), 2 wrong usage, 3 invalid configuration
             """;
@@ -92,6 +94,9 @@ public final class MountQtfsMain {
             System.err.println("mount.qtfs: " + e.getMessage());
             System.err.print(USAGE);
             return ExitStatus.USAGE;
+        } catch (ConfigException e) {
+            System.err.println("mount.qtfs: " + e.getMessage());
+            return ExitStatus.CONFIG;
         } catch (IOException e) {
             System.err.println("mount.qtfs: " + e.getMessage());
             return ExitStatus.FAILED;
@@ -99,7 +104,7 @@ public final class MountQtfsMain {
     }
 
     /** {@code key=value} lines; {@code #} starts a comment. A missing file is no settings. */
-    static Map<String, String> configFile(Path file) throws IOException {
+    static Map<String, String> configFile(Path file) throws IOException, ConfigException {
         Map<String, String> settings = new LinkedHashMap<>();
         if (!Files.exists(file)) {
             return settings;
@@ -113,7 +118,7 @@ public final class MountQtfsMain {
             }
             int equals = text.indexOf('=');
             if (equals <= 0) {
-                throw new IOException(file + ":" + number + ": expected key=value, got '" + text + "'");
+                throw new ConfigException(file, number, "expected key=value, got '" + text + "'");
             }
             settings.put(text.substring(0, equals).strip(), text.substring(equals + 1).strip());
         }
