@@ -18,6 +18,8 @@ final class RfsFilesystem implements FuseHandler {
     private final CacheTimes times;
     private final RfsLink link;
     private final ScheduledExecutorService timer;
+    private final AttrCache attrs;
+    private final CapabilityCache capabilities;
     private NodeRequests nodeRequests;
     private FileRequests fileRequests;
     private DirectoryRequests directoryRequests;
@@ -28,13 +30,13 @@ final class RfsFilesystem implements FuseHandler {
         this.times = times;
         this.timer = timer;
         this.nodes = new NodeTable(link.rootAttr());
+        this.attrs = new AttrCache(times.attr());
+        this.capabilities = new CapabilityCache(times.attr());
     }
 
     /** Connects the translators to the session that will deliver requests (built after the mount exists). */
     void attach(FuseSession session) {
         Requests requests = new Requests(link, session);
-        AttrCache attrs = new AttrCache(times.attr());
-        CapabilityCache capabilities = new CapabilityCache(times.attr());
         nodeRequests = new NodeRequests(requests, nodes, sockets, times, attrs, capabilities);
         fileRequests = new FileRequests(requests, nodeRequests, nodes, handles, times, attrs, capabilities);
         directoryRequests = new DirectoryRequests(requests, nodeRequests, handles, sockets, nodes, attrs, times);
@@ -107,6 +109,9 @@ final class RfsFilesystem implements FuseHandler {
     @Override
     public void forget(long nodeId, long count) {
         nodes.forget(nodeId, count);
+        // what the kernel no longer holds is not worth keeping here (and the caches stay as small as its own)
+        attrs.forget(nodeId);
+        capabilities.changed(nodeId);
     }
 
     @Override
