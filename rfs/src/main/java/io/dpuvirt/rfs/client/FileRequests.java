@@ -6,6 +6,7 @@ import io.dpuvirt.rfs.fuse.FuseRequest;
 import io.dpuvirt.rfs.fuse.FuseSession;
 import io.dpuvirt.rfs.wire.Attr;
 import io.dpuvirt.rfs.wire.Op;
+import io.dpuvirt.rfs.wire.OpenFlags;
 import io.dpuvirt.rfs.wire.WireReader;
 import io.dpuvirt.rfs.wire.WireWriter;
 
@@ -17,7 +18,7 @@ import java.lang.foreign.MemorySegment;
  * before its next use (see {@link OpenHandles}).
  */
 final class FileRequests {
-    static final int O_ACCMODE = 3, O_CREAT = 0x40, O_EXCL = 0x80, O_TRUNC = 0x200, O_DIRECT = 0x4000;
+    static final int O_CREAT = 0x40, O_EXCL = 0x80, O_TRUNC = 0x200;
     /** fuse_write_in precedes the data of a WRITE. */
     private static final int WRITE_IN = 40;
 
@@ -52,7 +53,7 @@ final class FileRequests {
         long nodeId = request.nodeId();
         long generation = requests.link.generation();
         attrs.forget(nodeId); // O_TRUNC changes the size
-        requests.send(requests.start(Op.OPEN, request).string(path).u32(flags), unique, result -> {
+        requests.send(requests.start(Op.OPEN, request).string(path).u32(OpenFlags.toWire(flags)), unique, result -> {
             long serverHandle = result.u64();
             int serverFlags = result.u32();
             attrs.put(nodeId, Attr.read(result));
@@ -74,7 +75,7 @@ final class FileRequests {
         long unique = request.unique();
         long generation = requests.link.generation();
         attrs.forget(request.nodeId()); // the directory's times change
-        requests.send(requests.start(Op.CREATE, request).string(path).u32(flags).u32(mode), unique, result -> {
+        requests.send(requests.start(Op.CREATE, request).string(path).u32(OpenFlags.toWire(flags)).u32(mode), unique, result -> {
             long serverHandle = result.u64();
             int serverFlags = result.u32();
             Attr attr = Attr.read(result);
@@ -97,7 +98,7 @@ final class FileRequests {
 
     /** No page cache for O_DIRECT (qemu's cache=none) nor for pseudo files whose size says nothing (proc, sysfs). */
     private static int openFlags(int flags, int serverFlags) {
-        return (flags & O_DIRECT) != 0 || (serverFlags & Op.OPEN_DIRECT) != 0 ? FuseStructs.FOPEN_DIRECT_IO : 0;
+        return (flags & OpenFlags.O_DIRECT) != 0 || (serverFlags & Op.OPEN_DIRECT) != 0 ? FuseStructs.FOPEN_DIRECT_IO : 0;
     }
 
     /** What {@link #serverHandle} returns when it could not get one and has answered the request with the error. */
@@ -135,7 +136,7 @@ final class FileRequests {
         synchronized (file) {
             if (file.generation != requests.link.generation()) {
                 try {
-                    long reopened = requests.await(requests.start(Op.OPEN, 0, 0).string(file.path).u32(file.reopenFlags),
+                    long reopened = requests.await(requests.start(Op.OPEN, 0, 0).string(file.path).u32(OpenFlags.toWire(file.reopenFlags)),
                             WireReader::u64);
                     file.serverHandle = reopened;
                     file.generation = requests.link.generation();

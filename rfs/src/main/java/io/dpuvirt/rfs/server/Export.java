@@ -4,6 +4,7 @@ import io.dpuvirt.common.fs.CanonicalPaths;
 import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.rfs.wire.OpenFlags;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,8 +20,8 @@ import java.nio.file.Path;
  */
 public final class Export implements AutoCloseable {
     static final int O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3, O_CREAT = 0x40, O_EXCL = 0x80, O_NOCTTY = 0x100,
-            O_TRUNC = 0x200, O_APPEND = 0x400, O_NONBLOCK = 0x800, O_DIRECT = 0x4000, O_DIRECTORY = 0x10000,
-            O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000, O_PATH = 0x200000;
+            O_TRUNC = 0x200, O_APPEND = 0x400, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000, O_PATH = 0x200000,
+            O_DIRECTORY = OpenFlags.O_DIRECTORY, O_NOFOLLOW = OpenFlags.O_NOFOLLOW;
     static final long RESOLVE_NO_SYMLINKS = 0x04, RESOLVE_BENEATH = 0x08;
     private static final long RESOLVE = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
 

@@ -5,6 +5,7 @@ import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.rfs.wire.Op;
+import io.dpuvirt.rfs.wire.OpenFlags;
 import io.dpuvirt.rfs.wire.WireException;
 import io.dpuvirt.rfs.wire.WireReader;
 import io.dpuvirt.rfs.wire.WireWriter;
@@ -36,7 +37,7 @@ final class FileOperations {
 
     void open(WireReader in, WireWriter out) throws LinuxException, WireException {
         String path = in.string();
-        int flags = in.u32();
+        int flags = OpenFlags.fromWire(in.u32());
         requireAccess(path, flags);
         int fd = export.openFile(path, flags & PASSED_FLAGS, 0);
         reply(out, fd, flags, 0);
@@ -45,7 +46,7 @@ final class FileOperations {
     /** Creates (or, without O_EXCL, opens what the HOST made meanwhile) and gives a new file to the caller. */
     void create(WireReader in, WireWriter out, Caller caller) throws LinuxException, WireException {
         String path = in.string();
-        int flags = in.u32();
+        int flags = OpenFlags.fromWire(in.u32());
         int mode = in.u32();
         guard.require(Section.CREATE, path);
         requireAccess(path, flags);

@@ -28,9 +28,9 @@ public enum Op {
     RENAME,
     /** path (existing), path to → Attr. */
     LINK,
-    /** path, u32 flags → u64 fh, u32 open flags (OPEN_DIRECT), Attr. */
+    /** path, u32 flags (x86-64 values, see OpenFlags) → u64 fh, u32 open flags (OPEN_DIRECT), Attr. */
     OPEN,
-    /** path, u32 flags, u32 mode → u64 fh, u32 open flags (OPEN_DIRECT, OPEN_CREATED), Attr. */
+    /** path, u32 flags (as OPEN), u32 mode → u64 fh, u32 open flags (OPEN_DIRECT, OPEN_CREATED), Attr. */
     CREATE,
     /** u64 fh, u64 offset, u32 size → blob. */
     READ,
