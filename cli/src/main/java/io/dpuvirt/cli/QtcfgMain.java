@@ -25,7 +25,7 @@ public final class QtcfgMain {
                    qtcfg [-w SECTION] -y INDEX    delete the entry with INDEX (as -z shows it)
                    qtcfg [-w SECTION] -z          list SECTION's entries with their indices
             SECTION is one of open write read readdir mkdir rmdir create unlink rename setattr setxattr mount kill
-            udsconnect (default udsconnect).
+            udsconnect (default udsconnect), and rfs's lookup getattr readlink link symlink getxattr statfs.
             options: --whitelist FILE (default /etc/qtfs/whitelist), --run-dir DIR (udsproxyd's, default /var/run/qtfs)
             exit status: 0 done, 1 failed, 2 wrong usage, 3 invalid whitelist file
             """;

@@ -110,11 +110,7 @@ public final class UdsproxydMain {
             throw new UsageException("<threads> must be a positive number, got '" + positionals.getFirst() + "'");
         }
         if (logLevel != null) {
-            try {
-                Log.configure("udsproxyd", Log.Level.valueOf(logLevel.toUpperCase(java.util.Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("unknown log level '" + logLevel + "'");
-            }
+            Log.configure("udsproxyd", logLevel(logLevel));
         }
         Transport transport;
         try {
@@ -124,6 +120,14 @@ public final class UdsproxydMain {
         }
         LinkKey key = linkKey(insecure, keyFile);
         return new UdsproxyConfig(transport, key, whitelist == null ? Whitelist.DEFAULT_FILE : Path.of(whitelist), mappings, runDirectory);
+    }
+
+    static Log.Level logLevel(String name) throws UsageException {
+        try {
+            return Log.Level.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("unknown log level '" + name + "'");
+        }
     }
 
     /** The key, or null in the explicitly requested insecure mode; never silently keyless. */

@@ -28,7 +28,11 @@ public record Whitelist(Path source, Map<Whitelist.Section, PathPrefixes> sectio
     public enum Section {
         OPEN("Open"), WRITE("Write"), READ("Read"), READDIR("Readdir"), MKDIR("Mkdir"), RMDIR("Rmdir"),
         CREATE("Create"), UNLINK("Unlink"), RENAME("Rename"), SETATTR("Setattr"), SETXATTR("Setxattr"),
-        MOUNT("Mount"), KILL("Kill"), UDSCONNECT("Udsconnect");
+        MOUNT("Mount"), KILL("Kill"), UDSCONNECT("Udsconnect"),
+        // rfs: operations the original forwarded without any check. A file that lacks them keeps working as it did
+        // with the original: rfs falls back to a related original section (see rfs's ExportPolicy).
+        LOOKUP("Lookup"), GETATTR("Getattr"), READLINK("Readlink"), LINK("Link"), SYMLINK("Symlink"),
+        GETXATTR("Getxattr"), STATFS("Statfs");
 
         private final String fileName;
 

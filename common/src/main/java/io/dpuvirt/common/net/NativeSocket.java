@@ -146,6 +146,24 @@ public final class NativeSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * One sendmsg(2) of {@code headLength} bytes of {@code head} then all of {@code tail} (MSG_NOSIGNAL); returns how
+     * many bytes went out, which may be fewer (the caller writes the rest). For rfs: a header and data that live apart.
+     */
+    public long writeGathering(MemorySegment head, long headLength, MemorySegment tail) throws LinuxException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment iov = arena.allocate(32, 8);
+            iov.set(ValueLayout.ADDRESS, 0, head);
+            iov.set(ValueLayout.JAVA_LONG, 8, headLength);
+            iov.set(ValueLayout.ADDRESS, 16, tail);
+            iov.set(ValueLayout.JAVA_LONG, 24, tail.byteSize());
+            MemorySegment msghdr = arena.allocate(56, 8);
+            msghdr.set(ValueLayout.ADDRESS, 16, iov);
+            msghdr.set(ValueLayout.JAVA_LONG, 24, 2);
+            return Libc.sendmsg(fd, msghdr, MSG_NOSIGNAL);
+        }
+    }
+
     public void write(byte[] bytes) throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment segment = arena.allocate(Math.max(1, bytes.length));

@@ -5,7 +5,11 @@ public enum ChannelKind {
     /** Announcements (exported sockets) and liveness pings, from the dialer's side to the acceptor's. */
     CONTROL(1),
     /** One proxied unix socket connection at a time; pooled and reused. */
-    STREAM(2);
+    STREAM(2),
+
+    // rfs (the qtfs role): its code is far from the others so that services added in parallel cannot collide
+    /** Remote file system requests and replies, many in flight, matched by id (DPU client → HOST engine). */
+    RFS(8);
 
     private final int code;
 

@@ -60,6 +60,32 @@ public final class LinkConnection implements AutoCloseable {
         write(buffer, Frame.HEADER + length);
     }
 
+    // rfs: a frame whose payload ends with data that lives elsewhere (a FUSE write's data), sent without copying it
+    /**
+     * Sends a frame whose payload is the {@code length} bytes the caller placed at offset {@link Frame#HEADER} of
+     * {@code buffer} followed by all of {@code tail}, in one gathering system call.
+     */
+    public void sendInPlace(int type, int flags, MemorySegment buffer, long length, MemorySegment tail) throws LinuxException {
+        long payload = length + tail.byteSize();
+        if (payload > Frame.MAX_PAYLOAD) {
+            throw new IllegalArgumentException("frame payload of " + payload + " bytes exceeds " + Frame.MAX_PAYLOAD);
+        }
+        Frame.writeHeader(buffer, type, flags, payload);
+        writeLock.lock();
+        try {
+            long head = Frame.HEADER + length;
+            long sent = socket.writeGathering(buffer, head, tail);
+            if (sent < head) {
+                socket.write(buffer.asSlice(sent), head - sent);
+                socket.write(tail, tail.byteSize());
+            } else if (sent < head + tail.byteSize()) {
+                socket.write(tail.asSlice(sent - head), tail.byteSize() - (sent - head));
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     private void write(MemorySegment bytes, long length) throws LinuxException {
         writeLock.lock();
         try {

@@ -1,0 +1,61 @@
+package io.dpuvirt.rfs.client;
+
+import io.dpuvirt.rfs.wire.Attr;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The attributes this client last received for each node, with when. The kernel throws its own copy away after
+ * every write (size and times changed) and asks again at the next chown, chmod or utimes: the server sends the
+ * attributes after each write, so such a GETATTR is answered here, without a round trip. An answer from here is
+ * given only with the validity left ({@link #remaining}), so the kernel never trusts it longer than
+ * {@link CacheTimes#attr()} after the HOST reported it: the consistency rule is unchanged. Whatever this mount
+ * changes forgets the nodes it touches.
+ */
+final class AttrCache {
+    /** Attributes and the time (System.nanoTime) they were received. */
+    record Entry(Attr attr, long received) {
+    }
+
+    private final long validNanos;
+    private final Map<Long, Entry> entries = new ConcurrentHashMap<>();
+
+    AttrCache(Duration valid) {
+        this.validNanos = valid.toNanos();
+    }
+
+    void put(long nodeId, Attr attr) {
+        if (validNanos > 0) {
+            entries.put(nodeId, new Entry(attr, System.nanoTime()));
+        }
+    }
+
+    /** Attributes still valid, or null. */
+    Entry fresh(long nodeId) {
+        Entry entry = entries.get(nodeId);
+        if (entry == null) {
+            return null;
+        }
+        if (System.nanoTime() - entry.received() >= validNanos) {
+            entries.remove(nodeId, entry);
+            return null;
+        }
+        return entry;
+    }
+
+    /** How long the kernel may still trust an entry from here. */
+    Duration remaining(Entry entry) {
+        return Duration.ofNanos(Math.max(0, validNanos - (System.nanoTime() - entry.received())));
+    }
+
+    void forget(long nodeId) {
+        entries.remove(nodeId);
+    }
+
+    /** After a rename, unlink or link: link counts and change times of nodes not named here may have moved. */
+    void forgetAll() {
+        entries.clear();
+    }
+}

@@ -1,0 +1,378 @@
+package io.dpuvirt.rfs.client;
+
+import io.dpuvirt.common.linux.Errno;
+import io.dpuvirt.rfs.fuse.FuseReply;
+import io.dpuvirt.rfs.fuse.FuseRequest;
+import io.dpuvirt.rfs.fuse.FuseSession;
+import io.dpuvirt.rfs.wire.Attr;
+import io.dpuvirt.rfs.wire.Op;
+import io.dpuvirt.rfs.wire.StatFs;
+import io.dpuvirt.rfs.wire.WireWriter;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * FUSE requests about names and attributes, translated to rfs requests on paths: lookup, getattr, setattr,
+ * readlink, mknod, mkdir, symlink, link, unlink, rmdir, rename, statfs and the extended attributes.
+ */
+final class NodeRequests {
+    private static final int RENAME_EXCHANGE = 2;
+
+    private final Requests requests;
+    private final NodeTable nodes;
+    private final LocalSockets sockets;
+    private final CacheTimes times;
+    private final FuseSession session;
+    private final CapabilityCache capabilities;
+    private final AttrCache attrs;
+
+    NodeRequests(Requests requests, NodeTable nodes, LocalSockets sockets, CacheTimes times, AttrCache attrs,
+                 CapabilityCache capabilities) {
+        this.requests = requests;
+        this.nodes = nodes;
+        this.sockets = sockets;
+        this.times = times;
+        this.session = requests.session;
+        this.capabilities = capabilities;
+        this.attrs = attrs;
+    }
+
+    /** The path of the request's node, or null after answering ESTALE (a node the table no longer maps). */
+    String path(FuseRequest request) {
+        return path(request, request.nodeId());
+    }
+
+    String path(FuseRequest request, long nodeId) {
+        String path = nodes.path(nodeId);
+        if (path == null) {
+            // a local socket node has no HOST path: only what LocalSockets serves applies to it
+            session.error(request.unique(), sockets.byId(nodeId) != null ? Errno.EOPNOTSUPP : Errno.ESTALE);
+        }
+        return path;
+    }
+
+    void lookup(FuseRequest request) {
+        String parent = path(request);
+        if (parent == null) {
+            return;
+        }
+        String path = NodeTable.child(parent, request.string(0));
+        LocalSockets.Socket socket = sockets.at(path);
+        if (socket != null) {
+            nodes.refer(socket.nodeId());
+            replyEntry(request.unique(), socket.nodeId(), socket.attr());
+            return;
+        }
+        long unique = request.unique();
+        WireWriter out = requests.start(Op.LOOKUP, request).string(path);
+        requests.link.call(out, (errno, result) -> {
+            if (errno == Errno.ENOENT) {
+                FuseReply reply = session.reply();
+                FuseStructs.negativeEntry(reply, times);
+                reply.send(unique);
+            } else if (errno != 0) {
+                session.error(unique, errno);
+            } else {
+                entryFor(unique, path, Attr.read(result));
+            }
+        });
+    }
+
+    /** Answers with the node at {@code path}; the HOST's socket nodes are not shown (see {@link LocalSockets}). */
+    private void entryFor(long unique, String path, Attr attr) {
+        FuseReply reply = session.reply();
+        if ((attr.mode() & Attr.S_IFMT) == Attr.S_IFSOCK) {
+            FuseStructs.negativeEntry(reply, times);
+        } else {
+            long nodeId = nodes.found(path, attr);
+            attrs.put(nodeId, attr);
+            FuseStructs.entry(reply, nodeId, attr, times);
+        }
+        reply.send(unique);
+    }
+
+    private void replyEntry(long unique, long nodeId, Attr attr) {
+        FuseReply reply = session.reply();
+        FuseStructs.entry(reply, nodeId, attr, times);
+        reply.send(unique);
+    }
+
+    private void replyAttr(long unique, Attr attr) {
+        FuseReply reply = session.reply();
+        FuseStructs.attrOut(reply, attr, times.attr());
+        reply.send(unique);
+    }
+
+    private void replyAttr(long unique, long nodeId, Attr attr) {
+        attrs.put(nodeId, attr);
+        replyAttr(unique, attr);
+    }
+
+    void getattr(FuseRequest request, long serverHandle) {
+        LocalSockets.Socket socket = sockets.byId(request.nodeId());
+        if (socket != null) {
+            replyAttr(request.unique(), socket.attr());
+            return;
+        }
+        AttrCache.Entry cached = attrs.fresh(request.nodeId());
+        if (cached != null) {
+            FuseReply reply = session.reply();
+            FuseStructs.attrOut(reply, cached.attr(), attrs.remaining(cached));
+            reply.send(request.unique());
+            return;
+        }
+        String path = path(request);
+        if (path == null) {
+            return;
+        }
+        long unique = request.unique();
+        long nodeId = request.nodeId();
+        WireWriter out = requests.start(Op.GETATTR, request).string(path).u64(serverHandle);
+        requests.send(out, unique, result -> replyAttr(unique, nodeId, Attr.read(result)));
+    }
+
+    void setattr(FuseRequest request, long serverHandle) {
+        int valid = request.u32(0);
+        LocalSockets.Socket socket = sockets.byId(request.nodeId());
+        if (socket != null) {
+            replyAttr(request.unique(), updateLocal(socket, request, valid));
+            return;
+        }
+        String path = path(request);
+        if (path == null) {
+            return;
+        }
+        long unique = request.unique();
+        long nodeId = request.nodeId();
+        attrs.forget(nodeId);
+        WireWriter out = requests.start(Op.SETATTR, request).string(path).u64(serverHandle).u32(valid)
+                .u32(request.u32(68)).u32(request.u32(76)).u32(request.u32(80)).u64(request.u64(16))
+                .u64(request.u64(32)).u32(request.u32(56)).u64(request.u64(40)).u32(request.u32(60));
+        requests.send(out, unique, result -> replyAttr(unique, nodeId, Attr.read(result)));
+    }
+
+    /** chmod, chown and utimes of a local socket node change only what this client remembers. */
+    private Attr updateLocal(LocalSockets.Socket socket, FuseRequest request, int valid) {
+        Attr a = socket.attr();
+        long now = System.currentTimeMillis() / 1000;
+        Attr updated = new Attr(a.ino(), a.size(), a.blocks(),
+                (valid & 128) != 0 ? now : (valid & 16) != 0 ? request.u64(32) : a.atime(),
+                (valid & 16) != 0 && (valid & 128) == 0 ? request.u32(56) : a.atimeNs(),
+                (valid & 256) != 0 ? now : (valid & 32) != 0 ? request.u64(40) : a.mtime(),
+                (valid & 32) != 0 && (valid & 256) == 0 ? request.u32(60) : a.mtimeNs(),
+                now, 0, (valid & 1) != 0 ? (a.mode() & Attr.S_IFMT) | (request.u32(68) & 07777) : a.mode(), a.nlink(),
+                (valid & 2) != 0 ? request.u32(76) : a.uid(), (valid & 4) != 0 ? request.u32(80) : a.gid(),
+                0, 0, a.blksize(), a.dev());
+        sockets.update(socket.nodeId(), updated);
+        return updated;
+    }
+
+    void readlink(FuseRequest request) {
+        String path = path(request);
+        if (path == null) {
+            return;
+        }
+        long unique = request.unique();
+        requests.send(requests.start(Op.READLINK, request).string(path), unique,
+                result -> session.reply().bytes(result.blob()).send(unique));
+    }
+
+    void mknod(FuseRequest request) {
+        String parent = path(request);
+        if (parent == null) {
+            return;
+        }
+        int mode = request.u32(0);
+        String path = NodeTable.child(parent, request.string(16));
+        if ((mode & Attr.S_IFMT) == Attr.S_IFSOCK) {
+            makeLocalSocket(request, path, mode);
+            return;
+        }
+        creating(request, path, requests.start(Op.MKNOD, request).string(path).u32(mode).u32(request.u32(4)));
+    }
+
+    /** bind() in the mount: the node exists only on this side (see {@link LocalSockets}). */
+    private void makeLocalSocket(FuseRequest request, String path, int mode) {
+        long now = System.currentTimeMillis() / 1000;
+        long nodeId = nodes.newLocal();
+        Attr attr = new Attr(nodeId | (1L << 62), 0, 0, now, 0, now, 0, now, 0, mode, 1, request.uid(), request.gid(), 0, 0, 4096, -1);
+        sockets.add(path, new LocalSockets.Socket(nodeId, attr));
+        replyEntry(request.unique(), nodeId, attr);
+    }
+
+    void mkdir(FuseRequest request) {
+        String parent = path(request);
+        if (parent == null) {
+            return;
+        }
+        String path = NodeTable.child(parent, request.string(8));
+        creating(request, path, requests.start(Op.MKDIR, request).string(path).u32(request.u32(0)));
+    }
+
+    void symlink(FuseRequest request) {
+        String parent = path(request);
+        if (parent == null) {
+            return;
+        }
+        String path = NodeTable.child(parent, request.string(0));
+        String target = request.string(request.after(0));
+        creating(request, path, requests.start(Op.SYMLINK, request).string(path).blob(target.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    void link(FuseRequest request) {
+        String from = path(request, request.u64(0));
+        String parent = from == null ? null : path(request);
+        if (parent == null) {
+            return;
+        }
+        String path = NodeTable.child(parent, request.string(8));
+        attrs.forgetAll();
+        creating(request, path, requests.start(Op.LINK, request).string(from).string(path));
+    }
+
+    private void creating(FuseRequest request, String path, WireWriter out) {
+        attrs.forget(request.nodeId()); // the directory's times and link count change
+        long unique = request.unique();
+        requests.send(out, unique, result -> entryFor(unique, path, Attr.read(result)));
+    }
+
+    void unlink(FuseRequest request, boolean directory) {
+        String parent = path(request);
+        if (parent == null) {
+            return;
+        }
+        String path = NodeTable.child(parent, request.string(0));
+        if (!directory && sockets.remove(path)) {
+            session.reply().send(request.unique());
+            return;
+        }
+        long unique = request.unique();
+        attrs.forgetAll();
+        requests.send(requests.start(directory ? Op.RMDIR : Op.UNLINK, request).string(path), unique, result -> {
+            nodes.removed(path);
+            session.reply().send(unique);
+        });
+    }
+
+    /** RENAME (body: newdir, names) and RENAME2 (newdir, flags, padding, names). */
+    void rename(FuseRequest request, boolean withFlags) {
+        String parent = path(request);
+        String newParent = parent == null ? null : path(request, request.u64(0));
+        if (newParent == null) {
+            return;
+        }
+        int flags = withFlags ? request.u32(8) : 0;
+        long names = withFlags ? 16 : 8;
+        String from = NodeTable.child(parent, request.string(names));
+        String to = NodeTable.child(newParent, request.string(request.after(names)));
+        if (sockets.at(from) != null) {
+            renameLocalSocket(request.unique(), from, to, flags);
+            return;
+        }
+        long unique = request.unique();
+        attrs.forgetAll();
+        requests.send(requests.start(Op.RENAME, request).string(from).string(to).u32(flags), unique, result -> {
+            nodes.renamed(from, to, (flags & RENAME_EXCHANGE) != 0);
+            session.reply().send(unique);
+        });
+    }
+
+    /** A local socket node moves within this client; it cannot be exchanged with a HOST node. */
+    private void renameLocalSocket(long unique, String from, String to, int flags) {
+        if (flags != 0) {
+            session.error(unique, Errno.EINVAL);
+            return;
+        }
+        sockets.remove(to);
+        sockets.rename(from, to);
+        session.reply().send(unique);
+    }
+
+    void statfs(FuseRequest request) {
+        String path = path(request);
+        if (path == null) {
+            return;
+        }
+        long unique = request.unique();
+        requests.send(requests.start(Op.STATFS, request).string(path), unique, result -> {
+            FuseReply reply = session.reply();
+            FuseStructs.statfs(reply, StatFs.read(result));
+            reply.send(unique);
+        });
+    }
+
+    void getxattr(FuseRequest request) {
+        String path = path(request);
+        if (path == null) {
+            return;
+        }
+        int size = request.u32(0);
+        String name = request.string(8);
+        long nodeId = request.nodeId();
+        boolean capability = name.equals(CapabilityCache.NAME);
+        if (capability && capabilities.knownAbsent(nodeId)) {
+            session.error(request.unique(), Errno.ENODATA);
+            return;
+        }
+        long unique = request.unique();
+        requests.link.call(requests.start(Op.GETXATTR, request).string(path).string(name).u32(size), (errno, result) -> {
+            if (errno == Errno.ENODATA && capability) {
+                capabilities.absent(nodeId);
+            }
+            if (errno != 0) {
+                session.error(unique, errno);
+            } else {
+                replySized(unique, size, result);
+            }
+        });
+    }
+
+    void listxattr(FuseRequest request) {
+        String path = path(request);
+        if (path == null) {
+            return;
+        }
+        int size = request.u32(0);
+        sized(request.unique(), size, requests.start(Op.LISTXATTR, request).string(path).u32(size));
+    }
+
+    /** The xattr convention: asked with size 0, a fuse_getxattr_out with the size; otherwise the bytes. */
+    private void sized(long unique, int size, WireWriter out) {
+        requests.send(out, unique, result -> replySized(unique, size, result));
+    }
+
+    private void replySized(long unique, int size, io.dpuvirt.rfs.wire.WireReader result) throws Exception {
+        int length = result.u32();
+        FuseReply reply = session.reply();
+        if (size == 0) {
+            reply.u32(length).u32(0);
+        } else {
+            reply.bytes(result.blob());
+        }
+        reply.send(unique);
+    }
+
+    void setxattr(FuseRequest request) {
+        String path = path(request);
+        if (path == null) {
+            return;
+        }
+        int size = request.u32(0);
+        int flags = request.u32(4);
+        String name = request.string(8);
+        MemorySegment value = request.body().asSlice(request.after(8), size);
+        capabilities.changed(request.nodeId());
+        attrs.forget(request.nodeId());
+        requests.sendEmpty(requests.start(Op.SETXATTR, request).string(path).string(name).blob(value).u32(flags), request.unique());
+    }
+
+    void removexattr(FuseRequest request) {
+        String path = path(request);
+        if (path == null) {
+            return;
+        }
+        capabilities.changed(request.nodeId());
+        attrs.forget(request.nodeId());
+        requests.sendEmpty(requests.start(Op.REMOVEXATTR, request).string(path).string(request.string(0)), request.unique());
+    }
+}

@@ -1,0 +1,114 @@
+package io.dpuvirt.rfs.server;
+
+import io.dpuvirt.common.config.Whitelist.Section;
+import io.dpuvirt.common.linux.FileCalls;
+import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.rfs.wire.Attr;
+import io.dpuvirt.rfs.wire.WireException;
+import io.dpuvirt.rfs.wire.WireReader;
+import io.dpuvirt.rfs.wire.WireWriter;
+
+import java.nio.charset.StandardCharsets;
+
+/** Operations that add names to the tree or take them away: mknod, mkdir, symlink, link, unlink, rmdir, rename. */
+final class TreeOperations {
+    private final Export export;
+    private final Guard guard;
+
+    TreeOperations(Export export, Guard guard) {
+        this.export = export;
+        this.guard = guard;
+    }
+
+    void mknod(WireReader in, WireWriter out, Caller caller) throws LinuxException, WireException {
+        String path = in.string();
+        int mode = in.u32();
+        int rdev = in.u32();
+        guard.require(Section.CREATE, path);
+        try (Export.Parent parent = export.openParent(path)) {
+            FileCalls.mknodat(parent.fd(), parent.name(), mode, linuxDevice(rdev));
+            giveTo(parent, caller);
+            Nodes.stat(export, path).write(out);
+        }
+    }
+
+    void mkdir(WireReader in, WireWriter out, Caller caller) throws LinuxException, WireException {
+        String path = in.string();
+        int mode = in.u32();
+        guard.require(Section.MKDIR, path);
+        try (Export.Parent parent = export.openParent(path)) {
+            FileCalls.mkdirat(parent.fd(), parent.name(), mode);
+            giveTo(parent, caller);
+            Nodes.stat(export, path).write(out);
+        }
+    }
+
+    void symlink(WireReader in, WireWriter out, Caller caller) throws LinuxException, WireException {
+        String path = in.string();
+        String target = new String(in.blob().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+        guard.require(Section.SYMLINK, path);
+        try (Export.Parent parent = export.openParent(path)) {
+            // the target is only text here: the DPU's kernel is what follows it, inside the DPU's view
+            FileCalls.symlinkat(target, parent.fd(), parent.name());
+            giveTo(parent, caller);
+            Nodes.stat(export, path).write(out);
+        }
+    }
+
+    void link(WireReader in, WireWriter out) throws LinuxException, WireException {
+        String from = in.string();
+        String to = in.string();
+        guard.require(Section.LOOKUP, from);
+        guard.require(Section.LINK, to);
+        try (Export.Parent source = export.openParent(from); Export.Parent target = export.openParent(to)) {
+            FileCalls.linkat(source.fd(), source.name(), target.fd(), target.name(), 0);
+            Nodes.stat(export, to).write(out);
+        }
+    }
+
+    void unlink(WireReader in) throws LinuxException, WireException {
+        String path = in.string();
+        guard.require(Section.UNLINK, path);
+        try (Export.Parent parent = export.openParent(path)) {
+            FileCalls.unlinkat(parent.fd(), parent.name(), 0);
+        }
+    }
+
+    void rmdir(WireReader in) throws LinuxException, WireException {
+        String path = in.string();
+        guard.require(Section.RMDIR, path);
+        try (Export.Parent parent = export.openParent(path)) {
+            FileCalls.unlinkat(parent.fd(), parent.name(), Nodes.AT_REMOVEDIR);
+        }
+    }
+
+    void rename(WireReader in) throws LinuxException, WireException {
+        String from = in.string();
+        String to = in.string();
+        int flags = in.u32();
+        guard.require(Section.RENAME, from);
+        guard.require(Section.RENAME, to);
+        try (Export.Parent source = export.openParent(from); Export.Parent target = export.openParent(to)) {
+            FileCalls.renameat2(source.fd(), source.name(), target.fd(), target.name(), flags);
+        }
+    }
+
+    /**
+     * The server creates as root; the node then goes to the caller, as if the caller had made it. In a set-group-ID
+     * directory the group the kernel chose (the directory's) stays.
+     */
+    private static void giveTo(Export.Parent parent, Caller caller) throws LinuxException {
+        if (caller.isRoot()) {
+            return;
+        }
+        boolean inheritGroup = (Nodes.stat(parent.fd()).mode() & Attr.S_ISGID) != 0;
+        FileCalls.fchownat(parent.fd(), parent.name(), caller.uid(), inheritGroup ? -1 : caller.gid(), Nodes.AT_SYMLINK_NOFOLLOW);
+    }
+
+    /** FUSE's rdev is the kernel's new_encode_dev; mknod wants glibc's dev_t. */
+    static long linuxDevice(int rdev) {
+        long major = (rdev & 0xfff00) >>> 8;
+        long minor = (rdev & 0xff) | ((rdev >>> 12) & 0xfff00);
+        return ((major & 0xfffff000L) << 32) | ((major & 0xfff) << 8) | ((minor & 0xffffff00L) << 12) | (minor & 0xff);
+    }
+}

@@ -1,0 +1,193 @@
+package io.dpuvirt.systest;
+
+import io.dpuvirt.common.exec.CommandResult;
+import io.dpuvirt.common.exec.Commands;
+import io.dpuvirt.testbed.Side;
+import io.dpuvirt.testbed.TestBed;
+import io.dpuvirt.testbed.TestBedConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.dpuvirt.systest.ProxyPair.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The rfs mount as the seeds use it: {@code mount -t qtfs}, a refused export, the HOST's /proc and /sys, changes
+ * made on the HOST showing on the DPU, socket nodes staying on the DPU next to udsproxyd's mirrors, and a guest
+ * booted by qemu from a kernel and initramfs on the mount.
+ */
+class RfsMountTest {
+    private TestBed bed;
+    private RfsPair rfs;
+    private Side host;
+    private Side dpu;
+    private final List<Background> servers = new ArrayList<>();
+    private ProxyPair proxies;
+
+    @BeforeEach
+    void up(TestInfo test) throws Exception {
+        bed = TestBed.up(TestBedConfig.named("rfsmnt"));
+        host = bed.host();
+        dpu = bed.dpu();
+        rfs = new RfsPair(bed, Project.logDirectory("rfs-" + test.getTestMethod().orElseThrow().getName()));
+    }
+
+    @AfterEach
+    void down() throws Exception {
+        servers.forEach(Background::close);
+        if (proxies != null) {
+            proxies.close();
+        }
+        if (rfs != null) {
+            rfs.close();
+        }
+        if (bed != null) {
+            bed.close();
+        }
+    }
+
+    @Test
+    void mountTypeQtfsWorksThroughTheHelperAndUmountEndsTheDaemon() throws Exception {
+        Path helper = Path.of("/sbin/mount.qtfs");
+        if (!Files.exists(helper)) {
+            Files.createSymbolicLink(helper, Path.of(Project.bin("mount.qtfs"))); // what scripts/setup installs
+        }
+        rfs.whitelist(RfsPair.allowAll("/home/VMs"));
+        host.shell("echo 'a VM image' > /home/VMs/vm1.img");
+        rfs.startEngine();
+        CommandResult mount = dpu.run(Duration.ofSeconds(60), "mount", "-t", "qtfs", "-o",
+                "peer=" + host.address() + ":" + RfsPair.PORT + ",key=" + rfs.logs().resolve("link.key")
+                        + ",log=" + rfs.logs().resolve("mount-t-qtfs.log"), "/home/VMs", "/home/VMs");
+        assertThat(mount.exitStatus()).as(mount.stderr()).isZero();
+        assertThat(dpu.run("findmnt", "-n", "-o", "FSTYPE,SOURCE", "/home/VMs").stdout().strip()).isEqualTo("fuse.qtfs /home/VMs");
+        assertThat(dpu.run("cat", "/home/VMs/vm1.img").stdout()).isEqualTo("a VM image\n");
+        long daemon = rfs.daemonPid("/home/VMs");
+
+        assertThat(dpu.run("umount", "/home/VMs").exitStatus()).isZero();
+        await("the daemon to end after umount", () -> ProcessHandle.of(daemon).map(p -> !p.isAlive()).orElse(true));
+        assertThat(dpu.run("cat", "/home/VMs/vm1.img").succeeded()).as("the DPU's own, empty /home/VMs").isFalse();
+    }
+
+    @Test
+    void anExportOutsideMountIsRefusedWithTheReasonAndNothingIsMounted() throws Exception {
+        rfs.whitelist(RfsPair.allowAll("/home/VMs"));
+        rfs.startEngine();
+        CommandResult refused = rfs.mount("/etc", "/var/lib/dpuvirt/etc");
+        assertThat(refused.exitStatus()).isEqualTo(1);
+        assertThat(refused.stderr()).contains("the HOST refused to export /etc", "[Mount]");
+        assertThat(dpu.run("findmnt", "/var/lib/dpuvirt/etc").succeeded()).isFalse();
+        CommandResult wrongKey = dpu.run(Duration.ofSeconds(60), Project.bin("mount.qtfs"), "/home/VMs", "/home/VMs", "-o",
+                "peer=" + host.address() + ":" + RfsPair.PORT + ",key=" + ProxyPair.writeKey(rfs.logs().resolve("other.key")));
+        assertThat(wrongKey.exitStatus()).isEqualTo(1);
+        assertThat(wrongKey.stderr()).contains("key");
+    }
+
+    @Test
+    void theHostsProcAndSysAreReadableWithTheirContent() throws Exception {
+        rfs.whitelist("[Mount]\nPath=/proc;/sys\n[Open]\nPath=/proc;/sys\n[Read]\nPath=/proc;/sys\n[Readdir]\nPath=/proc;/sys\n");
+        rfs.startEngine();
+        rfs.mount("/proc", "/var/lib/dpuvirt/hostproc").orThrow();
+        rfs.mount("/sys", "/var/lib/dpuvirt/hostsys").orThrow();
+        String hostPid = Long.toString(rfs.enginePid());
+        assertThat(dpu.run("cat", "/var/lib/dpuvirt/hostproc/" + hostPid + "/cmdline").stdout()).contains("EngineMain");
+        // the test bed shares process ids, but not networks: the HOST's view of its network is what shows
+        assertThat(dpu.run("cat", "/var/lib/dpuvirt/hostproc/" + hostPid + "/net/dev").stdout())
+                .contains("dvrfsmnth").doesNotContain("dvrfsmntd");
+        assertThat(dpu.run("cat", "/proc/self/net/dev").stdout()).contains("dvrfsmntd");
+        assertThat(dpu.run("stat", "-c", "%s", "/var/lib/dpuvirt/hostproc/meminfo").stdout().strip()).isEqualTo("0");
+        assertThat(dpu.run("cat", "/var/lib/dpuvirt/hostproc/meminfo").stdout()).contains("MemTotal:");
+        assertThat(dpu.run("ls", "/var/lib/dpuvirt/hostproc").stdout().lines()).contains(hostPid, "meminfo");
+        assertThat(dpu.run("cat", "/var/lib/dpuvirt/hostsys/class/net/lo/mtu").stdout())
+                .isEqualTo(host.run("cat", "/sys/class/net/lo/mtu").stdout()).isNotEmpty();
+        // a magic link is read as text, never followed on the HOST
+        assertThat(dpu.run("readlink", "/var/lib/dpuvirt/hostproc/" + hostPid + "/exe").stdout()).contains("java");
+    }
+
+    @Test
+    void changesMadeOnTheHostShowOnTheDpuWithinTheCacheTime() throws Exception {
+        rfs.whitelist(RfsPair.allowAll("/home/VMs"));
+        host.shell("echo old > /home/VMs/state");
+        rfs.startEngine();
+        rfs.mount("/home/VMs", "/home/VMs").orThrow();
+        assertThat(dpu.run("cat", "/home/VMs/state").stdout()).isEqualTo("old\n");
+        assertThat(dpu.run("test", "-e", "/home/VMs/later").succeeded()).isFalse();
+
+        host.shell("echo 'new and longer' > /home/VMs/state.tmp && mv /home/VMs/state.tmp /home/VMs/state");
+        report("replaced content", () -> dpu.run("cat", "/home/VMs/state").stdout().equals("new and longer\n"));
+        host.shell("echo appended >> /home/VMs/state");
+        report("appended content", () -> dpu.run("cat", "/home/VMs/state").stdout().endsWith("appended\n"));
+        host.shell("touch /home/VMs/later");
+        report("a new name", () -> dpu.run("test", "-e", "/home/VMs/later").succeeded());
+        host.shell("chmod 600 /home/VMs/later");
+        report("a mode change", () -> dpu.run("stat", "-c", "%a", "/home/VMs/later").stdout().strip().equals("600"));
+        host.shell("rm /home/VMs/later");
+        report("a removed name", () -> !dpu.run("test", "-e", "/home/VMs/later").succeeded());
+    }
+
+    /** Waits for {@code change} to show and prints how long it took (the stated bound is 1 s; never asserted). */
+    private static void report(String change, ProxyPair.Check visible) throws Exception {
+        long start = System.nanoTime();
+        await(change + " to show on the DPU", visible);
+        System.out.printf("%s showed on the DPU after %d ms%n", change, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    @Test
+    void socketNodesStayOnTheDpuAndUdsproxydMirrorsLiveInsideTheMount() throws Exception {
+        String whitelist = RfsPair.allowAll("/var/lib/libvirt") + "[Udsconnect]\nPath=/var/lib/libvirt\n";
+        rfs.whitelist(whitelist);
+        host.shell("mkdir -p /var/lib/libvirt/qemu && echo config > /var/lib/libvirt/qemu/vm1.xml");
+        servers.add(Background.udstool(host, "echo-server", "/var/lib/libvirt/qemu/host.sock"));
+        rfs.startEngine();
+        rfs.mount("/var/lib/libvirt", "/var/lib/libvirt").orThrow();
+        assertThat(dpu.run("cat", "/var/lib/libvirt/qemu/vm1.xml").stdout()).isEqualTo("config\n");
+        // the HOST's socket node means nothing on the DPU: it is not shown
+        assertThat(dpu.run("ls", "/var/lib/libvirt/qemu").stdout().lines()).containsExactly("vm1.xml");
+
+        // a server bound on the DPU inside the mount: reachable on the DPU, invisible on the HOST
+        servers.add(Background.udstool(dpu, "echo-server", "/var/lib/libvirt/qemu/dpu.sock"));
+        CommandResult echoed = dpu.run(Duration.ofSeconds(30), "python3", Project.UDSTOOL.toString(), "send",
+                "/var/lib/libvirt/qemu/dpu.sock", "local");
+        assertThat(echoed.stdout()).isEqualTo("local");
+        assertThat(dpu.run("stat", "-c", "%F", "/var/lib/libvirt/qemu/dpu.sock").stdout().strip()).isEqualTo("socket");
+        assertThat(host.run("ls", "/var/lib/libvirt/qemu").stdout().lines()).containsExactlyInAnyOrder("vm1.xml", "host.sock");
+
+        // udsproxyd on both sides: the HOST's socket is mirrored into the mount, as a DPU-local node
+        proxies = new ProxyPair(bed, rfs.logs());
+        proxies.whitelist(dpu, "[Udsconnect]\nPath=/var/lib/libvirt\n");
+        proxies.startBoth();
+        await("the mirror of host.sock inside the rfs mount", () -> dpu.run("test", "-S", "/var/lib/libvirt/qemu/host.sock").succeeded());
+        CommandResult crossed = dpu.run(Duration.ofSeconds(30), "python3", Project.UDSTOOL.toString(), "send",
+                "/var/lib/libvirt/qemu/host.sock", "to the host");
+        assertThat(crossed.stdout()).isEqualTo("to the host");
+        // udsproxyd mirrors the DPU's server onto the HOST in turn; nothing else appears there (no .proxy files)
+        await("the mirror of dpu.sock on the HOST", () -> host.run("test", "-S", "/var/lib/libvirt/qemu/dpu.sock").succeeded());
+        assertThat(host.run("ls", "-a", "/var/lib/libvirt/qemu").stdout().lines())
+                .containsExactlyInAnyOrder(".", "..", "vm1.xml", "host.sock", "dpu.sock");
+        assertThat(host.run(Duration.ofSeconds(30), "python3", Project.UDSTOOL.toString(), "send",
+                "/var/lib/libvirt/qemu/dpu.sock", "to the dpu").stdout()).isEqualTo("to the dpu");
+    }
+
+    @Test
+    void qemuBootsAGuestWhoseKernelAndInitramfsLiveOnTheMount() throws Exception {
+        CommandResult image = Commands.run(List.of(Project.HOME.resolve("scripts/guest-image").toString()), Duration.ofMinutes(5)).orThrow();
+        Path guest = Path.of(image.stdout().strip());
+        rfs.whitelist(RfsPair.allowAll("/home/VMs"));
+        host.shell("cp " + guest.resolve("vmlinuz") + " " + guest.resolve("initramfs.gz") + " /home/VMs/");
+        rfs.startEngine();
+        rfs.mount("/home/VMs", "/home/VMs").orThrow();
+        CommandResult boot = dpu.run(Duration.ofMinutes(3), "qemu-system-x86_64", "-accel", "tcg", "-m", "256",
+                "-nographic", "-no-reboot", "-kernel", "/home/VMs/vmlinuz", "-initrd", "/home/VMs/initramfs.gz",
+                "-append", "console=ttyS0 panic=-1 quiet dpuvirt.poweroff");
+        assertThat(boot.stdout()).contains("DPUVIRT-GUEST-UP");
+    }
+
+}
