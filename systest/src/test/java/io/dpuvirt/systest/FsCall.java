@@ -139,7 +139,7 @@ final class FsCall {
             flock.set(ValueLayout.JAVA_SHORT, 0, (short) type);
             flock.set(ValueLayout.JAVA_LONG, 8, start);
             flock.set(ValueLayout.JAVA_LONG, 16, length);
-            Libc.fcntl(fd, 37, flock);
+            FileCalls.fcntl(fd, 37, flock);
         }
     }
 
@@ -150,7 +150,7 @@ final class FsCall {
             flock.set(ValueLayout.JAVA_SHORT, 0, (short) type);
             flock.set(ValueLayout.JAVA_LONG, 8, start);
             flock.set(ValueLayout.JAVA_LONG, 16, length);
-            Libc.fcntl(fd, 36, flock);
+            FileCalls.fcntl(fd, 36, flock);
             return flock.get(ValueLayout.JAVA_SHORT, 0);
         }
     }
