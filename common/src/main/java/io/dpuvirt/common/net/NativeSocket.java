@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * thread and wakes threads blocked in read, accept or write; {@link #close()} releases the descriptor and
  * must only be called once no other thread uses it, because Linux reuses descriptor numbers at once.
  */
-public final class NativeSocket implements AutoCloseable {
+public final class NativeSocket implements java.io.Closeable {
     static final int SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
     static final int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_TYPE = 3, SO_ERROR = 4, SO_SNDBUF = 7, SO_RCVBUF = 8,
             SO_KEEPALIVE = 9, SO_PEERCRED = 17, SO_RCVTIMEO = 20;

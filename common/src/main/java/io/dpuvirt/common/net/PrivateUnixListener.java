@@ -1,54 +1,124 @@
 package io.dpuvirt.common.net;
 
-import io.dpuvirt.common.linux.Errno;
-import io.dpuvirt.common.linux.LinuxException;
-
+import java.io.Closeable;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Objects;
+import java.util.Set;
 
 /**
- * A listening unix socket that is never reachable with wider permissions than asked: it is bound inside a fresh
- * 0700 directory, given its mode there, and only then renamed into place. A stale socket file at the path (its
- * server died) is replaced; a live one is an error, so two daemons never steal each other's socket.
+ * A listening unix socket at a path, with its final permissions from the first moment: it is bound inside a fresh
+ * 0700 directory next to the path, given its permissions there, and renamed into place (the JDK cannot set the
+ * umask, and a chmod after bind leaves a window). A socket file already at the path is replaced only when nobody
+ * accepts connections on it; any other file is left alone. Closing removes the socket file unless another server
+ * has put its own there since.
+ *
+ * <p>The kernel keeps the name a socket was bound to (/proc/net/unix shows the temporary one): a server whose
+ * socket udsproxyd must discover binds at its final path instead.
+ *
+ * @param <T> what listens: a JDK server channel, a {@link NativeSocket}…
  */
-public final class PrivateUnixListener {
-    private PrivateUnixListener() {
+public final class PrivateUnixListener<T extends Closeable> implements Closeable {
+    private static final int S_IFMT = 0170000, S_IFSOCK = 0140000;
+
+    /** Makes a listening socket bound at the path given. */
+    @FunctionalInterface
+    public interface Binder<T> {
+        T bind(Path path) throws IOException;
     }
 
-    public static NativeSocket listen(Path path, String mode, SocketType type, int backlog) throws IOException {
-        refuseIfInUse(path, type);
-        Path staging = Files.createTempDirectory(path.toAbsolutePath().getParent(), ".bind-",
+    private final Path path;
+    private final T socket;
+    private final Object fileKey;
+
+    private PrivateUnixListener(Path path, T socket, Object fileKey) {
+        this.path = path;
+        this.socket = socket;
+        this.fileKey = fileKey;
+    }
+
+    public static <T extends Closeable> PrivateUnixListener<T> bind(Path path, Set<PosixFilePermission> permissions,
+                                                                     Binder<T> binder) throws IOException {
+        Path target = path.toAbsolutePath();
+        refuseIfInUse(target);
+        Path staging = Files.createTempDirectory(target.getParent(), ".bind-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path bound = staging.resolve("s");
         try {
-            Path temporary = staging.resolve("s");
-            NativeSocket socket = NativeSocket.listen(new SockAddr.Unix(temporary.toString()), type, backlog);
+            T socket = binder.bind(bound);
             try {
-                Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString(mode));
-                Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                return socket;
-            } catch (IOException e) {
+                Files.setPosixFilePermissions(bound, permissions);
+                Files.move(bound, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return new PrivateUnixListener<>(target, socket, fileKeyOf(target));
+            } catch (IOException | RuntimeException e) {
                 socket.close();
                 throw e;
             }
         } finally {
-            Files.deleteIfExists(staging.resolve("s"));
+            Files.deleteIfExists(bound);
             Files.deleteIfExists(staging);
         }
     }
 
-    private static void refuseIfInUse(Path path, SocketType type) throws IOException {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    /** A {@link NativeSocket} listener of {@code type}. */
+    public static PrivateUnixListener<NativeSocket> listen(Path path, String mode, SocketType type, int backlog) throws IOException {
+        return bind(path, PosixFilePermissions.fromString(mode),
+                bound -> NativeSocket.listen(new SockAddr.Unix(bound.toString()), type, backlog));
+    }
+
+    public T socket() {
+        return socket;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Stops listening and removes the socket file, unless another server has since put its own there. */
+    @Override
+    public void close() throws IOException {
+        socket.close();
+        removeFile();
+    }
+
+    /** Removes the socket file if it is still this listener's (for callers that close the socket themselves). */
+    public void removeFile() throws IOException {
+        try {
+            if (Objects.equals(fileKeyOf(path), fileKey)) {
+                Files.delete(path);
+            }
+        } catch (NoSuchFileException e) {
+            // already gone: nothing to clean up
+        }
+    }
+
+    private static void refuseIfInUse(Path target) throws IOException {
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        try (NativeSocket probe = NativeSocket.connect(new SockAddr.Unix(path.toString()), type)) {
-            throw new IOException(path + " is in use by a running server");
-        } catch (LinuxException e) {
-            if (!e.is(Errno.ECONNREFUSED) && !e.is(Errno.ENOENT)) {
-                throw new IOException("cannot take over " + path + ": " + e.getMessage(), e);
-            }
+        int mode = (Integer) Files.getAttribute(target, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        if ((mode & S_IFMT) != S_IFSOCK) {
+            throw new FileAlreadyExistsException(target.toString(), null, "exists and is not a socket");
         }
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(target))) {
+            throw new FileAlreadyExistsException(target.toString(), null, "a server is already listening on it");
+        } catch (ConnectException stale) {
+            // nobody listens: the file is left over from a server that died, and is replaced
+        }
+    }
+
+    private static Object fileKeyOf(Path file) throws IOException {
+        return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
     }
 }

@@ -12,7 +12,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
@@ -22,19 +21,19 @@ import java.util.function.Function;
  * {@code reload}) and reads the answer until end of stream. {@code udsproxyd --status} and qtcfg use it.
  */
 public final class StatusServer implements AutoCloseable {
-    private final Path path;
+    private final PrivateUnixListener<NativeSocket> binding;
     private final NativeSocket listener;
     private final Function<String, String> commands;
     private volatile boolean closed;
 
-    private StatusServer(Path path, NativeSocket listener, Function<String, String> commands) {
-        this.path = path;
-        this.listener = listener;
+    private StatusServer(PrivateUnixListener<NativeSocket> binding, Function<String, String> commands) {
+        this.binding = binding;
+        this.listener = binding.socket();
         this.commands = commands;
     }
 
     static StatusServer start(Path path, Function<String, String> commands) throws IOException {
-        StatusServer server = new StatusServer(path, PrivateUnixListener.listen(path, "rw-------", SocketType.STREAM, 16), commands);
+        StatusServer server = new StatusServer(PrivateUnixListener.listen(path, "rw-------", SocketType.STREAM, 16), commands);
         Thread.ofPlatform().daemon().name("status").start(server::acceptLoop);
         return server;
     }
@@ -94,7 +93,7 @@ public final class StatusServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         closed = true;
-        listener.abort();
-        Files.deleteIfExists(path);
+        listener.abort(); // the accept loop closes the socket when it leaves
+        binding.removeFile();
     }
 }

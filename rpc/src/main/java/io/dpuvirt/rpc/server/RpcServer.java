@@ -1,5 +1,10 @@
 package io.dpuvirt.rpc.server;
 
+import io.dpuvirt.common.net.PrivateUnixListener;
+
+import java.nio.channels.ServerSocketChannel;
+import java.net.UnixDomainSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.ClosedChannelException;
@@ -18,13 +23,13 @@ public final class RpcServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RpcServer.class.getName());
 
     private final ServerConfig config;
-    private final UnixSocketBinding binding;
+    private final PrivateUnixListener<ServerSocketChannel> binding;
     private final Function<ClientSession, ProcedureHandler> handlers;
     private final Set<RpcConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextClientId = new AtomicLong(1);
     private final Thread acceptor;
 
-    private RpcServer(ServerConfig config, UnixSocketBinding binding, Function<ClientSession, ProcedureHandler> handlers) {
+    private RpcServer(ServerConfig config, PrivateUnixListener<ServerSocketChannel> binding, Function<ClientSession, ProcedureHandler> handlers) {
         this.config = config;
         this.binding = binding;
         this.handlers = handlers;
@@ -34,7 +39,7 @@ public final class RpcServer implements AutoCloseable {
     /** Listens at {@code config.socketPath()} and serves clients until {@link #close()}. */
     public static RpcServer start(ServerConfig config, Function<ClientSession, ProcedureHandler> handlers)
             throws IOException {
-        RpcServer server = new RpcServer(config, UnixSocketBinding.bind(config.socketPath(), config.socketPermissions()),
+        RpcServer server = new RpcServer(config, PrivateUnixListener.bind(config.socketPath(), config.socketPermissions(), RpcServer::listenAt),
                 handlers);
         server.acceptor.start();
         return server;
@@ -59,7 +64,7 @@ public final class RpcServer implements AutoCloseable {
     private void acceptLoop() {
         try {
             while (true) {
-                SocketChannel client = binding.channel().accept();
+                SocketChannel client = binding.socket().accept();
                 RpcConnection connection = new RpcConnection(nextClientId.getAndIncrement(), client, config.auth(),
                         handlers);
                 connections.add(connection);
@@ -75,6 +80,17 @@ public final class RpcServer implements AutoCloseable {
             LOG.log(Level.DEBUG, "stopped accepting on {0}", binding.path());
         } catch (IOException e) {
             LOG.log(Level.ERROR, "accepting on " + binding.path() + " failed; no new clients will be served", e);
+        }
+    }
+
+    private static ServerSocketChannel listenAt(Path path) throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            channel.bind(UnixDomainSocketAddress.of(path));
+            return channel;
+        } catch (IOException e) {
+            channel.close();
+            throw e;
         }
     }
 }

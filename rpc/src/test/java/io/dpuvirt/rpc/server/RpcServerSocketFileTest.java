@@ -15,7 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class UnixSocketBindingTest {
+class RpcServerSocketFileTest {
     @TempDir
     Path dir;
 
@@ -26,7 +26,7 @@ class UnixSocketBindingTest {
     @Test
     void socketIsOwnerOnlyAndRemovedOnClose() throws Exception {
         Path socket = dir.resolve("sock");
-        try (RpcServer server = RpcServer.start(ServerConfig.at(socket), UnixSocketBindingTest::nothing)) {
+        try (RpcServer server = RpcServer.start(ServerConfig.at(socket), RpcServerSocketFileTest::nothing)) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
             assertThat(server.socketPath()).isEqualTo(socket.toAbsolutePath());
         }
@@ -38,7 +38,7 @@ class UnixSocketBindingTest {
     void permissionsCanBeWidened() throws Exception {
         Path socket = dir.resolve("sock");
         ServerConfig config = ServerConfig.at(socket).withPermissions(PosixFilePermissions.fromString("rw-rw----"));
-        try (RpcServer server = RpcServer.start(config, UnixSocketBindingTest::nothing)) {
+        try (RpcServer server = RpcServer.start(config, RpcServerSocketFileTest::nothing)) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(server.socketPath()))).isEqualTo("rw-rw----");
         }
     }
@@ -50,7 +50,7 @@ class UnixSocketBindingTest {
             dead.bind(UnixDomainSocketAddress.of(socket));
         }
         assertThat(socket).exists();
-        try (RpcServer server = RpcServer.start(ServerConfig.at(socket), UnixSocketBindingTest::nothing)) {
+        try (RpcServer server = RpcServer.start(ServerConfig.at(socket), RpcServerSocketFileTest::nothing)) {
             assertThat(server.socketPath()).exists();
         }
     }
@@ -58,8 +58,8 @@ class UnixSocketBindingTest {
     @Test
     void liveSocketIsNotTakenOver() throws Exception {
         Path socket = dir.resolve("sock");
-        try (RpcServer first = RpcServer.start(ServerConfig.at(socket), UnixSocketBindingTest::nothing)) {
-            assertThatThrownBy(() -> RpcServer.start(ServerConfig.at(socket), UnixSocketBindingTest::nothing))
+        try (RpcServer first = RpcServer.start(ServerConfig.at(socket), RpcServerSocketFileTest::nothing)) {
+            assertThatThrownBy(() -> RpcServer.start(ServerConfig.at(socket), RpcServerSocketFileTest::nothing))
                     .isInstanceOf(FileAlreadyExistsException.class)
                     .hasMessageContaining("a server is already listening on it");
             assertThat(first.socketPath()).exists();
@@ -70,7 +70,7 @@ class UnixSocketBindingTest {
     @Test
     void otherFilesAreLeftAlone() throws Exception {
         Path notASocket = Files.writeString(dir.resolve("sock"), "precious");
-        assertThatThrownBy(() -> RpcServer.start(ServerConfig.at(notASocket), UnixSocketBindingTest::nothing))
+        assertThatThrownBy(() -> RpcServer.start(ServerConfig.at(notASocket), RpcServerSocketFileTest::nothing))
                 .isInstanceOf(FileAlreadyExistsException.class)
                 .hasMessageContaining("exists and is not a socket");
         assertThat(notASocket).hasContent("precious");
