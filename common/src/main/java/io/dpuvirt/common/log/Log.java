@@ -48,6 +48,13 @@ public final class Log {
         log(Level.ERROR, message);
     }
 
+    /** An error with its cause and the cause's stack trace: for failures nobody foresaw. */
+    public static void error(String message, Throwable cause) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        cause.printStackTrace(new java.io.PrintWriter(trace));
+        log(Level.ERROR, message + ": " + trace.toString().stripTrailing());
+    }
+
     public static void log(Level level, String message) {
         if (enabled(level)) {
             String line = TIME.format(LocalDateTime.now()) + " " + program + " " + level + " " + message;

@@ -1,5 +1,6 @@
 package io.dpuvirt.rpc.client;
 
+import io.dpuvirt.common.log.Log;
 import io.dpuvirt.rpc.wire.FrameWriter;
 import io.dpuvirt.rpc.wire.MessageHeader;
 import io.dpuvirt.rpc.wire.MessageStatus;
@@ -8,7 +9,6 @@ import io.dpuvirt.rpc.wire.RpcMessage;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.lang.System.Logger.Level;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +35,6 @@ public final class ClientStream implements AutoCloseable {
     }
 
     private static final Event END = new End();
-    private static final System.Logger LOG = System.getLogger(ClientStream.class.getName());
 
     private final MessageHeader call;
     private final FrameWriter writer;
@@ -109,7 +108,7 @@ public final class ClientStream implements AutoCloseable {
                 if (pending != null) {
                     pending.complete(null);
                 } else {
-                    LOG.log(Level.WARNING, "unrequested confirmation on stream {0}", call);
+                    Log.warn("unrequested confirmation on stream " + call);
                 }
             }
             case ERROR -> {

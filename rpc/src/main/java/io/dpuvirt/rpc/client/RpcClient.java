@@ -1,5 +1,6 @@
 package io.dpuvirt.rpc.client;
 
+import io.dpuvirt.common.log.Log;
 import io.dpuvirt.rpc.remote.AuthType;
 import io.dpuvirt.rpc.remote.ConnectFeature;
 import io.dpuvirt.rpc.remote.ConnectOpenArgs;
@@ -21,7 +22,6 @@ import io.dpuvirt.rpc.xdr.XdrWritable;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.lang.System.Logger.Level;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -49,7 +49,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * }</pre>
  */
 public final class RpcClient implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(RpcClient.class.getName());
 
     private final SocketChannel channel;
     private final FrameReader reader;
@@ -249,7 +248,7 @@ public final class RpcClient implements AutoCloseable {
                 if (reply != null) {
                     reply.complete(message);
                 } else {
-                    LOG.log(Level.WARNING, "reply to no pending call: {0}", header);
+                    Log.warn("reply to no pending call: " + header);
                 }
             }
             case STREAM -> {
@@ -257,10 +256,10 @@ public final class RpcClient implements AutoCloseable {
                 if (stream != null) {
                     stream.received(message);
                 } else {
-                    LOG.log(Level.DEBUG, "packet of no open stream: {0}", header);
+                    Log.debug("packet of no open stream: " + header);
                 }
             }
-            default -> LOG.log(Level.DEBUG, "ignoring {0}", header);
+            default -> Log.debug("ignoring " + header);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.dpuvirt.rpc.server;
 
+import io.dpuvirt.common.log.Log;
 import io.dpuvirt.rpc.remote.AuthListRet;
 import io.dpuvirt.rpc.remote.AuthType;
 import io.dpuvirt.rpc.remote.Procedure;
@@ -17,7 +18,6 @@ import io.dpuvirt.rpc.xdr.XdrException;
 import io.dpuvirt.rpc.xdr.XdrWritable;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.util.List;
@@ -34,7 +34,6 @@ import java.util.function.Function;
  * one at a time.
  */
 final class RpcConnection implements ClientSession {
-    private static final System.Logger LOG = System.getLogger(RpcConnection.class.getName());
     /** Calls of one client running at once; past it we stop reading, as libvirtd (max_client_requests). */
     static final int MAX_CALLS_IN_FLIGHT = 16;
 
@@ -86,11 +85,11 @@ final class RpcConnection implements ClientSession {
             for (Optional<RpcMessage> next = reader.read(); next.isPresent(); next = reader.read()) {
                 route(next.get());
             }
-            LOG.log(Level.DEBUG, "client {0} disconnected", id);
+            Log.debug("client " + id + " disconnected");
         } catch (ClosedChannelException e) {
-            LOG.log(Level.DEBUG, "client {0} closed by the server", id);
+            Log.debug("client " + id + " closed by the server");
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "client " + id + " dropped: " + e.getMessage(), e);
+            Log.warn("client " + id + " dropped: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -102,7 +101,7 @@ final class RpcConnection implements ClientSession {
         try {
             channel.close();
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "closing client " + id, e);
+            Log.warn("closing client " + id + ": " + e);
         }
         streams.values().forEach(ServerStream::disconnected);
         streams.clear();
@@ -130,7 +129,7 @@ final class RpcConnection implements ClientSession {
             case CALL_WITH_FDS -> sendError(header, new RpcError(ErrorCode.RPC, ErrorDomain.RPC,
                     "passing file descriptors is not supported"));
             case STREAM -> routeStreamPacket(message);
-            default -> LOG.log(Level.DEBUG, "client {0}: ignoring {1}", id, header);
+            default -> Log.debug("client " + id + ": ignoring " + header);
         }
     }
 
@@ -160,9 +159,9 @@ final class RpcConnection implements ClientSession {
             dropStreamOf(header);
             sendError(header, e);
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "client {0}: cannot reply to {1}: {2}", id, header, e.getMessage());
+            Log.debug("client " + id + ": cannot reply to " + header + ": " + e.getMessage());
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "client " + id + ": " + header + " failed", e);
+            Log.error("client " + id + ": " + header + " failed", e);
             dropStreamOf(header);
             sendError(header, new RpcError(ErrorCode.INTERNAL_ERROR, ErrorDomain.REMOTE,
                     "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e));
@@ -195,7 +194,7 @@ final class RpcConnection implements ClientSession {
         ServerStream stream = streams.get(header.serial());
         if (stream == null) {
             // Stream packets are not acknowledged, so they may still arrive after a stream ended.
-            LOG.log(Level.DEBUG, "client {0}: ignoring packet of closed stream {1}", id, header);
+            Log.debug("client " + id + ": ignoring packet of closed stream " + header);
             return;
         }
         switch (header.status()) {
@@ -221,7 +220,7 @@ final class RpcConnection implements ClientSession {
         try {
             writer.write(RpcMessage.of(header.reply(MessageStatus.ERROR), error.toRemoteError()));
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "client {0}: cannot send error for {1}: {2}", id, header, e.getMessage());
+            Log.debug("client " + id + ": cannot send error for " + header + ": " + e.getMessage());
         }
     }
 }

@@ -1,12 +1,12 @@
 package io.dpuvirt.rpc.server;
 
+import io.dpuvirt.common.log.Log;
 import io.dpuvirt.common.net.PrivateUnixListener;
 
 import java.nio.channels.ServerSocketChannel;
 import java.net.UnixDomainSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -20,7 +20,6 @@ import java.util.function.Function;
  * {@link RpcConnection} with a {@link ProcedureHandler} made for it.
  */
 public final class RpcServer implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(RpcServer.class.getName());
 
     private final ServerConfig config;
     private final PrivateUnixListener<ServerSocketChannel> binding;
@@ -77,9 +76,9 @@ public final class RpcServer implements AutoCloseable {
                 });
             }
         } catch (ClosedChannelException e) {
-            LOG.log(Level.DEBUG, "stopped accepting on {0}", binding.path());
+            Log.debug("stopped accepting on " + binding.path());
         } catch (IOException e) {
-            LOG.log(Level.ERROR, "accepting on " + binding.path() + " failed; no new clients will be served", e);
+            Log.error("accepting on " + binding.path() + " failed; no new clients will be served", e);
         }
     }
 
