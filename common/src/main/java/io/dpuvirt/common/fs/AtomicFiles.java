@@ -24,8 +24,6 @@ public final class AtomicFiles {
         replace(target, content, permissions, true);
     }
 
-    // ---- virtd: state that does not outlive the machine ----
-
     /**
      * Replaces {@code target} all at once without syncing: readers, and a restarted writer, see the old
      * content or the new one, but a machine crash may lose the change. For state under /run, which a
@@ -34,7 +32,6 @@ public final class AtomicFiles {
     public static void replace(Path target, byte[] content, Set<PosixFilePermission> permissions) throws IOException {
         replace(target, content, permissions, false);
     }
-    // ---- end of virtd ----
 
     private static void replace(Path target, byte[] content, Set<PosixFilePermission> permissions, boolean durable)
             throws IOException {

@@ -163,7 +163,7 @@ public final class Libc {
         }
     }
 
-    // ---- rexec: canonical program paths and stdio pipes (byte strings, as paths need not be UTF-8) ----
+    // canonical program paths and stdio pipes (byte strings, as paths need not be UTF-8)
 
     /** PATH_MAX, the buffer realpath(3) writes into. */
     private static final int PATH_MAX = 4096;
