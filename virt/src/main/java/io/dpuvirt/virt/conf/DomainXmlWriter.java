@@ -1,10 +1,6 @@
 package io.dpuvirt.virt.conf;
 
-import javax.xml.stream.XMLOutputFactory;
-import javax.xml.stream.XMLStreamException;
-import java.io.IOException;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.OptionalInt;
 
@@ -14,8 +10,6 @@ import java.util.OptionalInt;
  * they were read from is written back.
  */
 public final class DomainXmlWriter {
-    private final XMLOutputFactory factory = XMLOutputFactory.newDefaultFactory();
-
     public String write(DomainConfig config) {
         return write(config, OptionalInt.empty());
     }
@@ -32,12 +26,7 @@ public final class DomainXmlWriter {
     }
 
     private void write(DomainConfig config, OptionalInt liveId, Writer destination) {
-        XmlOutput out;
-        try {
-            out = new XmlOutput(factory.createXMLStreamWriter(destination));
-        } catch (XMLStreamException e) {
-            throw new UncheckedIOException(new IOException("cannot write domain XML", e));
-        }
+        XmlOutput out = new XmlOutput(new XmlEmitter(destination));
         ElementWriter.root(out, "domain", config.extensions(), domain -> writeDomain(domain, config, liveId));
         out.finish();
     }

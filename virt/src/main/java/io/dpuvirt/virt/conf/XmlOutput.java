@@ -6,10 +6,6 @@ import io.dpuvirt.virt.conf.xml.XmlNamespace;
 import io.dpuvirt.virt.conf.xml.XmlNode;
 import io.dpuvirt.virt.conf.xml.XmlText;
 
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamWriter;
-import java.io.UncheckedIOException;
-import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -17,17 +13,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The one {@link XMLStreamWriter} a document is written through, with what StAX leaves to its user:
+ * The one {@link XmlEmitter} a document is written through (libvirt's own form: single quotes, escapes), with:
  * indentation (two spaces a level, as {@code virsh dumpxml}), namespace scopes (a prefix in use is
  * declared where it is not yet bound) and refusal of characters XML 1.0 cannot carry.
  */
 final class XmlOutput {
     private static final String INDENT = "  ";
 
-    private final XMLStreamWriter writer;
+    private final XmlEmitter writer;
     private final Deque<Map<String, String>> scopes = new ArrayDeque<>();
 
-    XmlOutput(XMLStreamWriter writer) {
+    XmlOutput(XmlEmitter writer) {
         this.writer = writer;
         scopes.push(Map.of("", ""));
     }
@@ -35,41 +31,34 @@ final class XmlOutput {
     /** Opens an element (empty or not) and writes its declarations and attributes. */
     void start(String prefix, String namespaceUri, String localName, List<XmlNamespace> namespaces,
                List<XmlAttribute> attributes, boolean empty) {
-        run(() -> {
-            if (empty) {
-                writer.writeEmptyElement(prefix, localName, namespaceUri);
-            } else {
-                writer.writeStartElement(prefix, localName, namespaceUri);
+        writer.startElement(prefix, localName, empty);
+        scopes.push(new HashMap<>());
+        for (XmlNamespace namespace : namespaces) {
+            declare(namespace.prefix(), namespace.uri());
+        }
+        bind(prefix, namespaceUri);
+        for (XmlAttribute attribute : attributes) {
+            if (!attribute.isPlain()) {
+                bind(attribute.prefix(), attribute.namespaceUri());
             }
-            scopes.push(new HashMap<>());
-            for (XmlNamespace namespace : namespaces) {
-                declare(namespace.prefix(), namespace.uri());
-            }
-            bind(prefix, namespaceUri);
-            for (XmlAttribute attribute : attributes) {
-                if (!attribute.isPlain()) {
-                    bind(attribute.prefix(), attribute.namespaceUri());
-                }
-                writer.writeAttribute(attribute.prefix(), attribute.namespaceUri(), attribute.localName(),
-                        checked(attribute.value()));
-            }
-            if (empty) {
-                scopes.pop();
-            }
-        });
+            writer.attribute(attribute.prefix(), attribute.localName(), checked(attribute.value()));
+        }
+        if (empty) {
+            scopes.pop();
+        }
     }
 
     void end() {
-        run(writer::writeEndElement);
+        writer.endElement();
         scopes.pop();
     }
 
     void text(String text) {
-        run(() -> writer.writeCharacters(checked(text)));
+        writer.text(checked(text));
     }
 
     void newline(int depth) {
-        run(() -> writer.writeCharacters("\n" + INDENT.repeat(depth)));
+        writer.whitespace("\n" + INDENT.repeat(depth));
     }
 
     /** Writes a preserved element as it was read, indented unless text is mixed with its elements. */
@@ -98,25 +87,18 @@ final class XmlOutput {
     }
 
     void finish() {
-        run(() -> {
-            writer.writeCharacters("\n");
-            writer.writeEndDocument();
-            writer.flush();
-        });
+        writer.whitespace("\n");
+        writer.finish();
     }
 
-    private void bind(String prefix, String namespaceUri) throws XMLStreamException {
+    private void bind(String prefix, String namespaceUri) {
         if (!namespaceUri.equals(lookup(prefix))) {
             declare(prefix, namespaceUri);
         }
     }
 
-    private void declare(String prefix, String namespaceUri) throws XMLStreamException {
-        if (prefix.isEmpty()) {
-            writer.writeDefaultNamespace(namespaceUri);
-        } else {
-            writer.writeNamespace(prefix, namespaceUri);
-        }
+    private void declare(String prefix, String namespaceUri) {
+        writer.namespace(prefix, namespaceUri);
         scopes.peek().put(prefix, namespaceUri);
     }
 
@@ -147,16 +129,4 @@ final class XmlOutput {
         return text;
     }
 
-    private interface XmlAction {
-        void run() throws XMLStreamException;
-    }
-
-    private static void run(XmlAction action) {
-        try {
-            action.run();
-        } catch (XMLStreamException e) {
-            // the writer sits on an in-memory or caller-owned stream: its failures are I/O failures
-            throw new UncheckedIOException(new IOException("cannot write domain XML", e));
-        }
-    }
 }

@@ -20,12 +20,12 @@ class LiveIdTest {
     void aDefinitionForgetsTheIdDumpxmlPrinted() {
         DomainConfig config = TestDomains.parse(RUNNING).config();
         assertThat(config.type()).isEqualTo(DomainConfig.Type.TEST);
-        assertThat(new DomainXmlWriter().write(config)).startsWith("<domain type=\"test\">").doesNotContain("id=");
+        assertThat(new DomainXmlWriter().write(config)).startsWith("<domain type='test'>").doesNotContain("id=");
     }
 
     @Test
     void theLiveXmlCarriesTheIdAfterTheType() {
         DomainConfig config = TestDomains.parse(RUNNING).config();
-        assertThat(new DomainXmlWriter().write(config, OptionalInt.of(3))).startsWith("<domain type=\"test\" id=\"3\">");
+        assertThat(new DomainXmlWriter().write(config, OptionalInt.of(3))).startsWith("<domain type='test' id='3'>");
     }
 }

@@ -194,7 +194,7 @@ class ParserErrorTest {
             assertThat(b.autodeflate()).hasValue(true);
             assertThat(b.extensions().isEmpty()).isTrue();
         });
-        assertThat(new DomainXmlWriter().write(c)).contains("<memballoon model=\"virtio\" autodeflate=\"on\">");
+        assertThat(new DomainXmlWriter().write(c)).contains("<memballoon model='virtio' autodeflate='on'>");
     }
 
     @Test

@@ -82,17 +82,17 @@ class PreservationTest {
         assertThat(foo.children()).containsExactly(new XmlText("fooish"));
         String written = new DomainXmlWriter().write(c);
         assertThat(written)
-                .contains("<app1:foo xmlns:app1=\"http://app1.org/app1/\">fooish</app1:foo>")
+                .contains("<app1:foo xmlns:app1='http://app1.org/app1/'>fooish</app1:foo>")
                 .contains("<app2:baz>mixed <b>bold</b> text</app2:baz>")
-                .contains("<qemu:arg value=\"-trace\"/>")
-                .contains("<title>Sink &amp; \"friends\" &lt;all&gt;</title>");
+                .contains("<qemu:arg value='-trace'/>")
+                .contains("<title>Sink &amp; &quot;friends&quot; &lt;all&gt;</title>");
     }
 
     @Test
     void writerIndentsTwoSpacesAndWritesMemoryInKib() {
         String written = new DomainXmlWriter().write(TestDomains.parseResource("seed004-x86.xml").config());
-        assertThat(written).startsWith("<domain type=\"kvm\">\n  <name>StratoVirt</name>\n  <memory unit=\"KiB\">8388608</memory>\n")
-                .contains("\n    <disk type=\"file\" device=\"disk\">\n      <driver name=\"qemu\" type=\"raw\" iothread=\"1\"/>\n")
+        assertThat(written).startsWith("<domain type='kvm'>\n  <name>StratoVirt</name>\n  <memory unit='KiB'>8388608</memory>\n")
+                .contains("\n    <disk type='file' device='disk'>\n      <driver name='qemu' type='raw' iothread='1'/>\n")
                 .endsWith("</devices>\n</domain>\n");
     }
 

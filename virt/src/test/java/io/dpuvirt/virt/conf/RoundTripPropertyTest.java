@@ -91,10 +91,11 @@ class RoundTripPropertyTest {
     void unknownElementsAndAttributesSurvive(@ForAll("documents") Document document) {
         String written = new DomainXmlWriter().write(TestDomains.parse(document.xml()).config());
         for (int i = 0; i < document.elements().size(); i++) {
-            assertThat(written).contains("uid=\"" + i + "\"");
+            assertThat(written).contains("uid='" + i + "'");
         }
         for (AttributeInjection attribute : document.attributes()) {
-            assertThat(written).contains(serializeAttribute(attribute.name(), attribute.value()));
+            // written back as libvirt writes attributes, whatever quoting the input used
+            assertThat(written).contains(attribute.name() + "='" + XmlEmitter.escaped(attribute.value()) + "'");
         }
     }
 

@@ -73,7 +73,7 @@ class TestDriverTest {
         });
         assertThat(driver.osType(test)).isEqualTo("linux");
         assertThat(driver.isPersistent(test)).isTrue();
-        assertThat(driver.xml(test, false)).startsWith("<domain type=\"test\" id=\"1\">");
+        assertThat(driver.xml(test, false)).startsWith("<domain type='test' id='1'>");
         assertThat(driver.type()).isEqualTo("TEST");
         assertThat(driver.uri()).isEqualTo("test:///default");
     }
@@ -215,10 +215,10 @@ class TestDriverTest {
         String bigger = guest("k1").replace("<name>k1</name>", "<name>k1</name><uuid>" + k1.uuid() + "</uuid>")
                 .replace("512", "2048");
         driver.define(bigger, false);
-        assertThat(driver.xml(k1, false)).contains("<memory unit=\"KiB\">524288</memory>");
-        assertThat(driver.xml(k1, true)).contains("<memory unit=\"KiB\">2097152</memory>").doesNotContain("id=");
+        assertThat(driver.xml(k1, false)).contains("<memory unit='KiB'>524288</memory>");
+        assertThat(driver.xml(k1, true)).contains("<memory unit='KiB'>2097152</memory>").doesNotContain("id=");
         driver.destroy(k1, false);
-        assertThat(driver.xml(k1, false)).contains("<memory unit=\"KiB\">2097152</memory>");
+        assertThat(driver.xml(k1, false)).contains("<memory unit='KiB'>2097152</memory>");
     }
 
     @Test
@@ -246,7 +246,7 @@ class TestDriverTest {
         assertThat(Files.readSymbolicLink(root.resolve("etc/dpuvirt/test/autostart/k1.xml"))).isEqualTo(Path.of("../k1.xml"));
         driver.start(k1, false);
         assertThat(root.resolve("run/dpuvirt/test/k1.state")).content().contains("id=2", "state=running", "reason=1");
-        assertThat(root.resolve("run/dpuvirt/test/k1.xml")).content().startsWith("<domain type=\"kvm\" id=\"2\">");
+        assertThat(root.resolve("run/dpuvirt/test/k1.xml")).content().startsWith("<domain type='kvm' id='2'>");
         driver.destroy(k1, false);
         assertThat(root.resolve("run/dpuvirt/test/k1.state")).doesNotExist();
         driver.undefine(k1, EnumSet.noneOf(UndefineOption.class));
