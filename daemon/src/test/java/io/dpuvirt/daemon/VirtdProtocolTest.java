@@ -127,7 +127,7 @@ class VirtdProtocolTest {
         assertThat(state(client, k1)).isEqualTo(PAUSED);
         client.call(RemoteCalls.SET_AUTOSTART, new io.dpuvirt.rpc.remote.DomainSetAutostartArgs(k1, true));
         assertThat(client.call(RemoteCalls.GET_AUTOSTART, new DomainValue(k1)).isTrue()).isTrue();
-        assertThat(client.call(RemoteCalls.GET_XML_DESC, new DomainFlags(k1, 0)).value()).contains("id=\"3\"");
+        assertThat(client.call(RemoteCalls.GET_XML_DESC, new DomainFlags(k1, 0)).value()).contains("id='3'");
         assertThat(client.call(RemoteCalls.GET_XML_DESC, new DomainFlags(k1, 2)).value()).doesNotContain("id=");
         client.call(RemoteCalls.UNDEFINE_FLAGS, new DomainFlags(k1, 0));
         assertThat(client.call(RemoteCalls.IS_PERSISTENT, new DomainValue(k1)).isTrue()).isFalse();
