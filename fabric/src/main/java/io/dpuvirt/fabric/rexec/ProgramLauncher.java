@@ -31,9 +31,9 @@ final class ProgramLauncher {
 
     /** A started program: its id, what was executed, the server's ends of its stdio, the variables dropped. */
     record Launched(ProgramId program, String path, ChildStdio stdio, List<String> droppedVariables) {
-        /** For the log: {@code started PATH as pid N for peer pid P (uid U), without VARIABLES}. */
+        /** For the log: {@code started PATH as pid N (start time T) for peer pid P (uid U), without VARIABLES}. */
         String describe(String how, PeerCredentials peer) {
-            return "started " + path + how + " as pid " + program.pid() + " for peer pid " + peer.pid() + " (uid " + peer.uid() + ")"
+            return "started " + path + how + " as " + program + " for peer pid " + peer.pid() + " (uid " + peer.uid() + ")"
                     + (droppedVariables.isEmpty() ? "" : ", without " + String.join(" ", droppedVariables));
         }
     }
