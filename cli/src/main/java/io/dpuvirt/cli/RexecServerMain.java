@@ -9,6 +9,7 @@ import io.dpuvirt.fabric.rexec.RexecServerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 
@@ -18,13 +19,15 @@ public final class RexecServerMain {
             usage: rexec_server [options]
 
             Starts the programs rexec clients ask for, if /etc/rexec/whitelist lists them, and relays their stdio,
-            signals and exit status. Clients reach it locally, or from the other side through udsproxyd.
+            signals and exit status; or starts them detached, to outlive their client and this server, and answers
+            requests about them. Clients reach it locally, or from the other side through udsproxyd.
 
               -s, --socket PATH        where to listen (default: $REXEC_SOCKET, else /var/run/rexec/rexec_uds.sock)
                   --whitelist FILE     the programs that may run, one absolute path a line (default /etc/rexec/whitelist);
                                        it must be owned by root and writable by nobody else
                   --insecure-no-whitelist  let clients start ANY program; for tests only
                   --kill-grace SECONDS between SIGTERM and SIGKILL when a client goes away or the server stops (default 5)
+                  --output-dir DIR     where detached programs' stdout and stderr files may be (repeatable; default /var/log)
                   --log-level LEVEL    debug, info (default), warn, error
             A missing whitelist refuses every program (without --insecure-no-whitelist).
             exit status: 0 stopped cleanly (SIGTERM, SIGINT), 1 failed, 2 wrong usage, 3 invalid configuration
@@ -75,6 +78,7 @@ public final class RexecServerMain {
         boolean insecure = arguments.flag("--insecure-no-whitelist");
         String grace = arguments.option("--kill-grace");
         String logLevel = arguments.option("--log-level");
+        List<Path> outputDirectories = arguments.options("--output-dir").stream().map(Path::of).toList();
         if (!arguments.positionals().isEmpty()) {
             throw new UsageException("rexec_server takes no arguments, got " + arguments.positionals());
         }
@@ -95,7 +99,11 @@ public final class RexecServerMain {
             }
             killGrace = Duration.ofMillis(Math.round(Double.parseDouble(grace) * 1000));
         }
+        if (outputDirectories.stream().anyMatch(directory -> !directory.isAbsolute())) {
+            throw new UsageException("--output-dir needs an absolute directory, not " + outputDirectories);
+        }
         return new RexecServerConfig(socket == null ? RexecClient.socketFromEnvironment() : Path.of(socket),
-                whitelist == null ? RexecServerConfig.DEFAULT_WHITELIST : Path.of(whitelist), insecure, killGrace);
+                whitelist == null ? RexecServerConfig.DEFAULT_WHITELIST : Path.of(whitelist), insecure, killGrace,
+                outputDirectories.isEmpty() ? RexecServerConfig.DEFAULT_OUTPUT_DIRECTORIES : outputDirectories);
     }
 }

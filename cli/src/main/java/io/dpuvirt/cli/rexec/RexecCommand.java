@@ -5,6 +5,7 @@ import io.dpuvirt.fabric.rexec.ByteString;
 import io.dpuvirt.fabric.rexec.ExitStatus;
 import io.dpuvirt.fabric.rexec.OutputSink;
 import io.dpuvirt.fabric.rexec.PassedFd;
+import io.dpuvirt.fabric.rexec.ProgramId;
 import io.dpuvirt.fabric.rexec.RemoteProcess;
 import io.dpuvirt.fabric.rexec.RexecClient;
 import io.dpuvirt.fabric.rexec.SpawnFailedException;
@@ -67,6 +68,12 @@ public final class RexecCommand {
 
     private static int execute(RexecOptions options, TerminalMode terminal) throws IOException {
         RexecClient client = new RexecClient(options.socket() == null ? RexecClient.socketFromEnvironment() : options.socket());
+        if (options.detached() != null) {
+            ProgramId program = client.spawnDetached(request(options, null), options.detached());
+            System.out.println(program.pid() + " " + program.startTime());
+            System.out.flush(); // rexec halts, nothing flushes at exit
+            return 0;
+        }
         OutputSink stdout = OutputSink.to(new FileOutputStream(FileDescriptor.out).getChannel());
         OutputSink stderr = OutputSink.to(new FileOutputStream(FileDescriptor.err).getChannel());
         RemoteProcess process = client.start(request(options, terminal), stdout, stderr);

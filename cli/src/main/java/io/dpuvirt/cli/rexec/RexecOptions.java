@@ -2,6 +2,7 @@ package io.dpuvirt.cli.rexec;
 
 import io.dpuvirt.cli.UsageException;
 import io.dpuvirt.fabric.rexec.ByteString;
+import io.dpuvirt.fabric.rexec.DetachedOutput;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,9 +15,10 @@ import java.util.List;
  * @param directory       null: the client's working directory (or / where the server has no such directory)
  * @param socket          null: $REXEC_SOCKET or the default socket
  * @param environment     null: the client's whole environment; else exactly these NAME or NAME=VALUE choices
+ * @param detached        null: the program is attached; else it is detached, its output going to these files
  */
 record RexecOptions(boolean help, boolean terminal, boolean stdinFromNull, List<ByteString> environment,
-                    ByteString directory, Path socket, List<Integer> fds, List<ByteString> command) {
+                    ByteString directory, Path socket, List<Integer> fds, DetachedOutput detached, List<ByteString> command) {
     static final String USAGE = """
             usage: rexec [options] PROGRAM [ARGUMENT...]
 
@@ -31,16 +33,22 @@ record RexecOptions(boolean help, boolean terminal, boolean stdinFromNull, List<
               -C, --chdir DIR       run in DIR on the server, which must exist (default: this directory, or /)
               -s, --socket PATH     the server's socket (default: $REXEC_SOCKET, else /var/run/rexec/rexec_uds.sock)
                   --fd N            pass descriptor N as N (repeatable; across hosts: regular files only)
+                  --detach          PROGRAM outlives rexec, the link and the server; rexec prints "PID START-TIME"
+                                    and exits 0 once it runs (its stdin is /dev/null)
+                  --stdout FILE     with --detach: append PROGRAM's stdout to FILE on the server (default /dev/null)
+                  --stderr FILE     with --detach: the same for its stderr
               -h, --help            this text
             The remote pid is in /var/run/rexec/pids/<pid of rexec> while PROGRAM runs.
-            exit status: PROGRAM's, 128+N if a signal N killed it, 126 refused or not executable, 127 not found,
-            255 rexec itself failed (wrong usage, server unreachable, connection lost)
+            exit status: PROGRAM's (0 once a detached one runs), 128+N if a signal N killed it, 126 refused or not
+            executable, 127 not found, 255 rexec itself failed (wrong usage, server unreachable, connection lost)
             """;
     private static final ByteString END_OF_OPTIONS = ByteString.of("--");
-    private static final java.util.Set<String> VALUED = java.util.Set.of("-e", "--env", "-C", "--chdir", "-s", "--socket", "--fd");
+    private static final java.util.Set<String> VALUED = java.util.Set.of("-e", "--env", "-C", "--chdir", "-s", "--socket", "--fd",
+            "--stdout", "--stderr");
 
     static RexecOptions parse(List<ByteString> args) throws UsageException {
-        boolean help = false, terminal = false, stdinFromNull = false, noEnvironment = false;
+        boolean help = false, terminal = false, stdinFromNull = false, noEnvironment = false, detach = false;
+        ByteString stdout = null, stderr = null;
         List<ByteString> chosen = new ArrayList<>();
         ByteString directory = null;
         Path socket = null;
@@ -79,6 +87,9 @@ record RexecOptions(boolean help, boolean terminal, boolean stdinFromNull, List<
                 case "-C", "--chdir" -> directory = value;
                 case "-s", "--socket" -> socket = Path.of(value.toString());
                 case "--fd" -> fds.add(descriptor(value.toString()));
+                case "--detach" -> detach = true;
+                case "--stdout" -> stdout = value;
+                case "--stderr" -> stderr = value;
                 default -> throw new UsageException("unknown option " + arg + " (options go before PROGRAM)");
             }
         }
@@ -87,7 +98,22 @@ record RexecOptions(boolean help, boolean terminal, boolean stdinFromNull, List<
             throw new UsageException("no PROGRAM given");
         }
         List<ByteString> environment = noEnvironment || !chosen.isEmpty() ? List.copyOf(chosen) : null;
-        return new RexecOptions(help, terminal, stdinFromNull, environment, directory, socket, List.copyOf(fds), command);
+        DetachedOutput detached = detach ? detachedOutput(terminal, stdout, stderr) : null;
+        if (!detach && (stdout != null || stderr != null)) {
+            throw new UsageException("--stdout and --stderr go with --detach (an attached program's output comes here)");
+        }
+        return new RexecOptions(help, terminal, stdinFromNull || detach, environment, directory, socket, List.copyOf(fds), detached, command);
+    }
+
+    private static DetachedOutput detachedOutput(boolean terminal, ByteString stdout, ByteString stderr) throws UsageException {
+        if (terminal) {
+            throw new UsageException("--detach and -t contradict each other: nothing of a detached program's stdio comes here");
+        }
+        try {
+            return new DetachedOutput(stdout == null ? ByteString.EMPTY : stdout, stderr == null ? ByteString.EMPTY : stderr);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--stdout and --stderr need absolute paths on the server's machine");
+        }
     }
 
     private static int descriptor(String value) throws UsageException {

@@ -2,6 +2,7 @@ package io.dpuvirt.cli.rexec;
 
 import io.dpuvirt.cli.UsageException;
 import io.dpuvirt.fabric.rexec.ByteString;
+import io.dpuvirt.fabric.rexec.DetachedOutput;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -67,5 +68,20 @@ class RexecOptionsTest {
         assertThatThrownBy(() -> parse("--tty=yes", "ls")).hasMessage("option --tty takes no value");
         assertThatThrownBy(() -> parse("--fd", "three", "ls")).hasMessage("--fd needs a descriptor number, not 'three'");
         assertThat(parse("--help").help()).isTrue();
+    }
+
+    @Test
+    void detachWithOutputFilesOnTheServer() throws Exception {
+        RexecOptions options = parse("--detach", "--stdout", "/var/log/vm1.log", "--stderr=/var/log/vm1.err", "qemu-kvm", "--stdout", "x");
+        assertThat(options.detached()).isEqualTo(new DetachedOutput(ByteString.of("/var/log/vm1.log"), ByteString.of("/var/log/vm1.err")));
+        assertThat(options.stdinFromNull()).isTrue();
+        assertThat(command(options)).containsExactly("qemu-kvm", "--stdout", "x");
+        assertThat(parse("--detach", "sleep", "9").detached()).isEqualTo(DetachedOutput.DISCARD);
+        assertThat(parse("sleep", "9").detached()).isNull();
+
+        assertThatThrownBy(() -> parse("--stdout", "/var/log/x", "ls")).hasMessageStartingWith("--stdout and --stderr go with --detach");
+        assertThatThrownBy(() -> parse("--detach", "-t", "ls")).hasMessageStartingWith("--detach and -t contradict each other");
+        assertThatThrownBy(() -> parse("--detach", "--stderr", "relative.log", "ls"))
+                .hasMessage("--stdout and --stderr need absolute paths on the server's machine");
     }
 }

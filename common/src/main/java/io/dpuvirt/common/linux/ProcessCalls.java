@@ -9,14 +9,15 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * Waiting for and reaping children (waitpid, waitid), prctl(PR_SET_CHILD_SUBREAPER) and CPU affinity: for a
- * process that starts children, must reap them itself, and pins their threads.
+ * Waiting for and reaping children (waitpid, waitid), prctl(PR_SET_CHILD_SUBREAPER), CPU affinity and pidfds: for a
+ * process that starts children, must reap them itself, pins their threads, and follows processes that are not its
+ * children.
  */
 public final class ProcessCalls {
     private static final int PR_SET_CHILD_SUBREAPER = 36;
-    private static final int P_PID = 1, WEXITED = 4, WNOWAIT = 0x0100_0000;
-    /** sizeof(siginfo_t) on Linux. */
-    private static final long SIGINFO_SIZE = 128;
+    private static final int P_ALL = 0, P_PID = 1, WEXITED = 4, WNOWAIT = 0x0100_0000;
+    /** sizeof(siginfo_t) on Linux, and where si_pid sits in it on 64-bit architectures (after three ints and padding). */
+    private static final long SIGINFO_SIZE = 128, SIGINFO_PID = 16;
     private static final MethodHandle WAITPID = Downcalls.errnoCall("waitpid", -1, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle WAITID = Downcalls.errnoCall("waitid", -1, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle PRCTL = Downcalls.errnoCall("prctl", 1, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
@@ -25,16 +26,15 @@ public final class ProcessCalls {
     private ProcessCalls() {
     }
 
-    /** A child that ended: its pid and the raw wait status (decode with WIFEXITED & co.). */
-    public record Reaped(int pid, int status) {
-    }
-
-    /** waitpid(-1, &status, 0): blocks until any child ends; ECHILD when there is none. */
-    public static Reaped awaitAnyChild() throws LinuxException {
+    /**
+     * Blocks until any child has exited and returns its pid, without reaping it (waitid(P_ALL) with WNOWAIT): the
+     * child stays a zombie, its pid and /proc entry reserved, until {@link #reap}. ECHILD when there is no child.
+     */
+    public static int awaitAnyExit() throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment status = arena.allocate(JAVA_INT);
-            int pid = (int) Downcalls.checked("waitpid", null, c -> (int) WAITPID.invokeExact(c, -1, status, 0));
-            return new Reaped(pid, status.get(JAVA_INT, 0));
+            MemorySegment info = arena.allocate(SIGINFO_SIZE);
+            Downcalls.checked("waitid", "any child", c -> (int) WAITID.invokeExact(c, P_ALL, 0, info, WEXITED | WNOWAIT));
+            return info.get(JAVA_INT, SIGINFO_PID);
         }
     }
 
@@ -77,5 +77,24 @@ public final class ProcessCalls {
      */
     public static void becomeChildSubreaper() throws LinuxException {
         Downcalls.checked("prctl", "PR_SET_CHILD_SUBREAPER", c -> (int) PRCTL.invokeExact(c, PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L));
+    }
+
+    /**
+     * pidfd_open(2): a descriptor that refers to process {@code pid} for as long as it is open, whatever pid the
+     * kernel gives out meanwhile. It polls readable (POLLIN) once the process has ended, whether it is this process's
+     * child or not. Close-on-exec.
+     */
+    public static int openPidfd(int pid) throws LinuxException {
+        return (int) Downcalls.checked("pidfd_open", "pid " + pid, c -> (long) Pidfds.SYSCALL.invokeExact(c, Pidfds.SYS_PIDFD_OPEN, pid, 0));
+    }
+
+    /**
+     * Created on first use (see {@link Downcalls}): only rexec_server follows processes by pidfd. Through syscall(2),
+     * not glibc's wrapper, which glibc has only since 2.36 (openEuler 22.03 has 2.34); the number is the same on every
+     * architecture.
+     */
+    private static final class Pidfds {
+        static final long SYS_PIDFD_OPEN = 434;
+        static final MethodHandle SYSCALL = Downcalls.errnoCall("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT);
     }
 }

@@ -1,5 +1,6 @@
 package io.dpuvirt.fabric.rexec;
 
+import io.dpuvirt.common.linux.ProcessStat;
 import io.dpuvirt.common.log.Log;
 
 import java.io.IOException;
@@ -12,9 +13,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The programs a server is running, one file each ({@code <pid>} holding the process's start time), so that a
- * server that was killed (-9, a crash) can be followed by one that terminates what its predecessor left running:
- * a restart never leaks programs. The start time tells a leftover from an unrelated process that reused its pid.
+ * The attached programs a server is running, one file each ({@code <pid>} holding the process's start time), so
+ * that a server that was killed (-9, a crash) can be followed by one that terminates what its predecessor left
+ * running: a restart never leaks programs. The start time tells a leftover from an unrelated process that reused
+ * its pid. Detached programs are not here: they are meant to outlive the server ({@link DetachedRecords}).
  */
 final class ChildRecords {
     private final Path directory;
@@ -24,15 +26,11 @@ final class ChildRecords {
         Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 
-    void add(int pid) {
-        String startTime = startTime(pid);
-        if (startTime == null) {
-            return; // already gone: nothing to leave behind
-        }
+    void add(ProgramId program) {
         try {
-            Files.writeString(directory.resolve(Integer.toString(pid)), startTime);
+            Files.writeString(directory.resolve(Integer.toString(program.pid())), Long.toString(program.startTime()));
         } catch (IOException e) {
-            Log.warn("cannot record pid " + pid + " in " + directory + ": " + e.getMessage());
+            Log.warn("cannot record " + program + " in " + directory + ": " + e.getMessage());
         }
     }
 
@@ -50,7 +48,7 @@ final class ChildRecords {
         try (Stream<Path> files = Files.list(directory)) {
             for (Path file : files.toList()) {
                 String name = file.getFileName().toString();
-                if (name.matches("\\d{1,10}") && Files.readString(file).equals(startTime(Integer.parseInt(name)))) {
+                if (name.matches("\\d{1,10}") && runs(Integer.parseInt(name), Files.readString(file))) {
                     alive.add(Integer.parseInt(name));
                 }
                 Files.delete(file);
@@ -63,15 +61,7 @@ final class ChildRecords {
         Termination.terminate(alive, grace);
     }
 
-    /** Field 22 of /proc/PID/stat (clock ticks after boot), or null if the process is gone. */
-    static String startTime(int pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
-            // the command name (field 2) may contain spaces and parentheses: count fields after its closing ')'
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return fields[19];
-        } catch (IOException | RuntimeException e) {
-            return null; // gone (NoSuchFileException) or unreadable: nothing to match
-        }
+    private static boolean runs(int pid, String recordedStartTime) {
+        return ProcessStat.read(pid).filter(stat -> Long.toString(stat.startTime()).equals(recordedStartTime)).isPresent();
     }
 }

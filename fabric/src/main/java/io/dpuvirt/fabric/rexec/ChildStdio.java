@@ -9,8 +9,9 @@ import io.dpuvirt.common.linux.WindowSize;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A program's fds 0-2 and the server's ends of them: three pipes, or one pseudo-terminal. The server's ends are
- * close-on-exec; the program's ends are closed in the server once it started.
+ * A program's fds 0-2 and the server's ends of them: three pipes, one pseudo-terminal, or (detached) /dev/null and
+ * two files, with no server's ends at all. The server's ends are close-on-exec; the program's ends are closed in the
+ * server once it started.
  */
 final class ChildStdio {
     private static final int O_RDONLY = 0, O_RDWR = 2, O_CLOEXEC = 0x80000, O_NONBLOCK = 0x800;
@@ -56,6 +57,11 @@ final class ChildStdio {
             }
             throw e;
         }
+    }
+
+    /** A detached program's: stdin /dev/null, stdout and stderr on files the server opened (see {@link OutputDirectories}). */
+    static ChildStdio files(int stdout, int stderr) {
+        return new ChildStdio(-1, -1, -1, false, new int[] {-1, stdout, stderr}, null);
     }
 
     static ChildStdio terminal(WindowSize size) throws LinuxException {

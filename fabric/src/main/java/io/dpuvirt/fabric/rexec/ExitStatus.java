@@ -41,9 +41,13 @@ public record ExitStatus(int code, int signal, boolean coreDumped) {
 
     static ExitStatus decode(java.nio.ByteBuffer payload) throws ProtocolException {
         try {
-            boolean bySignal = payload.get(0) == 1;
+            int kind = payload.get(0);
             int value = payload.getInt(4);
-            return bySignal ? new ExitStatus(0, value, payload.get(1) == 1) : exited(value);
+            return switch (kind) {
+                case 0 -> exited(value);
+                case 1 -> new ExitStatus(0, value, payload.get(1) == 1);
+                default -> throw new IllegalArgumentException("kind " + kind);
+            };
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw new ProtocolException("malformed EXITED frame");
         }

@@ -4,55 +4,92 @@ import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.common.linux.PosixSpawn;
+import io.dpuvirt.common.net.PeerCredentials;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Starts the program of a request with posix_spawn: the whitelisted canonical path, argv as sent, the filtered
  * environment, its working directory, a new session (setsid, so that it and its children can be signalled as a
- * process group), fds 0-2 on pipes or a terminal, passed descriptors at their numbers, and nothing else open.
+ * process group), fds 0-2 on pipes, a terminal or (detached) files, passed descriptors at their numbers, and nothing
+ * else open. Attached and detached programs pass the same checks.
  */
 final class ProgramLauncher {
     private static final byte[] ROOT = {'/'};
 
     private final ProgramPolicy policy;
-    private final Reaper reaper;
+    private final OutputDirectories outputDirectories;
+    private final Programs programs;
 
-    ProgramLauncher(ProgramPolicy policy, Reaper reaper) {
+    ProgramLauncher(ProgramPolicy policy, OutputDirectories outputDirectories, Programs programs) {
         this.policy = policy;
-        this.reaper = reaper;
+        this.outputDirectories = outputDirectories;
+        this.programs = programs;
     }
 
-    /** A started program: its pid, what was executed, the server's ends of its stdio, the variables dropped. */
-    record Launched(int pid, String path, ChildStdio stdio, List<String> droppedVariables) {
+    /** A started program: its id, what was executed, the server's ends of its stdio, the variables dropped. */
+    record Launched(ProgramId program, String path, ChildStdio stdio, List<String> droppedVariables) {
+        /** For the log: {@code started PATH as pid N (start time T) for peer pid P (uid U), without VARIABLES}. */
+        String describe(String how, PeerCredentials peer) {
+            return "started " + path + how + " as " + program + " for peer pid " + peer.pid() + " (uid " + peer.uid() + ")"
+                    + (droppedVariables.isEmpty() ? "" : ", without " + String.join(" ", droppedVariables));
+        }
     }
 
-    Launched launch(SpawnRequest request, Consumer<ExitStatus> onExit) throws SpawnFailedException {
+    /**
+     * Starts the program; {@code childOf} gives, for the canonical path about to run, what is told of its start
+     * and end. The descriptors passed with the request are closed here: the program has its own copies.
+     */
+    Launched launch(SpawnRequest request, Function<String, Reaper.Child> childOf) throws SpawnFailedException {
+        try {
+            return start(request, childOf);
+        } finally {
+            for (PassedFd fd : request.fds()) {
+                Libc.close(fd.source());
+            }
+        }
+    }
+
+    private Launched start(SpawnRequest request, Function<String, Reaper.Child> childOf) throws SpawnFailedException {
         ByteString program = request.argv().getFirst();
         byte[] path = policy.resolve(program);
+        String shownPath = new String(path, StandardCharsets.UTF_8);
         byte[] directory = directory(request);
         EnvironmentPolicy.Filtered environment = EnvironmentPolicy.apply(request.environment());
         List<byte[]> argv = request.argv().stream().map(ByteString::toByteArray).toList();
-        ChildStdio stdio;
-        try {
-            stdio = request.terminal().isPresent() ? ChildStdio.terminal(request.terminal().get()) : ChildStdio.pipes(request.stdinFromNull());
-        } catch (LinuxException e) {
-            throw new SpawnFailedException(ProgramPolicy.NOT_ALLOWED, program + ": cannot set up its stdio on the server: " + e.getMessage());
-        }
+        ChildStdio stdio = stdio(request, program);
         try (PosixSpawn spawn = new PosixSpawn()) {
             spawn.newSession();
             stdio.addTo(spawn);
             passFds(spawn, request.fds(), stdio.highestFd());
             spawn.chdir(directory);
-            int pid = reaper.start(() -> spawn.spawn(path, argv, environment.environment()), onExit);
+            ProgramId started = programs.start(() -> spawn.spawn(path, argv, environment.environment()), childOf.apply(shownPath));
             stdio.closeChildEnds();
-            return new Launched(pid, new String(path, StandardCharsets.UTF_8), stdio, environment.dropped());
+            return new Launched(started, shownPath, stdio, environment.dropped());
         } catch (LinuxException e) {
             stdio.closeAll();
             throw new SpawnFailedException(e.is(Errno.ENOENT) ? ProgramPolicy.NOT_FOUND : ProgramPolicy.NOT_ALLOWED,
                     program + ": cannot start it on the server: " + Errno.describe(e.errno()));
+        }
+    }
+
+    private ChildStdio stdio(SpawnRequest request, ByteString program) throws SpawnFailedException {
+        if (request.detached().isPresent()) {
+            DetachedOutput output = request.detached().get();
+            int stdout = outputDirectories.open(output.stdout(), program.toString(), "stdout");
+            try {
+                return ChildStdio.files(stdout, outputDirectories.open(output.stderr(), program.toString(), "stderr"));
+            } catch (SpawnFailedException e) {
+                Libc.close(stdout);
+                throw e;
+            }
+        }
+        try {
+            return request.terminal().isPresent() ? ChildStdio.terminal(request.terminal().get()) : ChildStdio.pipes(request.stdinFromNull());
+        } catch (LinuxException e) {
+            throw new SpawnFailedException(ProgramPolicy.NOT_ALLOWED, program + ": cannot set up its stdio on the server: " + e.getMessage());
         }
     }
 

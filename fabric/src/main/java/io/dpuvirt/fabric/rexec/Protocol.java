@@ -6,7 +6,9 @@ import java.nio.ByteBuffer;
 /**
  * The rexec wire protocol on the unix socket between a client and rexec_server (see docs/REXEC.md). Every message
  * is a frame: {@code u8 type, u8 0, u16 0, u32 length} (big-endian) and {@code length} bytes of payload.
- * The client speaks first with SPAWN; the server answers STARTED or FAILED; then both sides stream.
+ * The client speaks first, with SPAWN, or with a request about a detached program (each on a connection of its
+ * own); the server answers STARTED, the request's answer, or FAILED; after an attached program's STARTED both sides
+ * stream.
  */
 final class Protocol {
     static final int VERSION = 1;
@@ -17,6 +19,8 @@ final class Protocol {
     static final int MAX_SPAWN = 4 * 1024 * 1024;
     /** Stdin bytes a client may send before the server acknowledges them (see STDIN_ACK). */
     static final int STDIN_WINDOW = 256 * 1024;
+    /** The largest payload a client reads in answer to a detached spawn or a request (FAILED's message the longest). */
+    static final int MAX_ANSWER = 64 * 1024;
 
     // client -> server
     static final int SPAWN = 0x01;
@@ -25,6 +29,12 @@ final class Protocol {
     static final int SIGNAL = 0x04;
     static final int RESIZE = 0x05;
     static final int OUTPUT_CLOSED = 0x06;
+    // client -> server, alone on a connection: requests about a detached program
+    static final int DETACHED_SIGNAL = 0x11;
+    static final int DETACHED_STATUS = 0x12;
+    static final int DETACHED_WATCH = 0x13;
+    static final int DETACHED_AFFINITY = 0x14;
+    static final int DETACHED_CPU_TIME = 0x15;
     // server -> client
     static final int STARTED = 0x41;
     static final int STDOUT = 0x42;
@@ -32,6 +42,9 @@ final class Protocol {
     static final int STDIN_ACK = 0x44;
     static final int EXITED = 0x45;
     static final int FAILED = 0x46;
+    static final int RUNNING = 0x47;
+    static final int DONE = 0x48;
+    static final int CPU_TIME = 0x49;
 
     private Protocol() {
     }
@@ -62,12 +75,20 @@ final class Protocol {
             case SIGNAL -> "SIGNAL";
             case RESIZE -> "RESIZE";
             case OUTPUT_CLOSED -> "OUTPUT_CLOSED";
+            case DETACHED_SIGNAL -> "DETACHED_SIGNAL";
+            case DETACHED_STATUS -> "DETACHED_STATUS";
+            case DETACHED_WATCH -> "DETACHED_WATCH";
+            case DETACHED_AFFINITY -> "DETACHED_AFFINITY";
+            case DETACHED_CPU_TIME -> "DETACHED_CPU_TIME";
             case STARTED -> "STARTED";
             case STDOUT -> "STDOUT";
             case STDERR -> "STDERR";
             case STDIN_ACK -> "STDIN_ACK";
             case EXITED -> "EXITED";
             case FAILED -> "FAILED";
+            case RUNNING -> "RUNNING";
+            case DONE -> "DONE";
+            case CPU_TIME -> "CPU_TIME";
             default -> "0x" + Integer.toHexString(type);
         };
     }

@@ -3,103 +3,107 @@ package io.dpuvirt.fabric.rexec;
 import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.common.linux.ProcessCalls;
+import io.dpuvirt.common.linux.ProcessStat;
 import io.dpuvirt.common.log.Log;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 
 /**
- * Reaps every child of the server the moment it ends (waitpid(-1)) and tells whoever started it. The server is a
- * child subreaper, so what its programs leave behind becomes its child too and is reaped here, never a zombie.
+ * Reaps every child of this process the moment it ends and tells whoever started it. A server is a child
+ * subreaper, so what its programs leave behind becomes its child too and is reaped here, never a zombie.
  *
- * <p>A program is started and registered under one lock that the reaper also takes before looking a pid up, so a
- * program that ends at once (/bin/true) is never reaped before it is known. Exit handlers run on {@code handlers},
- * never on the reaper's thread: a handler that blocks (writing to a slow client) must not hold up other programs.
+ * <p>One per process: waitid(P_ALL) takes any child, so a reaper per server would take the children of another
+ * server in the same JVM (tests run one after another, and a stopped server's detached programs live on).
+ *
+ * <p>A child is started and registered under this reaper's lock. The reaper's thread learns of an end without
+ * reaping (WNOWAIT), looks the child up under the same lock, and only then reaps it: a program that ends at once
+ * (/bin/true) is never reaped before it is known, and until it is, /proc still shows its start time.
  */
 final class Reaper {
+    private static final Reaper PROCESS = new Reaper();
+
     /** Starts a program and returns its pid. */
     @FunctionalInterface
     interface Start {
         int start() throws LinuxException;
     }
 
-    private final ChildRecords records;
-    private final Executor handlers;
-    private final Map<Integer, Consumer<ExitStatus>> running = new HashMap<>();
-    private int startsSinceLastWait;
-    private boolean stopping;
+    /** Whoever started a child, told of its start and of its end. */
+    interface Child {
+        /** Under the reaper's lock, right after the start: records the program before its end can be reported. */
+        void started(ProgramId program);
 
-    Reaper(ChildRecords records, Executor handlers) {
-        this.records = records;
-        this.handlers = handlers;
+        /** On the reaper's thread, once reaped: must not block (a slow client would hold up every other end). */
+        void ended(ProgramId program, ExitStatus status);
+    }
+
+    private record Registered(ProgramId program, Child child) {
+    }
+
+    private final Map<Integer, Registered> children = new HashMap<>();
+    private int startsSinceLastWait;
+
+    private Reaper() {
         Thread.ofPlatform().daemon().name("rexec-reaper").start(this::run);
     }
 
-    /** Runs {@code start} and registers the program it started; {@code onExit} gets its status when it ends. */
-    synchronized int start(Start start, Consumer<ExitStatus> onExit) throws LinuxException {
+    static Reaper process() {
+        return PROCESS;
+    }
+
+    /** Runs {@code start} and registers the child it started; {@code child} is told of its end. */
+    synchronized ProgramId start(Start start, Child child) throws LinuxException {
         int pid = start.start();
-        running.put(pid, onExit);
-        records.add(pid);
+        ProgramId program = new ProgramId(pid, ProcessStat.read(pid)
+                .orElseThrow(() -> new IllegalStateException("/proc/" + pid + "/stat of a child not yet reaped is unreadable"))
+                .startTime());
+        children.put(pid, new Registered(program, child));
+        child.started(program);
         startsSinceLastWait++;
         notifyAll();
-        return pid;
-    }
-
-    synchronized int runningCount() {
-        return running.size();
-    }
-
-    /** The reaper's thread ends once no child is left. */
-    synchronized void stop() {
-        stopping = true;
-        notifyAll();
+        return program;
     }
 
     private void run() {
         for (;;) {
-            ProcessCalls.Reaped reaped;
+            int pid;
             try {
-                reaped = ProcessCalls.awaitAnyChild();
+                pid = ProcessCalls.awaitAnyExit();
             } catch (LinuxException e) {
                 if (!e.is(Errno.ECHILD)) {
-                    throw new IllegalStateException("waitpid failed: " + e.getMessage(), e);
+                    throw new IllegalStateException("waitid failed: " + e.getMessage(), e);
                 }
-                if (!awaitNextStart()) {
-                    return;
-                }
+                awaitNextStart();
                 continue;
             }
-            Consumer<ExitStatus> onExit;
+            Registered registered;
             synchronized (this) {
-                onExit = running.remove(reaped.pid());
-                if (onExit != null) {
-                    records.remove(reaped.pid());
-                }
+                registered = children.remove(pid);
             }
-            if (onExit == null) {
-                Log.debug("reaped pid " + reaped.pid() + ", left behind by a program");
+            ExitStatus status;
+            try {
+                status = ExitStatus.ofWaitStatus(ProcessCalls.reap(pid).raw());
+            } catch (LinuxException e) {
+                throw new IllegalStateException("waitpid of exited child " + pid + " failed: " + e.getMessage(), e);
+            }
+            if (registered == null) {
+                Log.debug("reaped pid " + pid + ", left behind by a program");
             } else {
-                ExitStatus status = ExitStatus.ofWaitStatus(reaped.status());
-                handlers.execute(() -> onExit.accept(status));
+                registered.child().ended(registered.program(), status);
             }
         }
     }
 
-    /** With no child at all, waits for the next start (or the stop); false when stopping. */
-    private synchronized boolean awaitNextStart() {
-        while (startsSinceLastWait == 0 && !stopping) {
+    /** With no child at all, waits for the next start. */
+    private synchronized void awaitNextStart() {
+        while (startsSinceLastWait == 0) {
             try {
                 wait();
             } catch (InterruptedException e) {
-                return false;
+                // nothing interrupts the reaper's thread; it waits on
             }
         }
-        if (startsSinceLastWait == 0) {
-            return false;
-        }
         startsSinceLastWait = 0;
-        return true;
     }
 }

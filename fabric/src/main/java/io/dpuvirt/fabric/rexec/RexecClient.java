@@ -2,6 +2,9 @@ package io.dpuvirt.fabric.rexec;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Starts programs through the rexec_server listening at a unix socket: locally, or on the other side when udsproxyd
@@ -15,6 +18,11 @@ import java.nio.file.Path;
  *     ExitStatus status = qemu.waitFor();
  * }
  * }</pre>
+ *
+ * <p>A detached program outlives this client, its connection and the server; it is named by its {@link ProgramId},
+ * which this process, or another after a restart, passes to {@link #status}, {@link #signal}, {@link #watch},
+ * {@link #setAffinity} and {@link #cpuTime}. Each opens a connection of its own. The server refuses (a
+ * {@link RequestRefusedException}) any id that is not one of its running detached programs.
  */
 public final class RexecClient {
     public static final Path DEFAULT_SOCKET = Path.of("/var/run/rexec/rexec_uds.sock");
@@ -61,14 +69,132 @@ public final class RexecClient {
                 throw new IOException("rexec_server at " + socket + " closed the connection without starting " + program);
             }
             return switch (answer.type()) {
-                case Protocol.STARTED -> new RemoteProcess(wire, reader, answer.payload().getInt(0), program, stdout, stderr);
-                case Protocol.FAILED -> throw SpawnFailedException.decode(answer.payload());
+                case Protocol.STARTED -> new RemoteProcess(wire, reader, ProgramId.decode(answer.payload()).pid(), program, stdout, stderr);
+                case Protocol.FAILED -> throw SpawnFailedException.of(Failure.decode(answer.payload()));
                 default -> throw new ProtocolException("rexec_server answered SPAWN with " + answer.describe());
             };
         } catch (IOException | RuntimeException e) {
             wire.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts the program detached and returns once it runs: its stdin is /dev/null, its stdout and stderr go to
+     * {@code output}'s files on the server's machine, and it runs on whatever happens to this process, the link or
+     * the server. A program the server does not start is a {@link SpawnFailedException}, as for {@link #start}.
+     */
+    public ProgramId spawnDetached(SpawnRequest request, DetachedOutput output) throws IOException {
+        SpawnRequest detached = request.withDetached(output);
+        String program = request.argv().getFirst().toString();
+        try (Wire wire = connect(!detached.fds().isEmpty())) {
+            if (wire instanceof NativeWire nativeWire) {
+                nativeWire.writeWithFds(detached.encode(), detached.fds().stream().mapToInt(PassedFd::source).toArray());
+            } else {
+                wire.write(detached.encode());
+            }
+            FrameReader.Frame answer = new FrameReader(wire, Protocol.MAX_ANSWER).next();
+            if (answer == null) {
+                throw new IOException("rexec_server at " + socket + " closed the connection without starting " + program);
+            }
+            return switch (answer.type()) {
+                case Protocol.STARTED -> ProgramId.decode(answer.payload());
+                case Protocol.FAILED -> throw SpawnFailedException.of(Failure.decode(answer.payload()));
+                default -> throw new ProtocolException("rexec_server answered a detached SPAWN with " + answer.describe());
+            };
+        }
+    }
+
+    /** Whether the detached program runs, or how it ended. */
+    public ProgramState status(ProgramId program) throws IOException {
+        try (Wire wire = send(new ProgramRequest.Status(program))) {
+            FrameReader.Frame answer = answer(wire, program);
+            return switch (answer.type()) {
+                case Protocol.RUNNING -> new ProgramState.Running();
+                case Protocol.EXITED -> ProgramState.Ended.decode(answer.payload());
+                default -> throw unexpected(answer);
+            };
+        }
+    }
+
+    /** Sends {@code signal} to the detached program itself (not its process group). */
+    public void signal(ProgramId program, int signal) throws IOException {
+        expectDone(new ProgramRequest.Signal(program, signal));
+    }
+
+    /**
+     * Completes when the detached program ends (at once if it has); exceptionally when the server refuses, or the
+     * connection breaks first (server stopped, link cut): then watch again. Cancelling closes the connection.
+     */
+    public CompletableFuture<ProgramState.Ended> watch(ProgramId program) throws IOException {
+        Wire wire = send(new ProgramRequest.Watch(program));
+        CompletableFuture<ProgramState.Ended> end = new CompletableFuture<>();
+        end.whenComplete((ended, failure) -> wire.close());
+        // the JDK's sockets let a virtual thread wait without holding a platform thread: one watch per guest is cheap
+        Thread.ofVirtual().name("rexec-watch-" + program.pid()).start(() -> {
+            try {
+                FrameReader.Frame answer = answer(wire, program);
+                if (answer.type() != Protocol.EXITED) {
+                    throw unexpected(answer);
+                }
+                end.complete(ProgramState.Ended.decode(answer.payload()));
+            } catch (IOException e) {
+                end.completeExceptionally(e);
+            }
+        });
+        return end;
+    }
+
+    /** Restricts thread {@code thread} of the detached program (its pid for the main thread) to {@code cpus}. */
+    public void setAffinity(ProgramId program, int thread, BitSet cpus) throws IOException {
+        expectDone(new ProgramRequest.Affinity(program, thread, cpus));
+    }
+
+    /** User and system CPU time of all the detached program's threads (at the resolution of /proc, 10 ms). */
+    public Duration cpuTime(ProgramId program) throws IOException {
+        try (Wire wire = send(new ProgramRequest.CpuTime(program))) {
+            FrameReader.Frame answer = answer(wire, program);
+            if (answer.type() != Protocol.CPU_TIME) {
+                throw unexpected(answer);
+            }
+            return Duration.ofNanos(answer.payload().getLong(0));
+        }
+    }
+
+    private void expectDone(ProgramRequest request) throws IOException {
+        try (Wire wire = send(request)) {
+            FrameReader.Frame answer = answer(wire, request.program());
+            if (answer.type() != Protocol.DONE) {
+                throw unexpected(answer);
+            }
+        }
+    }
+
+    private Wire send(ProgramRequest request) throws IOException {
+        Wire wire = connect(false);
+        try {
+            wire.write(request.encode());
+            return wire;
+        } catch (IOException e) {
+            wire.close();
+            throw e;
+        }
+    }
+
+    /** The server's one answer; FAILED becomes the refusal it carries. */
+    private FrameReader.Frame answer(Wire wire, ProgramId program) throws IOException {
+        FrameReader.Frame answer = new FrameReader(wire, Protocol.MAX_ANSWER).next();
+        if (answer == null) {
+            throw new IOException("rexec_server at " + socket + " closed the connection before answering about " + program);
+        }
+        if (answer.type() == Protocol.FAILED) {
+            throw RequestRefusedException.of(Failure.decode(answer.payload()));
+        }
+        return answer;
+    }
+
+    private static ProtocolException unexpected(FrameReader.Frame answer) {
+        return new ProtocolException("rexec_server answered with an unexpected " + answer.describe());
     }
 
     private Wire connect(boolean passingFds) throws IOException {

@@ -3,6 +3,7 @@ package io.dpuvirt.fabric.rexec;
 import io.dpuvirt.common.config.ConfigException;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.common.linux.ProcessCalls;
+import io.dpuvirt.common.linux.ProcessStat;
 import io.dpuvirt.common.log.Log;
 import io.dpuvirt.common.net.NativeSocket;
 import io.dpuvirt.common.net.PeerCredentials;
@@ -21,21 +22,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Stream;
 
 /**
- * rexec_server: starts whitelisted programs for clients of its unix socket and relays their stdio, signals and exit.
+ * rexec_server: starts whitelisted programs for clients of its unix socket and relays their stdio, signals and exit;
+ * or starts them detached, to outlive their client and the server, and answers requests about them.
  *
  * <p>The socket is bound at its final path (udsproxyd finds servers in /proc/net/unix by the path given to bind)
  * and set to mode 0600 at once; every client's uid (SO_PEERCRED) must also be the server's own. Across hosts the
  * peer is the local udsproxyd (root), whose link to the other side is authenticated.
  *
- * <p>Stopping (close, SIGTERM) terminates every program it runs (SIGTERM to the process group, SIGKILL after the
- * grace period), and whatever they left behind; their clients get the exit status as usual. A server killed -9
- * cannot do that: the next one to start on the same socket terminates the programs its predecessor recorded.
+ * <p>Stopping (close, SIGTERM) terminates every attached program it runs (SIGTERM to the process group, SIGKILL after
+ * the grace period), and whatever they left behind; their clients get the exit status as usual. A server killed -9
+ * cannot do that: the next one to start on the same socket terminates the attached programs its predecessor
+ * recorded. Detached programs, and what runs in their sessions, are left alone either way; the next server takes
+ * them over from the registry ({@link DetachedPrograms}).
  */
 public final class RexecServer implements AutoCloseable {
     private static final int BACKLOG = 128;
@@ -44,11 +47,13 @@ public final class RexecServer implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final NativeSocket listener;
-    private final Reaper reaper;
+    private final Programs programs = new Programs();
+    private final ChildRecords childRecords;
+    private final DetachedPrograms detachedPrograms;
     private final ProgramLauncher launcher;
-    private final ExecutorService exitHandlers = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("rexec-exit-", 0).factory());
+    private final DetachedService detached;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("rexec-timer").factory());
-    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final int allowedUid;
     private final Thread acceptor;
     private volatile boolean closing;
@@ -59,16 +64,25 @@ public final class RexecServer implements AutoCloseable {
         this.lock = lock;
         this.allowedUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         ProcessCalls.becomeChildSubreaper();
-        ChildRecords records = new ChildRecords(config.childrenDirectory());
-        records.terminateLeftovers(config.killGrace());
-        this.reaper = new Reaper(records, exitHandlers);
-        this.launcher = new ProgramLauncher(policy, reaper);
-        this.listener = bind(config.socket());
+        this.childRecords = new ChildRecords(config.childrenDirectory());
+        childRecords.terminateLeftovers(config.killGrace());
+        this.detachedPrograms = DetachedPrograms.load(config.detachedDirectory());
+        this.launcher = new ProgramLauncher(policy, new OutputDirectories(config.outputDirectories()), programs);
+        this.detached = new DetachedService(launcher, detachedPrograms);
+        try {
+            this.listener = bind(config.socket());
+        } catch (IOException | RuntimeException e) {
+            detachedPrograms.close();
+            throw e;
+        }
         this.acceptor = Thread.ofPlatform().name("rexec-accept").start(this::accept);
         Log.info("listening on " + config.socket() + " for uid " + allowedUid + "; " + policy.describe());
     }
 
-    /** Loads the whitelist, takes the socket's lock, ends a killed predecessor's programs, and listens. */
+    /**
+     * Loads the whitelist, takes the socket's lock, ends a killed predecessor's attached programs, takes over the
+     * detached ones that still run, and listens.
+     */
     public static RexecServer start(RexecServerConfig config) throws IOException, ConfigException {
         ProgramPolicy policy;
         if (config.insecureNoWhitelist()) {
@@ -121,9 +135,9 @@ public final class RexecServer implements AutoCloseable {
         return config.socket();
     }
 
-    /** The programs running now. */
+    /** The programs this server started that run now, attached or detached. */
     public int runningPrograms() {
-        return reaper.runningCount();
+        return programs.running();
     }
 
     private void accept() {
@@ -147,7 +161,7 @@ public final class RexecServer implements AutoCloseable {
     }
 
     private static void refuse(NativeSocket client, String reason) {
-        new SessionOutput(client).failed(new SpawnFailedException(255, reason));
+        new SessionOutput(client).failed(new Failure(255, reason));
         client.close();
     }
 
@@ -165,9 +179,63 @@ public final class RexecServer implements AutoCloseable {
             refuse(client, reason);
             return;
         }
-        Session session = new Session(client, peer, launcher, timers, config.killGrace().toMillis(), sessions::remove);
-        sessions.add(session);
-        Thread.ofPlatform().daemon().stackSize(256 * 1024).name("rexec-session").start(session);
+        Connection connection = new Connection(client, peer);
+        connections.add(connection);
+        Thread.ofPlatform().daemon().stackSize(256 * 1024).name("rexec-connection").start(connection);
+    }
+
+    /** One client on a thread of its own: its request read, then served; {@link #stop} is the server's stop. */
+    private final class Connection implements Runnable {
+        private final NativeSocket socket;
+        private final PeerCredentials peer;
+        private Session session;
+
+        Connection(NativeSocket socket, PeerCredentials peer) {
+            this.socket = socket;
+            this.peer = peer;
+        }
+
+        @Override
+        public void run() {
+            try {
+                switch (RequestReceiver.receive(socket)) {
+                    case SpawnRequest spawn when spawn.detached().isEmpty() -> attach(spawn);
+                    case SpawnRequest spawn -> detached.spawn(socket, peer, spawn);
+                    case ProgramRequest request -> detached.serve(socket, peer, request);
+                }
+            } catch (IOException e) {
+                if (!closing) { // else the stop cut the connection
+                    Log.warn("peer pid " + peer.pid() + ": no valid request: " + e.getMessage());
+                }
+            } finally {
+                socket.close();
+                connections.remove(this);
+            }
+        }
+
+        private void attach(SpawnRequest spawn) {
+            Session started = new Session(socket, peer, spawn, launcher, childRecords, timers, config.killGrace().toMillis());
+            synchronized (this) {
+                session = started;
+            }
+            started.run();
+        }
+
+        /**
+         * An attached program is terminated (its client gets its status); any other connection is cut, which leaves
+         * a detached program alone, and makes a session not yet started find its client gone and end its program.
+         */
+        void stop(String reason) {
+            Session current;
+            synchronized (this) {
+                current = session;
+            }
+            if (current != null) {
+                current.terminate(reason);
+            } else {
+                socket.abort();
+            }
+        }
     }
 
     private static void pause() {
@@ -188,22 +256,24 @@ public final class RexecServer implements AutoCloseable {
             return;
         }
         closing = true;
-        sessions.forEach(session -> session.terminate("rexec_server is stopping"));
+        connections.forEach(connection -> connection.stop("rexec_server is stopping"));
         long deadline = System.nanoTime() + config.killGrace().plusSeconds(3).toNanos();
-        while (!sessions.isEmpty() && System.nanoTime() < deadline) {
+        while (!connections.isEmpty() && System.nanoTime() < deadline) {
             pause();
         }
         listener.abort();
         joinQuietly(acceptor);
         listener.close();
-        List<Integer> leftBehind = children();
+        List<Integer> leftBehind = children().stream()
+                .filter(pid -> ProcessStat.read(pid).filter(stat -> detachedPrograms.isDetachedSession(stat.session())).isEmpty())
+                .toList();
         if (!leftBehind.isEmpty()) {
             Log.info("terminating " + leftBehind.size() + " process(es) that programs left behind: " + leftBehind);
             Termination.terminate(leftBehind, config.killGrace());
         }
-        reaper.stop();
+        programs.close();
+        detachedPrograms.close();
         timers.shutdownNow();
-        exitHandlers.shutdown();
         try {
             Files.deleteIfExists(config.socket());
             Files.deleteIfExists(config.childrenDirectory());

@@ -2,6 +2,7 @@ package io.dpuvirt.fabric.rexec;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How a rexec_server runs.
@@ -10,15 +11,27 @@ import java.time.Duration;
  * @param whitelist           the programs it may start ({@code /etc/rexec/whitelist})
  * @param insecureNoWhitelist start any program: for tests only, and said loudly in the log
  * @param killGrace           between SIGTERM and SIGKILL when a client goes away or the server stops
+ * @param outputDirectories   where detached programs' stdout and stderr files may be
  */
-public record RexecServerConfig(Path socket, Path whitelist, boolean insecureNoWhitelist, Duration killGrace) {
+public record RexecServerConfig(Path socket, Path whitelist, boolean insecureNoWhitelist, Duration killGrace,
+                                List<Path> outputDirectories) {
     public static final Path DEFAULT_WHITELIST = Path.of("/etc/rexec/whitelist");
     public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
+    public static final List<Path> DEFAULT_OUTPUT_DIRECTORIES = List.of(Path.of("/var/log"));
 
     public RexecServerConfig {
         if (killGrace.isNegative()) {
             throw new IllegalArgumentException("the kill grace period cannot be negative: " + killGrace);
         }
+        outputDirectories = List.copyOf(outputDirectories);
+        if (outputDirectories.stream().anyMatch(directory -> !directory.isAbsolute())) {
+            throw new IllegalArgumentException("output directories are absolute paths: " + outputDirectories);
+        }
+    }
+
+    /** Detached programs' output only in {@link #DEFAULT_OUTPUT_DIRECTORIES}. */
+    public RexecServerConfig(Path socket, Path whitelist, boolean insecureNoWhitelist, Duration killGrace) {
+        this(socket, whitelist, insecureNoWhitelist, killGrace, DEFAULT_OUTPUT_DIRECTORIES);
     }
 
     public static RexecServerConfig defaults(Path socket) {
@@ -30,8 +43,13 @@ public record RexecServerConfig(Path socket, Path whitelist, boolean insecureNoW
         return Path.of(socket + ".lock");
     }
 
-    /** One file per running program, so that a restarted server can end what a killed one left behind. */
+    /** One file per running attached program, so that a restarted server can end what a killed one left behind. */
     public Path childrenDirectory() {
         return Path.of(socket + ".children");
+    }
+
+    /** The registry of detached programs: one file each, kept across restarts of the server. */
+    public Path detachedDirectory() {
+        return Path.of(socket + ".detached");
     }
 }

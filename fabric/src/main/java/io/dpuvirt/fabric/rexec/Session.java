@@ -23,23 +23,24 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One client and the program it started. The session's own thread reads the client (stdin, signals, window sizes)
- * and writes stdin without blocking; one pump thread per output stream carries the program's output; the reaper
- * reports the exit. EXITED goes out once the program has exited and its output has been carried; then the
- * connection is shut.
+ * One client and the attached program it started. The session's own thread reads the client (stdin, signals,
+ * window sizes) and writes stdin without blocking; one pump thread per output stream carries the program's output;
+ * the reaper reports the exit. EXITED goes out once the program has exited and its output has been carried; then
+ * the connection is shut.
  *
  * <p>If the client goes away first (killed, the link cut), the program's process group gets SIGTERM, and SIGKILL
- * after the grace period: nothing a client started outlives its connection.
+ * after the grace period: nothing a client started attached outlives its connection.
  */
 final class Session implements Runnable {
     private static final short POLLIN = 0x1, POLLOUT = 0x4;
 
     private final NativeSocket socket;
     private final PeerCredentials peer;
+    private final SpawnRequest request;
     private final ProgramLauncher launcher;
+    private final ChildRecords records;
     private final ScheduledExecutorService timers;
     private final long killGraceMillis;
-    private final java.util.function.Consumer<Session> onEnd;
     private final SessionOutput output;
     private final CountDownLatch finished = new CountDownLatch(1);
     private final List<OutputPump> pumps = new ArrayList<>();
@@ -50,58 +51,54 @@ final class Session implements Runnable {
     private ExitStatus exitStatus;
     private boolean terminating;
 
-    Session(NativeSocket socket, PeerCredentials peer, ProgramLauncher launcher, ScheduledExecutorService timers,
-            long killGraceMillis, java.util.function.Consumer<Session> onEnd) {
+    Session(NativeSocket socket, PeerCredentials peer, SpawnRequest request, ProgramLauncher launcher, ChildRecords records,
+            ScheduledExecutorService timers, long killGraceMillis) {
         this.socket = socket;
         this.peer = peer;
+        this.request = request;
         this.launcher = launcher;
+        this.records = records;
         this.timers = timers;
         this.killGraceMillis = killGraceMillis;
-        this.onEnd = onEnd;
         this.output = new SessionOutput(socket);
     }
 
+    /** Starts the program and relays until it has ended and its output is carried (the caller closes the socket). */
     @Override
     public void run() {
-        try {
-            ProgramLauncher.Launched launched = start();
-            if (launched != null) {
-                relay(launched.stdio());
-            }
-        } finally {
-            socket.close();
-            onEnd.accept(this);
+        ProgramLauncher.Launched launched = start();
+        if (launched != null) {
+            relay(launched.stdio());
         }
     }
 
     /** Starts the program, or tells the client why not (null). */
     private ProgramLauncher.Launched start() {
-        SpawnRequest request;
-        try {
-            request = SpawnReceiver.receive(socket);
-        } catch (IOException e) {
-            Log.warn("peer pid " + peer.pid() + ": no valid request: " + e.getMessage());
-            return null;
-        }
         try {
             ProgramLauncher.Launched launched;
             synchronized (this) { // the program may end before this block does: programExited waits for it
-                launched = launcher.launch(request, this::programExited);
-                pid = launched.pid();
+                launched = launcher.launch(request, path -> new Reaper.Child() {
+                    @Override
+                    public void started(ProgramId started) {
+                        records.add(started);
+                    }
+
+                    @Override
+                    public void ended(ProgramId ended, ExitStatus status) {
+                        records.remove(ended.pid());
+                        programExited(status);
+                    }
+                });
+                pid = launched.program().pid();
                 program = launched.path();
-                Log.info("started " + program + " as pid " + pid + " for peer pid " + peer.pid() + " (uid " + peer.uid() + ")"
-                        + (launched.droppedVariables().isEmpty() ? "" : ", without " + String.join(" ", launched.droppedVariables())));
+                Log.info(launched.describe("", peer));
             }
-            output.started(pid);
+            output.started(launched.program());
             return launched;
         } catch (SpawnFailedException e) {
             Log.warn("refused for peer pid " + peer.pid() + " (uid " + peer.uid() + "): " + e.getMessage());
-            output.failed(e);
+            output.failed(e.failure());
             return null;
-        } finally {
-            for (PassedFd fd : request.fds()) {
-                Libc.close(fd.source());
-            }
         }
     }
 

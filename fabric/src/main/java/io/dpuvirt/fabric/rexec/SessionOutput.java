@@ -20,8 +20,8 @@ final class SessionOutput {
         this.socket = socket;
     }
 
-    void started(int pid) {
-        control(Protocol.STARTED, buffer -> buffer.putInt(pid));
+    void started(ProgramId program) {
+        control(Protocol.STARTED, program::encode);
     }
 
     void acknowledgeStdin(int bytes) {
@@ -32,7 +32,27 @@ final class SessionOutput {
         control(Protocol.EXITED, status::encode);
     }
 
-    synchronized void failed(SpawnFailedException failure) {
+    void exited(ProgramState.Ended end) {
+        control(Protocol.EXITED, end::encode);
+    }
+
+    /** The answer to STATUS: RUNNING, or EXITED. */
+    void state(ProgramState state) {
+        switch (state) {
+            case ProgramState.Running running -> control(Protocol.RUNNING, buffer -> { });
+            case ProgramState.Ended end -> exited(end);
+        }
+    }
+
+    void done() {
+        control(Protocol.DONE, buffer -> { });
+    }
+
+    void cpuTime(long nanoseconds) {
+        control(Protocol.CPU_TIME, buffer -> buffer.putLong(nanoseconds));
+    }
+
+    synchronized void failed(Failure failure) {
         ByteBuffer frame = failure.encode();
         write(MemorySegment.ofBuffer(frame), frame.remaining());
     }

@@ -19,18 +19,11 @@ public final class SpawnFailedException extends IOException {
         return exitStatus;
     }
 
-    /** The FAILED frame: {@code u16 exit status} and the message in UTF-8. */
-    java.nio.ByteBuffer encode() {
-        byte[] message = getMessage().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocateDirect(Protocol.HEADER + 2 + message.length);
-        Protocol.putHeader(frame, Protocol.FAILED, 2 + message.length);
-        return frame.putShort((short) exitStatus).put(message).flip();
+    Failure failure() {
+        return new Failure(exitStatus, getMessage());
     }
 
-    static SpawnFailedException decode(java.nio.ByteBuffer payload) {
-        int status = Short.toUnsignedInt(payload.getShort());
-        byte[] message = new byte[payload.remaining()];
-        payload.get(message);
-        return new SpawnFailedException(status, new String(message, java.nio.charset.StandardCharsets.UTF_8));
+    static SpawnFailedException of(Failure failure) {
+        return new SpawnFailedException(failure.status(), failure.message());
     }
 }

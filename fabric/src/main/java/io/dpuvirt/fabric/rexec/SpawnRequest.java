@@ -12,17 +12,20 @@ import java.util.Optional;
 /**
  * What to start: {@code argv} (argv[0] names the program: an absolute path, or a bare name the server looks up in
  * its fixed PATH), the environment as {@code NAME=value} entries, the working directory, stdin, an optional
- * terminal, and descriptors to pass. Immutable; the {@code with…} methods return changed copies.
+ * terminal, descriptors to pass, and whether the program is detached. Immutable; the {@code with…} methods return
+ * changed copies.
  *
  * @param directory         empty: the server's default, {@code /}
  * @param directoryRequired false: start in {@code /} when {@code directory} does not exist on the server
  * @param terminal          present: the program gets a pseudo-terminal of this size as stdin, stdout and stderr
  * @param stdinFromNull     the program's stdin is /dev/null (nothing is read from the caller)
+ * @param detached          present: the program outlives its client, its output goes to these files on the
+ *                          server's machine and its stdin is /dev/null (see {@link RexecClient#spawnDetached})
  */
 public record SpawnRequest(List<ByteString> argv, List<ByteString> environment, ByteString directory,
                            boolean directoryRequired, Optional<WindowSize> terminal, boolean stdinFromNull,
-                           List<PassedFd> fds) {
-    private static final int TERMINAL = 1, STDIN_NULL = 2, DIRECTORY_REQUIRED = 4;
+                           List<PassedFd> fds, Optional<DetachedOutput> detached) implements ClientRequest {
+    private static final int TERMINAL = 1, STDIN_NULL = 2, DIRECTORY_REQUIRED = 4, DETACHED = 8;
 
     public SpawnRequest {
         argv = List.copyOf(argv);
@@ -39,6 +42,9 @@ public record SpawnRequest(List<ByteString> argv, List<ByteString> environment, 
         if (fds.stream().map(PassedFd::target).distinct().count() != fds.size()) {
             throw new IllegalArgumentException("two passed descriptors have the same target number: " + fds);
         }
+        if (detached.isPresent() && (terminal.isPresent() || !stdinFromNull)) {
+            throw new IllegalArgumentException("a detached program has no terminal and reads /dev/null: rexec relays none of its stdio");
+        }
     }
 
     /** {@code argv} (UTF-8), an empty environment, the server's default directory, pipes for stdio. */
@@ -47,11 +53,11 @@ public record SpawnRequest(List<ByteString> argv, List<ByteString> environment, 
     }
 
     public static SpawnRequest of(List<ByteString> argv) {
-        return new SpawnRequest(argv, List.of(), ByteString.EMPTY, false, Optional.empty(), false, List.of());
+        return new SpawnRequest(argv, List.of(), ByteString.EMPTY, false, Optional.empty(), false, List.of(), Optional.empty());
     }
 
     public SpawnRequest withEnvironment(List<ByteString> entries) {
-        return new SpawnRequest(argv, entries, directory, directoryRequired, terminal, stdinFromNull, fds);
+        return new SpawnRequest(argv, entries, directory, directoryRequired, terminal, stdinFromNull, fds, detached);
     }
 
     public SpawnRequest withEnvironment(Map<String, String> variables) {
@@ -60,30 +66,38 @@ public record SpawnRequest(List<ByteString> argv, List<ByteString> environment, 
 
     /** The program starts in {@code directory}, which must exist on the server. */
     public SpawnRequest withDirectory(ByteString directory) {
-        return new SpawnRequest(argv, environment, directory, true, terminal, stdinFromNull, fds);
+        return new SpawnRequest(argv, environment, directory, true, terminal, stdinFromNull, fds, detached);
     }
 
     /** The program starts in {@code directory} if it exists on the server, else in {@code /}. */
     public SpawnRequest withPreferredDirectory(ByteString directory) {
-        return new SpawnRequest(argv, environment, directory, false, terminal, stdinFromNull, fds);
+        return new SpawnRequest(argv, environment, directory, false, terminal, stdinFromNull, fds, detached);
     }
 
     public SpawnRequest withTerminal(WindowSize size) {
-        return new SpawnRequest(argv, environment, directory, directoryRequired, Optional.of(size), stdinFromNull, fds);
+        return new SpawnRequest(argv, environment, directory, directoryRequired, Optional.of(size), stdinFromNull, fds, detached);
     }
 
     public SpawnRequest withStdinFromNull() {
-        return new SpawnRequest(argv, environment, directory, directoryRequired, terminal, true, fds);
+        return new SpawnRequest(argv, environment, directory, directoryRequired, terminal, true, fds, detached);
     }
 
     public SpawnRequest withFds(List<PassedFd> passed) {
-        return new SpawnRequest(argv, environment, directory, directoryRequired, terminal, stdinFromNull, passed);
+        return new SpawnRequest(argv, environment, directory, directoryRequired, terminal, stdinFromNull, passed, detached);
     }
 
-    /** The SPAWN payload; the descriptors' sources travel beside it (SCM_RIGHTS), in {@link #fds()} order. */
+    /** The program is detached, its output going to {@code output}; its stdin is /dev/null. */
+    public SpawnRequest withDetached(DetachedOutput output) {
+        return new SpawnRequest(argv, environment, directory, directoryRequired, terminal, true, fds, Optional.of(output));
+    }
+
+    /**
+     * The SPAWN payload; the descriptors' sources travel beside it (SCM_RIGHTS), in {@link #fds()} order. A detached
+     * request ends with its two output paths.
+     */
     ByteBuffer encode() {
         int size = 2 + 2 + 8 + 4 + 4 + 4 + 4 + directory.length();
-        for (ByteString string : concat(argv, environment, List.of())) {
+        for (ByteString string : concat(argv, environment, outputPaths())) {
             size += 4 + string.length();
         }
         size += 4 * fds.size();
@@ -92,7 +106,8 @@ public record SpawnRequest(List<ByteString> argv, List<ByteString> environment, 
         }
         ByteBuffer buffer = ByteBuffer.allocate(Protocol.HEADER + size);
         Protocol.putHeader(buffer, Protocol.SPAWN, size);
-        int flags = (terminal.isPresent() ? TERMINAL : 0) | (stdinFromNull ? STDIN_NULL : 0) | (directoryRequired ? DIRECTORY_REQUIRED : 0);
+        int flags = (terminal.isPresent() ? TERMINAL : 0) | (stdinFromNull ? STDIN_NULL : 0) | (directoryRequired ? DIRECTORY_REQUIRED : 0)
+                | (detached.isPresent() ? DETACHED : 0);
         buffer.putShort((short) Protocol.VERSION).putShort((short) flags);
         WindowSize window = terminal.orElse(new WindowSize(0, 0, 0, 0));
         buffer.putShort((short) window.rows()).putShort((short) window.columns()).putShort((short) window.xPixels()).putShort((short) window.yPixels());
@@ -104,7 +119,16 @@ public record SpawnRequest(List<ByteString> argv, List<ByteString> environment, 
         for (PassedFd fd : fds) {
             buffer.putInt(fd.target());
         }
+        for (ByteString path : outputPaths()) {
+            buffer.putInt(path.length());
+            path.writeTo(buffer);
+        }
         return buffer.flip();
+    }
+
+    private List<ByteString> outputPaths() {
+        // no lambda: this runs on rexec's start-up path, where each one costs a bootstrap
+        return detached.isPresent() ? List.of(detached.get().stdout(), detached.get().stderr()) : List.of();
     }
 
     /** Decodes a SPAWN payload; the descriptors received with it become the sources, in order. */
@@ -128,11 +152,14 @@ public record SpawnRequest(List<ByteString> argv, List<ByteString> environment, 
             for (int i = 0; i < count; i++) {
                 fds.add(new PassedFd(payload.getInt(), receivedFds[i]));
             }
+            Optional<DetachedOutput> detached = (flags & DETACHED) != 0
+                    ? Optional.of(new DetachedOutput(string(payload), string(payload)))
+                    : Optional.empty();
             if (payload.hasRemaining()) {
                 throw new ProtocolException("SPAWN has " + payload.remaining() + " bytes after its last field");
             }
             return new SpawnRequest(argv, environment, directory, (flags & DIRECTORY_REQUIRED) != 0,
-                    (flags & TERMINAL) != 0 ? Optional.of(size) : Optional.empty(), (flags & STDIN_NULL) != 0, fds);
+                    (flags & TERMINAL) != 0 ? Optional.of(size) : Optional.empty(), (flags & STDIN_NULL) != 0, fds, detached);
         } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
             throw new ProtocolException("malformed SPAWN: " + (e.getMessage() == null ? "truncated" : e.getMessage()));
         }

@@ -2,12 +2,11 @@ package io.dpuvirt.fabric.rexec;
 
 import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.common.linux.ProcessStat;
 import io.dpuvirt.common.linux.SignalCalls;
 import io.dpuvirt.common.linux.Signals;
 import io.dpuvirt.common.log.Log;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 
@@ -44,13 +43,8 @@ final class Termination {
         }
     }
 
-    /** Still running: a zombie (state Z) waiting for its parent to reap it counts as ended. */
+    /** Still running: a zombie waiting for its parent to reap it counts as ended. */
     private static boolean exists(int pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (java.io.IOException | RuntimeException e) {
-            return false;
-        }
+        return ProcessStat.read(pid).filter(stat -> !stat.ended()).isPresent();
     }
 }

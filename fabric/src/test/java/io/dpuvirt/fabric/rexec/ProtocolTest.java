@@ -95,11 +95,68 @@ class ProtocolTest {
 
     @Test
     void failuresCarryStatusAndMessage() {
-        ByteBuffer frame = new SpawnFailedException(127, "zzz: not found on the server").encode();
+        ByteBuffer frame = new SpawnFailedException(127, "zzz: not found on the server").failure().encode();
         assertThat(Protocol.type(frame, 0)).isEqualTo(Protocol.FAILED);
-        SpawnFailedException decoded = SpawnFailedException.decode(frame.slice(Protocol.HEADER, frame.getInt(4)));
+        SpawnFailedException decoded = SpawnFailedException.of(Failure.decode(frame.slice(Protocol.HEADER, frame.getInt(4))));
         assertThat(decoded.exitStatus()).isEqualTo(127);
         assertThat(decoded).hasMessage("zzz: not found on the server");
+
+        for (RequestRefusedException refusal : List.of(RequestRefusedException.gone("pid 5 has ended"), RequestRefusedException.refused("no"))) {
+            ByteBuffer refused = refusal.failure().encode();
+            RequestRefusedException back = RequestRefusedException.of(Failure.decode(refused.slice(Protocol.HEADER, refused.getInt(4))));
+            assertThat(back.programGone()).isEqualTo(refusal.programGone());
+            assertThat(back).hasMessage(refusal.getMessage());
+        }
+    }
+
+    @Test
+    void detachedSpawnsCarryTheirOutputFilesAndNeitherTerminalNorStdin() throws Exception {
+        SpawnRequest request = SpawnRequest.of("/usr/bin/qemu-kvm", "-name", "vm1")
+                .withFds(List.of(new PassedFd(3, 11)))
+                .withDetached(new DetachedOutput(ByteString.of("/var/log/vm1.log"), ByteString.EMPTY));
+        assertThat(request.stdinFromNull()).isTrue();
+        SpawnRequest decoded = SpawnRequest.decode(payloadOf(request.encode()), new int[] {11});
+        assertThat(decoded).isEqualTo(request);
+        assertThat(decoded.detached()).contains(new DetachedOutput(ByteString.of("/var/log/vm1.log"), ByteString.EMPTY));
+
+        assertThatThrownBy(() -> request.withTerminal(new WindowSize(24, 80, 0, 0))).hasMessageContaining("a detached program has no terminal");
+        assertThatThrownBy(() -> DetachedOutput.appendTo(java.nio.file.Path.of("relative.log"), java.nio.file.Path.of("/x")))
+                .hasMessageContaining("absolute path");
+    }
+
+    @Test
+    void requestsAboutDetachedProgramsRoundTrip() throws Exception {
+        ProgramId program = new ProgramId(4242, 123_456_789_012L);
+        java.util.BitSet cpus = new java.util.BitSet();
+        cpus.set(0);
+        cpus.set(9);
+        cpus.set(200);
+        for (ProgramRequest request : List.of(new ProgramRequest.Signal(program, 15), new ProgramRequest.Status(program),
+                new ProgramRequest.Watch(program), new ProgramRequest.Affinity(program, 4243, cpus), new ProgramRequest.CpuTime(program))) {
+            ByteBuffer frame = request.encode();
+            assertThat(ProgramRequest.isProgramRequest(Protocol.type(frame, 0))).isTrue();
+            assertThat(ProgramRequest.decode(Protocol.type(frame, 0), frame.slice(Protocol.HEADER, frame.getInt(4)))).isEqualTo(request);
+        }
+        ByteBuffer signal = new ProgramRequest.Signal(program, 15).encode();
+        ByteBuffer truncated = signal.slice(Protocol.HEADER, signal.getInt(4) - 1);
+        assertThatThrownBy(() -> ProgramRequest.decode(Protocol.DETACHED_SIGNAL, truncated)).hasMessage("malformed DETACHED_SIGNAL: truncated");
+        ByteBuffer noSuchSignal = copy(signal.slice(Protocol.HEADER, signal.getInt(4))).putInt(ProgramId.BYTES, 99);
+        assertThatThrownBy(() -> ProgramRequest.decode(Protocol.DETACHED_SIGNAL, noSuchSignal)).hasMessage("malformed DETACHED_SIGNAL: no signal 99");
+        assertThatThrownBy(() -> new ProgramRequest.Affinity(program, 1, new java.util.BitSet())).hasMessageContaining("cannot be pinned");
+    }
+
+    @Test
+    void anEndIsAnExitStatusOrUnknown() throws Exception {
+        for (ProgramState.Ended end : List.of(ProgramState.Ended.of(ExitStatus.exited(3)), ProgramState.Ended.of(ExitStatus.killed(9)),
+                ProgramState.Ended.withUnknownStatus())) {
+            ByteBuffer payload = ByteBuffer.allocate(8);
+            end.encode(payload);
+            assertThat(ProgramState.Ended.decode(payload.flip())).isEqualTo(end);
+        }
+        // an attached program's EXITED is never "unknown": its client takes kind 2 for a broken frame
+        ByteBuffer unknown = ByteBuffer.allocate(8);
+        ProgramState.Ended.withUnknownStatus().encode(unknown);
+        assertThatThrownBy(() -> ExitStatus.decode(unknown.flip())).isInstanceOf(ProtocolException.class);
     }
 
     @Test

@@ -12,25 +12,26 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * Reads a client's SPAWN frame and the descriptors that came with it (recvmsg, SCM_RIGHTS). A client that connects
- * and says nothing is dropped after {@link #TIMEOUT}.
+ * Reads a client's first frame: a SPAWN and the descriptors that came with it (recvmsg, SCM_RIGHTS), or a request
+ * about a detached program (which comes without descriptors). A client that connects and says nothing is dropped
+ * after {@link #TIMEOUT}.
  */
-final class SpawnReceiver {
+final class RequestReceiver {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final NativeSocket socket;
     private final MessageIo io = new MessageIo();
     private int[] fds = new int[0];
 
-    private SpawnReceiver(NativeSocket socket) {
+    private RequestReceiver(NativeSocket socket) {
         this.socket = socket;
     }
 
-    static SpawnRequest receive(NativeSocket socket) throws IOException {
-        SpawnReceiver receiver = new SpawnReceiver(socket);
+    static ClientRequest receive(NativeSocket socket) throws IOException {
+        RequestReceiver receiver = new RequestReceiver(socket);
         try {
             socket.setReceiveTimeout(TIMEOUT);
-            SpawnRequest request = receiver.read();
+            ClientRequest request = receiver.read();
             socket.setReceiveTimeout(Duration.ZERO);
             return request;
         } catch (IOException | RuntimeException e) {
@@ -39,17 +40,26 @@ final class SpawnReceiver {
         }
     }
 
-    private SpawnRequest read() throws IOException {
+    private ClientRequest read() throws IOException {
         Buffer buffer = new Buffer(4096, Protocol.HEADER + Protocol.MAX_SPAWN);
         readFully(buffer.segment(), Protocol.HEADER);
         java.nio.ByteBuffer header = buffer.segment().asSlice(0, Protocol.HEADER).asByteBuffer();
-        if (Protocol.type(header, 0) != Protocol.SPAWN) {
-            throw new ProtocolException("a client must start with SPAWN, not " + Protocol.typeName(Protocol.type(header, 0)));
+        int type = Protocol.type(header, 0);
+        boolean spawn = type == Protocol.SPAWN;
+        if (!spawn && !ProgramRequest.isProgramRequest(type)) {
+            throw new ProtocolException("a client must start with SPAWN or a request about a detached program, not " + Protocol.typeName(type));
         }
-        int length = Protocol.length(header, 0, Protocol.MAX_SPAWN);
+        int length = Protocol.length(header, 0, spawn ? Protocol.MAX_SPAWN : ProgramRequest.MAX_PAYLOAD);
         buffer.ensure(Protocol.HEADER + length, Protocol.HEADER);
         readFully(buffer.segment().asSlice(Protocol.HEADER), length);
-        return SpawnRequest.decode(buffer.segment().asSlice(Protocol.HEADER, length).asByteBuffer(), fds);
+        java.nio.ByteBuffer payload = buffer.segment().asSlice(Protocol.HEADER, length).asByteBuffer();
+        if (spawn) {
+            return SpawnRequest.decode(payload, fds);
+        }
+        if (fds.length > 0) {
+            throw new ProtocolException(Protocol.typeName(type) + " came with descriptors");
+        }
+        return ProgramRequest.decode(type, payload);
     }
 
     private void readFully(MemorySegment into, long length) throws IOException {
@@ -66,13 +76,13 @@ final class SpawnReceiver {
                 throw new ProtocolException("more than " + MessageIo.MAX_FDS + " descriptors passed");
             }
             if (n == 0) {
-                throw new EOFException("the client closed the connection before its SPAWN was complete");
+                throw new EOFException("the client closed the connection before its request was complete");
             }
             done += n;
         }
     }
 
-    /** Closes the descriptors received (after a failure; the session closes them once the program started). */
+    /** Closes the descriptors received (after a failure; the launcher closes them once the program started). */
     private void closeFds() {
         for (int fd : fds) {
             Libc.close(fd);

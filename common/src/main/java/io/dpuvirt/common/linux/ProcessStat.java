@@ -1,0 +1,46 @@
+package io.dpuvirt.common.linux;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The fields of /proc/PID/stat that tell a process apart and what it costs: state (field 3), session (6), user and
+ * system CPU time in clock ticks (14, 15; all threads together), start time in clock ticks after boot (22). Pid and
+ * start time together name a process without mistaking another that reused its pid.
+ */
+public record ProcessStat(char state, int session, long userTicks, long systemTicks, long startTime) {
+    /**
+     * Clock ticks per second of /proc's figures (USER_HZ): 100 on every architecture Linux runs dpuvirt on (x86-64,
+     * aarch64), whatever the kernel's own tick rate.
+     */
+    public static final long TICKS_PER_SECOND = 100;
+    /** Fields after the command name start at field 3. */
+    private static final int FIRST_FIELD = 3, SESSION = 6, USER_TIME = 14, SYSTEM_TIME = 15, START_TIME = 22;
+
+    /** The process's figures; empty once it is gone (reaped), or if it cannot be read. */
+    public static Optional<ProcessStat> read(int pid) {
+        String line;
+        try {
+            line = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
+        } catch (IOException e) {
+            return Optional.empty(); // NoSuchFileException, or ESRCH from a process that went while being read
+        }
+        // the command name (field 2) may contain spaces and parentheses: count fields after its last ')'
+        String[] fields = line.substring(line.lastIndexOf(')') + 2).strip().split(" ");
+        return Optional.of(new ProcessStat(fields[0].charAt(0), Integer.parseInt(fields[SESSION - FIRST_FIELD]),
+                Long.parseLong(fields[USER_TIME - FIRST_FIELD]), Long.parseLong(fields[SYSTEM_TIME - FIRST_FIELD]),
+                Long.parseLong(fields[START_TIME - FIRST_FIELD])));
+    }
+
+    /** A zombie (Z) or dead (X) process has ended: only its parent's wait is missing. */
+    public boolean ended() {
+        return state == 'Z' || state == 'X';
+    }
+
+    /** User and system CPU time of all its threads, in nanoseconds. */
+    public long cpuNanos() {
+        return (userTicks + systemTicks) * (1_000_000_000L / TICKS_PER_SECOND);
+    }
+}

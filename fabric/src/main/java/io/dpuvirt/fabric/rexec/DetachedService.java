@@ -1,0 +1,164 @@
+package io.dpuvirt.fabric.rexec;
+
+import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.common.linux.ProcessCalls;
+import io.dpuvirt.common.linux.ProcessStat;
+import io.dpuvirt.common.linux.Signals;
+import io.dpuvirt.common.log.Log;
+import io.dpuvirt.common.net.NativeSocket;
+import io.dpuvirt.common.net.PeerCredentials;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Serves the connections about detached programs: a detached spawn, answered STARTED, after which the connection
+ * watches the program as a WATCH does (its client may stay to be told EXITED, or go: nothing happens to the
+ * program either way); and each request about a detached program, checked against the {@link DetachedPrograms}
+ * registry first, so that none reaches a process the server did not start detached.
+ */
+final class DetachedService {
+    private final ProgramLauncher launcher;
+    private final DetachedPrograms registry;
+
+    DetachedService(ProgramLauncher launcher, DetachedPrograms registry) {
+        this.launcher = launcher;
+        this.registry = registry;
+    }
+
+    /** Starts a detached program (checked as any other), answers STARTED, then watches it until it ends or the client goes. */
+    void spawn(NativeSocket socket, PeerCredentials peer, SpawnRequest request) {
+        SessionOutput output = new SessionOutput(socket);
+        ProgramLauncher.Launched launched;
+        try {
+            launched = launcher.launch(request, path -> registry.child(path, peer.uid()));
+        } catch (SpawnFailedException e) {
+            Log.warn("refused for peer pid " + peer.pid() + " (uid " + peer.uid() + "): " + e.getMessage());
+            output.failed(e.failure());
+            return;
+        }
+        DetachedOutput files = request.detached().orElseThrow();
+        Log.info(launched.describe(" detached", peer) + "; stdout " + shown(files.stdout()) + ", stderr " + shown(files.stderr()));
+        output.started(launched.program());
+        serve(socket, peer, output, new ProgramRequest.Watch(launched.program()));
+    }
+
+    private static String shown(ByteString path) {
+        return path.length() == 0 ? "/dev/null" : path.toString();
+    }
+
+    void serve(NativeSocket socket, PeerCredentials peer, ProgramRequest request) {
+        serve(socket, peer, new SessionOutput(socket), request);
+    }
+
+    private void serve(NativeSocket socket, PeerCredentials peer, SessionOutput output, ProgramRequest request) {
+        ProgramId program = request.program();
+        try {
+            switch (request) {
+                case ProgramRequest.Signal signal -> {
+                    registry.signal(program, peer.uid(), signal.signal());
+                    Log.info("sent " + Signals.name(signal.signal()) + " to detached " + program + " for peer pid " + peer.pid());
+                    output.done();
+                }
+                case ProgramRequest.Status status -> output.state(registry.state(program, peer.uid()));
+                case ProgramRequest.Watch watch -> watchUntilEnd(socket, output, program, peer.uid());
+                case ProgramRequest.Affinity affinity -> {
+                    setAffinity(affinity, peer.uid());
+                    Log.info("pinned thread " + affinity.thread() + " of detached " + program + " to CPUs " + affinity.cpus()
+                            + " for peer pid " + peer.pid());
+                    output.done();
+                }
+                case ProgramRequest.CpuTime cpuTime -> output.cpuTime(cpuNanos(program, peer.uid()));
+            }
+        } catch (RequestRefusedException e) {
+            String message = Protocol.typeName(request.type()) + " refused for peer pid " + peer.pid() + " (uid " + peer.uid() + "): " + e.getMessage();
+            if (e.programGone()) {
+                Log.info(message);
+            } else {
+                Log.warn(message);
+            }
+            output.failed(e.failure());
+        }
+    }
+
+    /** Until the program ends (then EXITED) or the client goes away, whichever comes first. */
+    private void watchUntilEnd(NativeSocket socket, SessionOutput output, ProgramId program, int uid) throws RequestRefusedException {
+        Watch watch = new Watch(socket, output);
+        Consumer<ProgramState.Ended> watcher = watch::ended;
+        Optional<ProgramState.Ended> known = registry.watch(program, uid, watcher);
+        if (known.isPresent()) {
+            watch.ended(known.get());
+            return;
+        }
+        try {
+            awaitEndOfStream(socket);
+        } finally {
+            registry.unwatch(program, watcher);
+            watch.finish();
+        }
+    }
+
+    /**
+     * Tells one watching client of the end, unless its connection is finished: then the socket may be closed and
+     * its descriptor number reused, and nothing may be written to it.
+     */
+    private static final class Watch {
+        private final NativeSocket socket;
+        private final SessionOutput output;
+        private boolean finished;
+
+        Watch(NativeSocket socket, SessionOutput output) {
+            this.socket = socket;
+            this.output = output;
+        }
+
+        synchronized void ended(ProgramState.Ended end) {
+            if (!finished) {
+                finished = true;
+                output.exited(end);
+                socket.abort(); // wakes the connection's thread
+            }
+        }
+
+        synchronized void finish() {
+            finished = true;
+        }
+    }
+
+    /** Reads until the client's end of stream (or the abort after EXITED); a watching client has nothing more to say. */
+    private static void awaitEndOfStream(NativeSocket socket) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(64);
+            if (socket.read(buffer, buffer.byteSize()) > 0) {
+                Log.warn("a watching client sent more: dropped");
+            }
+        } catch (LinuxException e) {
+            // ECONNRESET: gone just the same
+        }
+    }
+
+    /** sched_setaffinity of one of the program's threads, which /proc/PID/task/TID must show. */
+    private void setAffinity(ProgramRequest.Affinity request, int uid) throws RequestRefusedException {
+        ProgramId program = request.program();
+        registry.checkRunning(program, uid);
+        if (!Files.isDirectory(Path.of("/proc", Integer.toString(program.pid()), "task", Integer.toString(request.thread())))) {
+            throw RequestRefusedException.refused("thread " + request.thread() + " is not a thread of " + program);
+        }
+        // a thread that ends right now could have its id reused before the call: the one race left, as for any thread
+        try {
+            ProcessCalls.setAffinity(request.thread(), request.cpus());
+        } catch (LinuxException e) {
+            throw RequestRefusedException.refused(e.getMessage());
+        }
+    }
+
+    private long cpuNanos(ProgramId program, int uid) throws RequestRefusedException {
+        registry.checkRunning(program, uid);
+        return ProcessStat.read(program.pid()).filter(stat -> stat.startTime() == program.startTime()).map(ProcessStat::cpuNanos)
+                .orElseThrow(() -> RequestRefusedException.gone(program + " has ended"));
+    }
+}

@@ -1,0 +1,95 @@
+package io.dpuvirt.fabric.rexec;
+
+import io.dpuvirt.common.fs.CanonicalPaths;
+import io.dpuvirt.common.linux.Libc;
+import io.dpuvirt.common.linux.LinuxException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Where detached programs' stdout and stderr files may be (rexec_server {@code --output-dir}, /var/log by default).
+ * A client that could name any file would make a whitelisted program write wherever it likes: a program's error
+ * messages quote its arguments, and one line appended to /etc/cron.d is a root shell. The path is checked in its
+ * canonical form before the file is created, and the file actually opened is checked again (/proc/self/fd), so
+ * neither {@code ..} nor a symlink, even one swapped in between, leads out.
+ */
+final class OutputDirectories {
+    private static final int O_WRONLY = 1, O_CREAT = 0x40, O_APPEND = 0x400, O_CLOEXEC = 0x80000;
+    private static final ByteString DEV_NULL = ByteString.of("/dev/null");
+
+    private final List<Path> directories;
+
+    OutputDirectories(List<Path> directories) {
+        this.directories = List.copyOf(directories);
+    }
+
+    /** Opens {@code path} for appending (created 0600), or /dev/null for an empty path (or that one); close-on-exec. */
+    int open(ByteString path, String program, String stream) throws SpawnFailedException {
+        if (path.length() == 0 || path.equals(DEV_NULL)) {
+            return openForAppending(DEV_NULL.toString(), program, stream);
+        }
+        String requested = path.toString();
+        List<Path> allowed = canonicalDirectories();
+        if (!under(resolve(() -> CanonicalPaths.canonical(Path.of(requested)), program, stream, requested), allowed)) {
+            throw outside(program, stream, requested); // before the file is created where it must not be
+        }
+        int fd = openForAppending(requested, program, stream);
+        try {
+            if (!under(resolve(() -> Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(fd))), program, stream, requested), allowed)) {
+                throw outside(program, stream, requested);
+            }
+            return fd;
+        } catch (SpawnFailedException e) {
+            Libc.close(fd);
+            throw e;
+        }
+    }
+
+    private interface PathLookup {
+        Path find() throws IOException;
+    }
+
+    private static Path resolve(PathLookup lookup, String program, String stream, String requested) throws SpawnFailedException {
+        try {
+            return lookup.find();
+        } catch (IOException e) {
+            throw new SpawnFailedException(ProgramPolicy.NOT_ALLOWED, program + ": its " + stream + " " + requested + ": " + e.getMessage());
+        }
+    }
+
+    private static int openForAppending(String path, String program, String stream) throws SpawnFailedException {
+        try {
+            return Libc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+        } catch (LinuxException e) {
+            throw new SpawnFailedException(ProgramPolicy.NOT_ALLOWED, program + ": cannot open its " + stream + " on the server: " + e.getMessage());
+        }
+    }
+
+    private SpawnFailedException outside(String program, String stream, String requested) {
+        return new SpawnFailedException(ProgramPolicy.NOT_ALLOWED, program + ": its " + stream + " " + requested
+                + " is outside the directories for detached programs' output (" + directories.stream().map(Path::toString)
+                .collect(Collectors.joining(", ")) + ")");
+    }
+
+    /** The directories as they resolve now (they may be created or moved while the server runs); missing ones allow nothing. */
+    private List<Path> canonicalDirectories() {
+        List<Path> canonical = new ArrayList<>();
+        for (Path directory : directories) {
+            try {
+                canonical.add(directory.toRealPath());
+            } catch (IOException e) {
+                // not there: nothing can be under it
+            }
+        }
+        return canonical;
+    }
+
+    private static boolean under(Path file, List<Path> directories) {
+        return directories.stream().anyMatch(directory -> file.startsWith(directory) && !file.equals(directory));
+    }
+}

@@ -1,0 +1,301 @@
+package io.dpuvirt.fabric.rexec;
+
+import io.dpuvirt.common.linux.Errno;
+import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.common.linux.ProcessStat;
+import io.dpuvirt.common.linux.SignalCalls;
+import io.dpuvirt.common.linux.Signals;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Detached programs through rexec_server and the Java API in this JVM: they outlive their client and the server,
+ * a restarted server takes them over, and the requests about them reach them and nothing else. (Across the test
+ * bed, with the server killed -9 and the link in between, see systest.) Every program started here is killed by
+ * pid after each test, whatever happened.
+ */
+class DetachedProgramsTest {
+    private static final Duration GRACE = Duration.ofMillis(300);
+
+    @TempDir
+    Path dir;
+    private Path socket;
+    private RexecServerConfig config;
+    private RexecServer server;
+    private RexecClient client;
+    private final List<ProgramId> started = new ArrayList<>();
+    private final List<RemoteProcess> attached = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        socket = dir.resolve("rexec.sock");
+        Path whitelist = dir.resolve("whitelist");
+        Files.writeString(whitelist, "/bin/sh\n/bin/sleep\n/bin/true\n");
+        Files.setPosixFilePermissions(whitelist, PosixFilePermissions.fromString("rw-------"));
+        Files.createDirectory(dir.resolve("logs"));
+        config = new RexecServerConfig(socket, whitelist, false, GRACE, List.of(dir.resolve("logs")));
+        server = RexecServer.start(config);
+        client = new RexecClient(socket);
+    }
+
+    @AfterEach
+    void stop() {
+        attached.forEach(RemoteProcess::close);
+        started.forEach(DetachedProgramsTest::killIfRunning);
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** SIGKILL to the program and its process group, if the pid is still that program's. */
+    private static void killIfRunning(ProgramId program) {
+        if (ProcessStat.read(program.pid()).filter(stat -> stat.startTime() == program.startTime()).isEmpty()) {
+            return;
+        }
+        for (int target : new int[] {-program.pid(), program.pid()}) {
+            try {
+                SignalCalls.kill(target, Signals.SIGKILL);
+            } catch (LinuxException e) {
+                if (!e.is(Errno.ESRCH)) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+    }
+
+    private ProgramId detached(DetachedOutput output, String... argv) throws Exception {
+        ProgramId program = client.spawnDetached(SpawnRequest.of(argv), output);
+        started.add(program);
+        return program;
+    }
+
+    private ProgramId detachedSleep() throws Exception {
+        return detached(DetachedOutput.DISCARD, "/bin/sleep", "1000");
+    }
+
+    /** A process started by the program itself, known by its pid: adopted for clean-up. */
+    private ProgramId process(int pid) {
+        ProgramId process = new ProgramId(pid, ProcessStat.read(pid).orElseThrow().startTime());
+        started.add(process);
+        return process;
+    }
+
+    private static boolean runs(ProgramId program) {
+        return ProcessStat.read(program.pid()).filter(stat -> stat.startTime() == program.startTime() && !stat.ended()).isPresent();
+    }
+
+    /** Waits (generously: no timing assertion) until {@code condition} holds. */
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("still waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static ProgramState.Ended endOf(CompletableFuture<ProgramState.Ended> watch) throws Exception {
+        return watch.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aDetachedProgramOutlivesItsClientWithItsOutputInFilesAndStdinFromDevNull() throws Exception {
+        Path out = dir.resolve("logs/out.log");
+        Path err = dir.resolve("logs/err.log");
+        Files.writeString(out, "before\n");
+        // spawnDetached has closed its connection when it returns: the client is gone, the program runs on
+        ProgramId program = detached(DetachedOutput.appendTo(out, err), "/bin/sh", "-c", "echo out; echo err >&2; exec sleep 1000");
+
+        assertThat(runs(program)).isTrue();
+        assertThat(ProcessStat.read(program.pid()).orElseThrow().session()).isEqualTo(program.pid());
+        assertThat(Files.readSymbolicLink(Path.of("/proc", Integer.toString(program.pid()), "fd", "0"))).isEqualTo(Path.of("/dev/null"));
+        await("its output", () -> read(out).equals("before\nout\n") && read(err).equals("err\n"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(err))).isEqualTo("rw-------");
+        assertThat(client.status(program)).isEqualTo(new ProgramState.Running());
+
+        // recorded for the next server, and not among the attached programs a next server would terminate
+        assertThat(Files.readString(config.detachedDirectory().resolve(Integer.toString(program.pid()))))
+                .isEqualTo("start-time " + program.startTime() + "\nuid 0\nprogram /usr/bin/dash\n");
+        assertThat(config.childrenDirectory().resolve(Integer.toString(program.pid()))).doesNotExist();
+    }
+
+    @Test
+    void signalStatusWatchAffinityAndCpuTimeReachTheProgram() throws Exception {
+        ProgramId program = detached(DetachedOutput.DISCARD, "/bin/sh", "-c", "trap 'exit 3' USR1; while :; do sleep 0.02; done");
+        CompletableFuture<ProgramState.Ended> watch = client.watch(program);
+
+        assertThat(client.cpuTime(program)).isGreaterThanOrEqualTo(Duration.ZERO);
+        BitSet firstCpu = new BitSet();
+        firstCpu.set(0);
+        client.setAffinity(program, program.pid(), firstCpu);
+        assertThat(Files.readAllLines(Path.of("/proc", Integer.toString(program.pid()), "status")))
+                .contains("Cpus_allowed_list:\t0");
+        int notItsThread = (int) ProcessHandle.current().pid();
+        assertThatThrownBy(() -> client.setAffinity(program, notItsThread, firstCpu))
+                .isInstanceOfSatisfying(RequestRefusedException.class, e -> assertThat(e.programGone()).isFalse())
+                .hasMessage("thread " + notItsThread + " is not a thread of " + program);
+        assertThat(watch).isNotDone();
+
+        client.signal(program, Signals.SIGUSR1);
+        assertThat(endOf(watch)).isEqualTo(ProgramState.Ended.of(ExitStatus.exited(3)));
+        assertThat(client.status(program)).isEqualTo(ProgramState.Ended.of(ExitStatus.exited(3)));
+        assertThat(endOf(client.watch(program))).isEqualTo(ProgramState.Ended.of(ExitStatus.exited(3)));
+        assertThat(config.detachedDirectory().resolve(Integer.toString(program.pid()))).doesNotExist();
+        assertThatThrownBy(() -> client.signal(program, Signals.SIGTERM))
+                .isInstanceOfSatisfying(RequestRefusedException.class, e -> assertThat(e.programGone()).isTrue())
+                .hasMessage(program + " has ended: exited with status 3");
+        assertThatThrownBy(() -> client.cpuTime(program)).isInstanceOf(RequestRefusedException.class);
+    }
+
+    @Test
+    void requestsReachNothingButARunningDetachedProgramOfTheServer() throws Exception {
+        ProgramId program = detachedSleep();
+        ProgramId wrongStartTime = new ProgramId(program.pid(), program.startTime() + 1);
+        RemoteProcess attachedSleep = client.start(SpawnRequest.of("/bin/sleep", "1000"));
+        attached.add(attachedSleep);
+        ProgramId attachedProgram = process((int) attachedSleep.pid());
+        ProgramId thisJvm = new ProgramId((int) ProcessHandle.current().pid(),
+                ProcessStat.read((int) ProcessHandle.current().pid()).orElseThrow().startTime());
+
+        for (ProgramId other : List.of(wrongStartTime, attachedProgram, thisJvm)) {
+            for (ThrowingRequest request : List.<ThrowingRequest>of(() -> client.status(other), () -> client.signal(other, Signals.SIGKILL),
+                    () -> client.cpuTime(other), () -> client.setAffinity(other, other.pid(), BitSet.valueOf(new long[] {1})),
+                    () -> endOf(client.watch(other)))) {
+                assertThatThrownBy(request::run).satisfies(thrown -> {
+                    Throwable refusal = thrown instanceof ExecutionException ? thrown.getCause() : thrown;
+                    assertThat(refusal).isInstanceOfSatisfying(RequestRefusedException.class, e -> assertThat(e.programGone()).isTrue())
+                            .hasMessageStartingWith("no detached program " + other);
+                });
+            }
+        }
+        assertThat(runs(attachedProgram)).isTrue();
+        assertThat(runs(program)).isTrue();
+    }
+
+    private interface ThrowingRequest {
+        void run() throws Exception;
+    }
+
+    @Test
+    void attachedProgramsAreStillEndedWhenTheirClientGoes() throws Exception {
+        ProgramId program = detachedSleep();
+        RemoteProcess attachedSleep = client.start(SpawnRequest.of("/bin/sleep", "1000"));
+        ProgramId attachedProgram = process((int) attachedSleep.pid());
+        attachedSleep.close();
+        await("the attached program's end", () -> !runs(attachedProgram));
+        assertThat(client.status(program)).isEqualTo(new ProgramState.Running());
+    }
+
+    @Test
+    void aClientMayStayConnectedAfterStartedToBeToldTheEnd() throws Exception {
+        try (ChannelWire wire = ChannelWire.connect(socket)) {
+            wire.write(SpawnRequest.of("/bin/sh", "-c", "exit 7").withDetached(DetachedOutput.DISCARD).encode());
+            FrameReader reader = new FrameReader(wire, Protocol.MAX_ANSWER);
+            FrameReader.Frame started = reader.next();
+            assertThat(started.type()).isEqualTo(Protocol.STARTED);
+            ProgramId program = ProgramId.decode(started.payload());
+            FrameReader.Frame exited = reader.next();
+            assertThat(exited.type()).isEqualTo(Protocol.EXITED);
+            assertThat(ProgramState.Ended.decode(exited.payload())).isEqualTo(ProgramState.Ended.of(ExitStatus.exited(7)));
+            assertThat(reader.next()).isNull();
+            assertThat(client.status(program)).isEqualTo(ProgramState.Ended.of(ExitStatus.exited(7)));
+        }
+    }
+
+    @Test
+    void aRestartedServerTakesOverTheDetachedProgramsItsPredecessorLeft() throws Exception {
+        Path out = dir.resolve("logs/background");
+        ProgramId program = detached(new DetachedOutput(ByteString.of(out.toString()), ByteString.EMPTY),
+                "/bin/sh", "-c", "sleep 1000 & echo $!; exec sleep 1000");
+        await("the background pid", () -> read(out).endsWith("\n"));
+        ProgramId background = process(Integer.parseInt(read(out).strip()));
+        CompletableFuture<ProgramState.Ended> cutWatch = client.watch(program);
+
+        server.close(); // a clean stop: attached programs are terminated, detached ones and their sessions are not
+        assertThatThrownBy(() -> endOf(cutWatch)).hasCauseInstanceOf(java.io.IOException.class);
+        assertThat(runs(program)).isTrue();
+        assertThat(runs(background)).isTrue();
+        assertThat(config.detachedDirectory().resolve(Integer.toString(program.pid()))).exists();
+
+        server = RexecServer.start(config);
+        assertThat(client.status(program)).isEqualTo(new ProgramState.Running());
+        assertThat(client.cpuTime(program)).isGreaterThanOrEqualTo(Duration.ZERO);
+        CompletableFuture<ProgramState.Ended> watch = client.watch(program);
+        client.signal(program, Signals.SIGTERM);
+        // no longer the server's child: it learns of the end from the program's pidfd, without a status
+        assertThat(endOf(watch)).isEqualTo(ProgramState.Ended.withUnknownStatus());
+        assertThat(client.status(program)).isEqualTo(ProgramState.Ended.withUnknownStatus());
+        assertThat(config.detachedDirectory().resolve(Integer.toString(program.pid()))).doesNotExist();
+    }
+
+    @Test
+    void aProgramThatEndedWhileNoServerRanIsDroppedOnLoad() throws Exception {
+        ProgramId program = detachedSleep();
+        server.close();
+        killIfRunning(program);
+        await("the program's end", () -> !runs(program));
+
+        server = RexecServer.start(config);
+        assertThat(config.detachedDirectory().resolve(Integer.toString(program.pid()))).doesNotExist();
+        assertThatThrownBy(() -> client.status(program))
+                .isInstanceOfSatisfying(RequestRefusedException.class, e -> assertThat(e.programGone()).isTrue());
+    }
+
+    @Test
+    void detachedProgramsPassTheSameChecksAsAnyAndWriteOnlyWhereAllowed() throws Exception {
+        assertThatThrownBy(() -> client.spawnDetached(SpawnRequest.of("/usr/bin/id"), DetachedOutput.DISCARD))
+                .isInstanceOfSatisfying(SpawnFailedException.class, e -> assertThat(e.exitStatus()).isEqualTo(126))
+                .hasMessage("/usr/bin/id: not allowed, not in the whitelist " + config.whitelist());
+
+        Path outside = dir.resolve("outside.log");
+        Files.createSymbolicLink(dir.resolve("logs/link.log"), outside);
+        for (Path target : List.of(outside, dir.resolve("logs/../outside.log"), dir.resolve("logs/link.log"))) {
+            assertThatThrownBy(() -> client.spawnDetached(SpawnRequest.of("/bin/true"), DetachedOutput.appendTo(Path.of("/dev/null"), target)))
+                    .isInstanceOfSatisfying(SpawnFailedException.class, e -> assertThat(e.exitStatus()).isEqualTo(126))
+                    .hasMessage("/bin/true: its stderr " + target + " is outside the directories for detached programs' output ("
+                            + dir.resolve("logs") + ")");
+        }
+        assertThat(outside).doesNotExist();
+        assertThat(server.runningPrograms()).isZero();
+    }
+
+    @Test
+    void theFilesInTheRegistryAreAllItTrusts() throws Exception {
+        ProgramId program = detachedSleep();
+        server.close();
+        // a record naming this JVM (which no server started detached) is taken over only if pid and start time match
+        Path forged = config.detachedDirectory().resolve(Long.toString(ProcessHandle.current().pid()));
+        Files.writeString(forged, "start-time 1\nuid 0\nprogram /bin/sh\n");
+        Files.writeString(config.detachedDirectory().resolve("junk"), "junk");
+        server = RexecServer.start(config);
+        assertThat(forged).doesNotExist();
+        assertThat(config.detachedDirectory().resolve("junk")).doesNotExist();
+        assertThat(client.status(program)).isEqualTo(new ProgramState.Running());
+    }
+}
