@@ -6,6 +6,7 @@ import io.dpuvirt.rpc.server.ServerConfig;
 import io.dpuvirt.virt.driver.DriverContext;
 import io.dpuvirt.virt.driver.DriverException;
 import io.dpuvirt.virt.driver.qemu.QemuDriverFactory;
+import io.dpuvirt.virt.driver.stratovirt.StratovirtDriverFactory;
 import io.dpuvirt.virt.driver.test.TestDriverFactory;
 import io.dpuvirt.virt.host.LocalHost;
 
@@ -38,7 +39,7 @@ public final class Virtd implements AutoCloseable {
                     new TestDriverFactory(context),
                     // qemu and stratovirt drivers (issue 4)
                     new QemuDriverFactory(context),
-                    new UnavailableDriverFactory("stratovirt", "the stratovirt driver is not part of this virtd yet")));
+                    new StratovirtDriverFactory(context)));
             drivers.start();
             createSocketDirectory(config.socket());
             DriverRegistry registry = drivers;

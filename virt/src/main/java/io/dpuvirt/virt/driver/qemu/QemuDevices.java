@@ -41,7 +41,11 @@ final class QemuDevices {
     }
 
     List<String> arguments() {
-        config.devices().controllers().forEach(this::controller);
+        // a bus must exist before the devices on it: PCI controllers first, by index
+        config.devices().controllers().stream()
+                .sorted(java.util.Comparator.comparing((ControllerConfig c) -> c.type() != ControllerConfig.Type.PCI)
+                        .thenComparing(c -> c.index().orElse(0)))
+                .forEach(this::controller);
         List<DiskConfig> disks = config.devices().disks();
         int emulatedDisks = 0;
         for (int i = 0; i < disks.size(); i++) {
@@ -114,7 +118,11 @@ final class QemuDevices {
         opts.set("format", driver.flatMap(DiskDriver::format).orElse("raw"));
         opts.set("cache", driver.flatMap(DiskDriver::cache)).set("aio", driver.flatMap(DiskDriver::io));
         opts.on("readonly", disk.readonly() || disk.device() == DiskConfig.DiskDevice.CDROM);
-        disk.iotune().ifPresent(tune -> THROTTLING.forEach((limit, option) -> opts.set(option, tune.limit(limit))));
+        disk.iotune().ifPresent(tune -> {
+            for (IoTune.Limit limit : IoTune.Limit.values()) {
+                opts.set(THROTTLING.get(limit), tune.limit(limit));
+            }
+        });
         QemuCommandLine.add(args, "-drive", opts);
 
         QemuOpts device;
