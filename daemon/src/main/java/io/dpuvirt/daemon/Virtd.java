@@ -5,6 +5,8 @@ import io.dpuvirt.rpc.server.RpcServer;
 import io.dpuvirt.rpc.server.ServerConfig;
 import io.dpuvirt.virt.driver.DriverContext;
 import io.dpuvirt.virt.driver.DriverException;
+import io.dpuvirt.virt.driver.qemu.QemuDriverFactory;
+import io.dpuvirt.virt.driver.stratovirt.StratovirtDriverFactory;
 import io.dpuvirt.virt.driver.test.TestDriverFactory;
 import io.dpuvirt.virt.host.LocalHost;
 
@@ -35,8 +37,9 @@ public final class Virtd implements AutoCloseable {
             DriverContext context = new DriverContext(config.root(), new LocalHost());
             drivers = new DriverRegistry(List.of(
                     new TestDriverFactory(context),
-                    new UnavailableDriverFactory("qemu", "the qemu driver is not part of this virtd yet"),
-                    new UnavailableDriverFactory("stratovirt", "the stratovirt driver is not part of this virtd yet")));
+                    // qemu and stratovirt drivers (issue 4)
+                    new QemuDriverFactory(context),
+                    new StratovirtDriverFactory(context)));
             drivers.start();
             createSocketDirectory(config.socket());
             DriverRegistry registry = drivers;

@@ -55,6 +55,13 @@ final class VirtdProcess implements AutoCloseable {
         return "test+unix:///default?socket=" + socket;
     }
 
+    // ---- qemu and stratovirt drivers (issue 4)
+    /** The URI of {@code driver}'s system connection on this daemon's socket: {@code qemu+unix:///system?socket=…}. */
+    String systemUri(String driver) {
+        return driver + "+unix:///system?socket=" + socket;
+    }
+    // ---- end of qemu and stratovirt drivers
+
     Path socket() {
         return socket;
     }

@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What StratoVirt runs, per openEuler's guide to its libvirt driver (seed 004): kvm domains; machine q35
+ * What StratoVirt runs, per openEuler's guide to its libvirt driver (seed 004) and StratoVirt's own guide
+ * (docs/config_guidebook.md: memory in whole MiB from 128 MiB to 512 GiB, pflash firmware for q35): kvm domains; machine q35
  * on x86_64 and virt on aarch64; ACPI always; GIC version 3; no CPU topology; disks of type file, raw,
  * on virtio; virtio models for network, balloon, rng and vsock; rng period 1000 ms (it cannot be
  * changed); pflash firmware; a single console, of target type virtio, on a virtio-serial controller.
@@ -16,6 +17,9 @@ public final class StratovirtLimits implements DriverLimits {
     /** Supported machine for each architecture. */
     private static final Map<String, String> MACHINES = Map.of("x86_64", "q35", "aarch64", "virt");
     private static final long RNG_PERIOD_MILLIS = 1000;
+    /** StratoVirt takes memory in whole MiB, from 128 MiB to 512 GiB (its config_guidebook.md, 1.3.1). */
+    private static final long MIN_MEMORY_KIB = 128L * 1024;
+    private static final long MAX_MEMORY_KIB = 512L * 1024 * 1024;
     private static final String VIRTIO = "virtio";
 
     @Override
@@ -24,6 +28,7 @@ public final class StratovirtLimits implements DriverLimits {
             report.add(DomainPaths.DOMAIN, "type", "StratoVirt runs only domains of type 'kvm'");
         }
         checkMachine(config.os(), report);
+        checkMemory(config.memoryKiB(), report);
         checkFeatures(config, report);
         config.cpu().flatMap(CpuConfig::topology).ifPresent(t ->
                 report.add(DomainPaths.CPU.child("topology"), "StratoVirt does not support a CPU topology"));
@@ -45,6 +50,18 @@ public final class StratovirtLimits implements DriverLimits {
         });
         os.loader().flatMap(OsConfig.Loader::type).filter(t -> !t.equals("pflash")).ifPresent(t -> report.add(
                 DomainPaths.OS.child("loader"), "type", "StratoVirt loads firmware only as 'pflash', not '" + t + "'"));
+        // a q35 standard VM boots through its UEFI firmware even with a kernel given (config_guidebook.md, 2.10)
+        if (os.arch().orElse("x86_64").equals("x86_64") && os.loader().isEmpty()) {
+            report.add(DomainPaths.OS, "StratoVirt's x86_64 machine q35 needs pflash firmware: <loader type='pflash'>");
+        }
+    }
+
+    private static void checkMemory(long kib, ProblemReport report) {
+        if (kib % 1024 != 0) {
+            report.add(DomainPaths.MEMORY, "StratoVirt takes memory in whole MiB, not " + kib + " KiB");
+        } else if (kib < MIN_MEMORY_KIB || kib > MAX_MEMORY_KIB) {
+            report.add(DomainPaths.MEMORY, "StratoVirt supports 128 MiB to 512 GiB of memory, not " + kib / 1024 + " MiB");
+        }
     }
 
     private static void checkFeatures(DomainConfig config, ProblemReport report) {

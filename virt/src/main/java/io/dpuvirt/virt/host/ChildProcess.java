@@ -53,6 +53,11 @@ final class ChildProcess implements HostProcess {
     }
 
     @Override
+    public java.time.Duration cpuTime() throws java.io.IOException {
+        return ProcStat.cpuTime(LocalHost.PROC, id);
+    }
+
+    @Override
     public CompletableFuture<ProcessExit> exit() {
         return exit;
     }

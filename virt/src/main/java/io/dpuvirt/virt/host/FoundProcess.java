@@ -67,6 +67,11 @@ final class FoundProcess implements HostProcess {
     }
 
     @Override
+    public Duration cpuTime() throws IOException {
+        return ProcStat.cpuTime(proc, id);
+    }
+
+    @Override
     public CompletableFuture<ProcessExit> exit() {
         return exit;
     }

@@ -42,6 +42,12 @@ public interface Host {
 
     void createDirectories(Path directory) throws IOException;
 
+    /**
+     * Creates {@code directory} (and its parents) readable and writable by its owner only (0700), or makes an
+     * existing one so: for sockets such as a guest's monitor, which anyone who can reach could control.
+     */
+    void createPrivateDirectory(Path directory) throws IOException;
+
     /** Connects to a unix stream socket, such as a guest's monitor or console. */
     SocketChannel connect(Path unixSocket) throws IOException;
 }

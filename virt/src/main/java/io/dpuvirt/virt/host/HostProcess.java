@@ -14,6 +14,12 @@ public interface HostProcess {
     /** Sends {@code signal}; a process that already ended is left alone (its pid may be reused). */
     void signal(Signal signal) throws IOException;
 
+    /**
+     * The CPU time its threads have used (user and system), as /proc/PID/stat counts it; zero once it has
+     * ended.
+     */
+    Duration cpuTime() throws IOException;
+
     /** Completes when the process has ended, with how. */
     CompletableFuture<ProcessExit> exit();
 

@@ -25,7 +25,7 @@ import java.util.Set;
  * through the JDK.
  */
 public final class LocalHost implements Host {
-    private static final Path PROC = Path.of("/proc");
+    static final Path PROC = Path.of("/proc");
     private static final int O_RDONLY = 0;
     private static final int O_WRONLY = 01;
     private static final int O_CREAT = 0100;
@@ -94,6 +94,12 @@ public final class LocalHost implements Host {
     @Override
     public void createDirectories(Path directory) throws IOException {
         Files.createDirectories(directory);
+    }
+
+    @Override
+    public void createPrivateDirectory(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        Files.setPosixFilePermissions(directory, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     }
 
     @Override

@@ -9,8 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StratovirtLimitsTest {
     private static final StratovirtLimits STRATOVIRT = new StratovirtLimits();
 
+    /** Checked with pflash firmware (which StratoVirt's q35 needs), on the line of {@code </type>}, unless it has a loader. */
     private static java.util.List<String> stratovirt(String xml) {
-        return problems(xml, STRATOVIRT);
+        return problems(xml.contains("<loader") ? xml : xml.replace("</type>", "</type><loader type='pflash'>/pflash</loader>"),
+                STRATOVIRT);
     }
 
     private static final String CONSOLE_BUS = """
@@ -109,5 +111,24 @@ class StratovirtLimitsTest {
                 .containsExactly(
                         "domain.xml:15: element 'model' attribute 'type': StratoVirt supports only model 'virtio', not 'e1000'",
                         "domain.xml:17: element 'memballoon' attribute 'model': StratoVirt supports only model 'virtio', not 'xen'");
+    }
+
+    @Test
+    void x86NeedsPflashFirmware() {
+        assertThat(problems(TestDomains.withDevices(""), STRATOVIRT))
+                .containsExactly("domain.xml:6: element 'os': StratoVirt's x86_64 machine q35 needs pflash firmware: "
+                        + "<loader type='pflash'>");
+        assertThat(problems(TestDomains.withDevices("").replace("arch='x86_64' machine='q35'", "arch='aarch64' machine='virt'"),
+                STRATOVIRT)).isEmpty();
+    }
+
+    @Test
+    void memoryInWholeMibFrom128MibTo512Gib() {
+        assertThat(stratovirt(TestDomains.withDevices("").replace("<memory unit='MiB'>512", "<memory unit='KiB'>131073")))
+                .containsExactly("domain.xml:3: element 'memory': StratoVirt takes memory in whole MiB, not 131073 KiB");
+        assertThat(stratovirt(TestDomains.withDevices("").replace("<memory unit='MiB'>512", "<memory unit='MiB'>64")))
+                .containsExactly("domain.xml:3: element 'memory': StratoVirt supports 128 MiB to 512 GiB of memory, not 64 MiB");
+        assertThat(stratovirt(TestDomains.withDevices("").replace("<memory unit='MiB'>512", "<memory unit='GiB'>512")))
+                .isEmpty();
     }
 }

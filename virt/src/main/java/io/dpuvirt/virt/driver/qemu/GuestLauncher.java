@@ -1,0 +1,105 @@
+package io.dpuvirt.virt.driver.qemu;
+
+import io.dpuvirt.common.log.Log;
+import io.dpuvirt.virt.conf.DomainConfig;
+import io.dpuvirt.virt.driver.DriverException;
+import io.dpuvirt.virt.driver.VirErrorCode;
+import io.dpuvirt.virt.driver.managed.GuestListener;
+import io.dpuvirt.virt.host.Host;
+import io.dpuvirt.virt.host.HostProcess;
+import io.dpuvirt.virt.host.ProcessSpec;
+import io.dpuvirt.virt.host.Stdio;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts a guest: its private directory (0700) and log on the host, its UEFI variables, the hypervisor
+ * process (a child of the daemon in a session of its own, stdout and stderr appended to the log, a
+ * minimal environment), the monitor, the vCPU pinning, and — unless it starts paused — its vCPUs. A
+ * start that fails on the way stops the process and says why, with the last lines of its log.
+ */
+final class GuestLauncher {
+    /** How long a hypervisor may take to bind its monitor (a guest with much preallocated memory is slow). */
+    static final Duration MONITOR_PATIENCE = Duration.ofSeconds(30);
+    private static final Path DEV_KVM = Path.of("/dev/kvm");
+
+    private final GuestContext context;
+
+    GuestLauncher(GuestContext context) {
+        this.context = context;
+    }
+
+    /** The plan of a new run of {@code config} as domain {@code id}. */
+    LaunchPlan plan(DomainConfig config, int id) throws IOException {
+        return plan(config, id, GuestFiles.of(context.root(), context.profile().name(), id, config.name()));
+    }
+
+    /** The plan of a run whose files are {@code files} (one found again after a restart). */
+    LaunchPlan plan(DomainConfig config, int id, GuestFiles files) throws IOException {
+        return new LaunchPlan(config, id, context.profile().emulatorFor(config), accelerator(config), files,
+                CharDevicePlan.of(config, files));
+    }
+
+    VmmGuest launch(LaunchPlan plan, boolean paused, GuestListener listener) throws DriverException {
+        Host host = context.host();
+        String name = plan.config().name();
+        List<String> argv = context.profile().commandLine().build(plan);
+        HostProcess process;
+        try {
+            host.createPrivateDirectory(plan.files().directory());
+            host.createDirectories(plan.files().log().getParent());
+            FirmwareFiles.prepare(plan.config().os(), host);
+            Log.debug(context.profile().name() + ": starting domain '" + name + "': " + String.join(" ", argv));
+            process = host.spawn(ProcessSpec.of(argv)
+                    .withEnvironment(Map.of("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                            "LC_ALL", "C", "HOME", plan.files().directory().toString()))
+                    .withStdio(Stdio.none(), Stdio.appendTo(plan.files().log()), Stdio.appendTo(plan.files().log())));
+        } catch (IOException e) {
+            throw failed("cannot start " + argv.getFirst() + " for domain '" + name + "': " + e.getMessage(), e);
+        }
+        VmmGuest guest = new VmmGuest(context, plan, process, paused, listener);
+        try {
+            guest.connect(MONITOR_PATIENCE);
+            VcpuPinning pinning = VcpuPinning.of(plan.config());
+            if (!pinning.isEmpty()) {
+                pinning.apply(guest.monitor().vcpuThreads(), host);
+            }
+            if (!paused) {
+                guest.monitor().cont();
+            }
+            return guest;
+        } catch (IOException e) {
+            guest.abandon();
+            throw failed(context.profile().name() + " for domain '" + name + "' did not start: " + e.getMessage()
+                    + "\n" + LogTail.of(host, plan.files().log()), e);
+        }
+    }
+
+    /**
+     * KVM for domains of type {@code kvm} where the host has {@code /dev/kvm}; TCG for type {@code qemu},
+     * and for type {@code kvm} where KVM is missing, with a warning. A hypervisor without TCG (StratoVirt)
+     * always gets KVM.
+     */
+    private Accelerator accelerator(DomainConfig config) throws IOException {
+        if (!context.profile().emulates()) {
+            return Accelerator.KVM;
+        }
+        if (config.type() != DomainConfig.Type.KVM) {
+            return Accelerator.TCG;
+        }
+        if (context.host().exists(DEV_KVM)) {
+            return Accelerator.KVM;
+        }
+        Log.warn(context.profile().name() + ": domain '" + config.name() + "' is of type kvm but the host has no "
+                + DEV_KVM + ": it runs emulated (TCG), much slower");
+        return Accelerator.TCG;
+    }
+
+    private DriverException failed(String detail, Throwable cause) {
+        return DriverException.of(VirErrorCode.OPERATION_FAILED, context.origin(), detail, cause);
+    }
+}

@@ -1,0 +1,274 @@
+package io.dpuvirt.virt.driver.qemu;
+
+import io.dpuvirt.common.log.Log;
+import io.dpuvirt.virt.conf.Lifecycle;
+import io.dpuvirt.virt.driver.ConsoleOutput;
+import io.dpuvirt.virt.driver.ConsoleSession;
+import io.dpuvirt.virt.driver.DomainStatus;
+import io.dpuvirt.virt.driver.DriverException;
+import io.dpuvirt.virt.driver.StateReason;
+import io.dpuvirt.virt.driver.VirErrorCode;
+import io.dpuvirt.virt.driver.managed.Guest;
+import io.dpuvirt.virt.driver.managed.GuestListener;
+import io.dpuvirt.virt.host.Host;
+import io.dpuvirt.virt.host.HostProcess;
+import io.dpuvirt.virt.host.ProcessExit;
+import io.dpuvirt.virt.host.Signal;
+import io.dpuvirt.virt.qmp.Monitor;
+import io.dpuvirt.virt.qmp.QmpEvent;
+import io.dpuvirt.virt.qmp.QmpException;
+import io.dpuvirt.virt.qmp.QmpListener;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A guest run by a hypervisor process and controlled through its QMP monitor. Pause, resume, the power
+ * button and reset are monitor commands; kill is SIGTERM, then SIGKILL after {@link #KILL_GRACE}. What the
+ * guest does on its own is heard on the monitor and from its process's end: a {@code SHUTDOWN} event then
+ * the exit is {@code shutoff (shutdown)}, an exit without it {@code shutoff (crashed)}, a panic follows
+ * {@code <on_crash>}, a pause nobody asked for is {@code paused (unknown)}. When the process ends its
+ * files (monitor and console sockets, pid file, directory) are removed.
+ */
+final class VmmGuest implements Guest, QmpListener {
+    /** How long a hypervisor may take to exit after SIGTERM before it is killed (libvirt waits as long). */
+    static final Duration KILL_GRACE = Duration.ofSeconds(10);
+    private static final Duration AFTER_KILL = Duration.ofSeconds(10);
+
+    private final GuestContext context;
+    private final LaunchPlan plan;
+    private final HostProcess process;
+    private final GuestListener listener;
+    private final GuestEvents events;
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    private volatile Monitor monitor;
+    private volatile boolean paused;
+    private volatile boolean shutdownSeen;
+    private volatile boolean killing;
+
+    VmmGuest(GuestContext context, LaunchPlan plan, HostProcess process, boolean paused, GuestListener listener) {
+        this.context = context;
+        this.plan = plan;
+        this.process = process;
+        this.paused = paused;
+        this.listener = listener;
+        this.events = new GuestEvents(context.profile().name() + " " + plan.config().name());
+    }
+
+    /** Connects the monitor (waiting for it within {@code patience}) and starts watching the process. */
+    void connect(Duration patience) throws QmpException {
+        process.exit().whenComplete((exit, error) -> events.submit(() -> processEnded(exit, error)));
+        monitor = new Monitor(context.monitors().connect(plan.files().monitor(), patience, process::isAlive, this),
+                context.profile().dialect(), VmmHypervisor.COMMAND_TIMEOUT);
+    }
+
+    /** A start that failed half-way: the process is killed at once, and its end reported to no one. */
+    void abandon() {
+        killing = true;
+        try {
+            process.signal(Signal.KILL);
+            process.waitFor(AFTER_KILL);
+        } catch (IOException e) {
+            Log.error(name() + ": cannot kill process " + process.id().pid() + " of a failed start: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    Monitor monitor() {
+        return monitor;
+    }
+
+    HostProcess process() {
+        return process;
+    }
+
+    // ---- what the driver asks
+
+    @Override
+    public void pause() throws DriverException {
+        paused = true;
+        command("suspend", Monitor::stop);
+    }
+
+    @Override
+    public void resume() throws DriverException {
+        paused = false;
+        command("resume", Monitor::cont);
+    }
+
+    @Override
+    public void powerdown() throws DriverException {
+        command("shutdown", Monitor::systemPowerdown);
+    }
+
+    @Override
+    public void reset() throws DriverException {
+        command("reboot", Monitor::systemReset);
+    }
+
+    @Override
+    public void kill(boolean graceful) throws DriverException {
+        killing = true;
+        try {
+            process.signal(Signal.TERM);
+            if (process.waitFor(KILL_GRACE).isEmpty()) {
+                if (graceful) {
+                    throw DriverException.of(VirErrorCode.OPERATION_FAILED, context.origin(), "Failed to terminate "
+                            + "process " + process.id().pid() + " with SIGTERM: it still runs after "
+                            + KILL_GRACE.toSeconds() + " s");
+                }
+                Log.warn(name() + ": process " + process.id().pid() + " ignored SIGTERM for " + KILL_GRACE.toSeconds()
+                        + " s: killing it");
+                process.signal(Signal.KILL);
+                if (process.waitFor(AFTER_KILL).isEmpty()) {
+                    throw DriverException.of(VirErrorCode.OPERATION_FAILED, context.origin(), "process "
+                            + process.id().pid() + " is still there " + AFTER_KILL.toSeconds() + " s after SIGKILL");
+                }
+            }
+            ended.get(AFTER_KILL.toMillis(), TimeUnit.MILLISECONDS); // its files are gone
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            throw DriverException.of(VirErrorCode.OPERATION_FAILED, context.origin(), "cannot stop process "
+                    + process.id().pid() + " of " + name() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DriverException.of(VirErrorCode.OPERATION_FAILED, context.origin(), "interrupted while stopping "
+                    + name(), e);
+        }
+    }
+
+    @Override
+    public long cpuTimeNs() {
+        try {
+            return process.cpuTime().toNanos();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the CPU time of process " + process.id().pid(), e);
+        }
+    }
+
+    @Override
+    public ConsoleSession attachConsole(Optional<String> device, ConsoleOutput output) throws DriverException {
+        GuestChar guestChar = plan.chars().console(device).orElseThrow(() -> DriverException.of(
+                VirErrorCode.INTERNAL_ERROR, context.origin(), "cannot find character device "
+                        + device.orElse("<null>")));
+        if (!(guestChar.backend() instanceof CharBackend.Listen listen)) {
+            throw DriverException.of(VirErrorCode.INTERNAL_ERROR, context.origin(), "character device "
+                    + guestChar.alias() + " is not using a PTY");
+        }
+        try {
+            return SocketConsole.attach(context.host().connect(listen.socket()), output, name());
+        } catch (IOException e) {
+            throw DriverException.of(VirErrorCode.OPERATION_FAILED, context.origin(), "cannot connect to the console "
+                    + guestChar.alias() + " of " + name() + " at " + listen.socket() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Map<String, String> facts() {
+        return GuestFacts.of(process.id(), plan.files()).asMap();
+    }
+
+    // ---- what the guest does on its own
+
+    @Override
+    public void event(QmpEvent event) {
+        switch (event.name()) {
+            case "SHUTDOWN" -> shutdownSeen = true;
+            case "STOP" -> events.submit(() -> {
+                if (!paused && !killing) {
+                    paused = true;
+                    listener.statusChanged(DomainStatus.of(StateReason.Paused.UNKNOWN));
+                }
+            });
+            case "RESUME" -> events.submit(() -> {
+                if (paused && !killing) {
+                    paused = false;
+                    listener.statusChanged(DomainStatus.of(StateReason.Running.UNPAUSED));
+                }
+            });
+            case "GUEST_PANICKED" -> events.submit(this::panicked);
+            default -> Log.debug(name() + ": event " + event.name() + " " + event.data());
+        }
+    }
+
+    @Override
+    public void disconnected(String why) {
+        Log.debug(name() + ": monitor connection ended: " + why);
+    }
+
+    /** {@code <on_crash>}: restart resets the guest, preserve keeps it crashed, anything else destroys it. */
+    private void panicked() {
+        Lifecycle.Action action = plan.config().lifecycle().onCrash().orElse(Lifecycle.Action.DESTROY);
+        Log.warn(name() + ": the guest panicked (on_crash " + action.xmlValue() + ")");
+        try {
+            switch (action) {
+                case RESTART, COREDUMP_RESTART -> {
+                    monitor.systemReset();
+                    monitor.cont();
+                }
+                case PRESERVE -> listener.statusChanged(DomainStatus.of(StateReason.Crashed.PANICKED));
+                default -> {
+                    process.signal(Signal.KILL); // its end reports shutoff (crashed)
+                }
+            }
+        } catch (IOException e) {
+            Log.error(name() + ": cannot carry out on_crash " + action.xmlValue() + ": " + e.getMessage());
+        }
+    }
+
+    private void processEnded(ProcessExit exit, Throwable error) {
+        try {
+            removeFiles();
+            if (monitor != null) {
+                monitor.close();
+            }
+            if (killing) {
+                return;
+            }
+            StateReason.Shutoff reason = shutdownSeen ? StateReason.Shutoff.SHUTDOWN : StateReason.Shutoff.CRASHED;
+            String how = error != null ? "cannot be watched (" + error.getMessage() + ")" : exit.toString();
+            Log.info(name() + ": process " + process.id().pid() + " ended, " + how
+                    + (shutdownSeen ? ", after the guest shut down" : ", without a shutdown: crashed"));
+            listener.statusChanged(DomainStatus.of(reason));
+        } finally {
+            ended.complete(null);
+            events.finish();
+        }
+    }
+
+    private void removeFiles() {
+        for (Path file : plan.runFiles()) {
+            try {
+                context.host().deleteFile(file);
+            } catch (IOException e) {
+                Log.warn(name() + ": cannot remove " + file + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface MonitorCall {
+        void apply(Monitor monitor) throws QmpException;
+    }
+
+    private void command(String operation, MonitorCall call) throws DriverException {
+        try {
+            call.apply(monitor);
+        } catch (QmpException e) {
+            throw DriverException.of(VirErrorCode.OPERATION_FAILED, context.origin(), operation + " of " + name()
+                    + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private String name() {
+        return context.profile().name() + ": domain '" + plan.config().name() + "'";
+    }
+}
