@@ -58,6 +58,11 @@ final class ChildProcess implements HostProcess {
     }
 
     @Override
+    public void setAffinity(int threadId, java.util.BitSet cpus) throws java.io.IOException {
+        LocalThreads.setAffinity(LocalHost.PROC, id, threadId, cpus);
+    }
+
+    @Override
     public CompletableFuture<ProcessExit> exit() {
         return exit;
     }

@@ -72,6 +72,11 @@ final class FoundProcess implements HostProcess {
     }
 
     @Override
+    public void setAffinity(int threadId, java.util.BitSet cpus) throws IOException {
+        LocalThreads.setAffinity(LocalHost.PROC, id, threadId, cpus);
+    }
+
+    @Override
     public CompletableFuture<ProcessExit> exit() {
         return exit;
     }

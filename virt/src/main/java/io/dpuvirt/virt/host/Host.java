@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.BitSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,9 +25,6 @@ public interface Host {
      * or its pid now belongs to another process.
      */
     Optional<HostProcess> find(ProcessId id) throws IOException;
-
-    /** Restricts thread (or process) {@code threadId} to {@code cpus}. */
-    void setAffinity(int threadId, BitSet cpus) throws IOException;
 
     byte[] readFile(Path file) throws IOException;
 

@@ -2,6 +2,7 @@ package io.dpuvirt.virt.host;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -13,6 +14,12 @@ public interface HostProcess {
 
     /** Sends {@code signal}; a process that already ended is left alone (its pid may be reused). */
     void signal(Signal signal) throws IOException;
+
+    /**
+     * Restricts thread {@code threadId} of this process (a vCPU thread, or the process itself) to {@code cpus}; a
+     * thread of another process is refused.
+     */
+    void setAffinity(int threadId, BitSet cpus) throws IOException;
 
     /**
      * The CPU time its threads have used (user and system), as /proc/PID/stat counts it; zero once it has

@@ -1,11 +1,7 @@
 package io.dpuvirt.virt.host;
 
 import io.dpuvirt.common.fs.AtomicFiles;
-import io.dpuvirt.common.linux.ProcessCalls;
 import io.dpuvirt.common.linux.PosixSpawn;
-import io.dpuvirt.common.net.NativeSocket;
-import io.dpuvirt.common.net.SockAddr;
-import io.dpuvirt.common.net.SocketType;
 
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
@@ -13,9 +9,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -36,29 +29,24 @@ public final class LocalHost implements Host {
 
     @Override
     public HostProcess spawn(ProcessSpec spec) throws IOException {
-        List<NativeSocket> sockets = new ArrayList<>();
-        try {
-            int pid;
-            try (PosixSpawn spawn = new PosixSpawn().newSession()) {
-                stdio(spawn, 0, spec.stdin(), sockets);
-                stdio(spawn, 1, spec.stdout(), sockets);
-                stdio(spawn, 2, spec.stderr(), sockets);
-                if (spec.workingDirectory().isPresent()) {
-                    spawn.chdir(bytes(spec.workingDirectory().get().toString()));
-                }
-                spawn.closeFrom(3); // the JVM's own descriptors are not all close-on-exec
-                pid = spawn.spawn(bytes(program(spec.argv().getFirst())), spec.argv().stream().map(LocalHost::bytes).toList(),
-                        spec.environment().entrySet().stream().map(e -> bytes(e.getKey() + "=" + e.getValue())).toList());
+        int pid;
+        try (PosixSpawn spawn = new PosixSpawn().newSession()) {
+            stdio(spawn, 0, spec.stdin());
+            stdio(spawn, 1, spec.stdout());
+            stdio(spawn, 2, spec.stderr());
+            if (spec.workingDirectory().isPresent()) {
+                spawn.chdir(bytes(spec.workingDirectory().get().toString()));
             }
-            // read at once: the child cannot be reaped before its waiter starts, so its /proc entry is still there
-            long startTime = ProcStat.read(PROC, pid)
-                    .orElseThrow(() -> new IOException("process " + pid + " (" + spec.argv().getFirst()
-                            + ") has no /proc entry right after it was started"))
-                    .startTime();
-            return ChildProcess.watch(new ProcessId(pid, startTime));
-        } finally {
-            sockets.forEach(NativeSocket::close); // the child has its copies
+            spawn.closeFrom(3); // the JVM's own descriptors are not all close-on-exec
+            pid = spawn.spawn(bytes(program(spec.argv().getFirst())), spec.argv().stream().map(LocalHost::bytes).toList(),
+                    spec.environment().entrySet().stream().map(e -> bytes(e.getKey() + "=" + e.getValue())).toList());
         }
+        // read at once: the child cannot be reaped before its waiter starts, so its /proc entry is still there
+        long startTime = ProcStat.read(PROC, pid)
+                .orElseThrow(() -> new IOException("process " + pid + " (" + spec.argv().getFirst()
+                        + ") has no /proc entry right after it was started"))
+                .startTime();
+        return ChildProcess.watch(new ProcessId(pid, startTime));
     }
 
     @Override
@@ -66,10 +54,6 @@ public final class LocalHost implements Host {
         return FoundProcess.lives(PROC, id) ? Optional.of(FoundProcess.watch(PROC, id)) : Optional.empty();
     }
 
-    @Override
-    public void setAffinity(int threadId, BitSet cpus) throws IOException {
-        ProcessCalls.setAffinity(threadId, cpus);
-    }
 
     @Override
     public byte[] readFile(Path file) throws IOException {
@@ -108,17 +92,11 @@ public final class LocalHost implements Host {
     }
 
     /** What descriptor {@code target} of the child becomes. */
-    private static void stdio(PosixSpawn spawn, int target, Stdio stdio, List<NativeSocket> sockets) throws IOException {
+    private static void stdio(PosixSpawn spawn, int target, Stdio stdio) throws IOException {
         switch (stdio) {
             case Stdio.None none -> spawn.open(target, bytes(DEV_NULL.toString()), target == 0 ? O_RDONLY : O_WRONLY, 0);
-            case Stdio.ReadFile file -> spawn.open(target, bytes(file.path().toString()), O_RDONLY, 0);
             case Stdio.WriteFile file -> spawn.open(target, bytes(file.path().toString()),
                     O_WRONLY | O_CREAT | (file.append() ? O_APPEND : O_TRUNC), OWNER_READ_WRITE);
-            case Stdio.UnixSocket socket -> {
-                NativeSocket connected = NativeSocket.connect(new SockAddr.Unix(socket.path().toString()), SocketType.STREAM);
-                sockets.add(connected);
-                spawn.dup2(connected.fd(), target);
-            }
         }
     }
 

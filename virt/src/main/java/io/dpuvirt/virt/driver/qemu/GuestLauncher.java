@@ -66,7 +66,7 @@ final class GuestLauncher {
             guest.connect(MONITOR_PATIENCE);
             VcpuPinning pinning = VcpuPinning.of(plan.config());
             if (!pinning.isEmpty()) {
-                pinning.apply(guest.monitor().vcpuThreads(), host);
+                pinning.apply(guest.monitor().vcpuThreads(), process);
             }
             if (!paused) {
                 guest.monitor().cont();

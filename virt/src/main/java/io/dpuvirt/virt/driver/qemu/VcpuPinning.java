@@ -3,7 +3,7 @@ package io.dpuvirt.virt.driver.qemu;
 import io.dpuvirt.virt.conf.CpuSet;
 import io.dpuvirt.virt.conf.CpuTune;
 import io.dpuvirt.virt.conf.DomainConfig;
-import io.dpuvirt.virt.host.Host;
+import io.dpuvirt.virt.host.HostProcess;
 import io.dpuvirt.virt.qmp.VcpuThread;
 
 import java.io.IOException;
@@ -40,7 +40,7 @@ record VcpuPinning(Map<Integer, CpuSet> pins) {
     }
 
     /** Pins each listed thread whose vCPU has CPUs set; fails naming the vCPU, its thread and the CPUs. */
-    void apply(List<VcpuThread> threads, Host host) throws IOException {
+    void apply(List<VcpuThread> threads, HostProcess process) throws IOException {
         for (VcpuThread thread : threads) {
             CpuSet set = pins.get(thread.vcpu());
             if (set == null) {
@@ -48,7 +48,7 @@ record VcpuPinning(Map<Integer, CpuSet> pins) {
             }
             BitSet cpus = set.cpus();
             try {
-                host.setAffinity(thread.threadId(), cpus);
+                process.setAffinity(thread.threadId(), cpus);
             } catch (IOException e) {
                 throw new IOException("cannot pin vCPU " + thread.vcpu() + " (thread " + thread.threadId()
                         + ") to CPUs " + set + ": " + e.getMessage(), e);
