@@ -4,14 +4,11 @@ import io.dpuvirt.common.config.ConfigException;
 import io.dpuvirt.common.config.KeyFile;
 import io.dpuvirt.common.config.PathPrefixes;
 import io.dpuvirt.common.config.Whitelist;
-import io.dpuvirt.common.fs.AtomicFiles;
-import io.dpuvirt.fabric.udsproxy.StatusServer;
 import io.dpuvirt.fabric.udsproxy.UdsproxyConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 /**
@@ -81,10 +78,10 @@ public final class QtcfgMain {
             } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
                 throw new UsageException(e.getMessage());
             }
-            write(whitelistFile, whitelist.with(section, changed).applyTo(keyFile, section));
+            QtfsWhitelistWriter.write(whitelistFile, whitelist.with(section, changed).applyTo(keyFile, section));
             System.out.println((add != null ? "added " + PathPrefixes.normalize(add) + " to " : "deleted entry " + delete + " of ")
                     + "[" + section.fileName() + "] in " + whitelistFile);
-            notifyDaemon(statusSocket);
+            QtfsWhitelistWriter.notifyDaemon(statusSocket).ifPresent(problem -> System.err.println("qtcfg: " + problem));
             return ExitStatus.OK;
         } catch (UsageException e) {
             System.err.println("qtcfg: " + e.getMessage());
@@ -104,26 +101,6 @@ public final class QtcfgMain {
             return Integer.parseInt(text);
         } catch (NumberFormatException e) {
             throw new UsageException("-y needs an index (a number, as -z shows), got '" + text + "'");
-        }
-    }
-
-    private static void write(Path file, KeyFile content) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (!Files.exists(parent)) {
-            Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        }
-        AtomicFiles.write(file, content.render()); // a new file gets 0600, an existing one keeps its mode
-    }
-
-    /** A running udsproxyd reloads now rather than at its next look at the file. */
-    private static void notifyDaemon(Path statusSocket) {
-        if (Files.exists(statusSocket)) {
-            try {
-                StatusServer.ask(statusSocket, "reload");
-            } catch (IOException e) {
-                System.err.println("qtcfg: the file is updated, but udsproxyd did not answer at " + statusSocket
-                        + " (" + e.getMessage() + "); it will pick the change up by itself if it runs");
-            }
         }
     }
 }

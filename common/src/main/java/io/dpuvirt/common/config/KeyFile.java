@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -150,22 +151,44 @@ public final class KeyFile {
         return lines.stream().filter(l -> l instanceof Bare b && b.section().equals(section)).map(Bare.class::cast).toList();
     }
 
+    /** The value of {@code key} in {@code section} as written (not split into a list), if the key is there. */
+    public Optional<String> value(String section, String key) {
+        for (Line line : lines) {
+            if (line instanceof Entry entry && entry.section().equals(section) && entry.key().equals(key)) {
+                return Optional.of(entry.rawValue());
+            }
+        }
+        return Optional.empty();
+    }
+
     /**
      * A copy where {@code section}'s {@code key} holds {@code values}; the key line is replaced in place, or
      * added at the end of the section, or the section is appended to the file. Bare values of the section are
      * folded into the key (they are what the list was made of).
      */
     public KeyFile withList(String section, String key, List<String> values) {
-        Entry replacement = new Entry(0, section, key, joinList(values));
+        return with(section, key, joinList(values), true);
+    }
+
+    /** A copy where {@code section}'s {@code key} holds the single {@code value}, placed as {@link #withList} places it. */
+    public KeyFile withValue(String section, String key, String value) {
+        if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || !value.equals(value.strip())) {
+            throw new IllegalArgumentException("a key file value is one line without surrounding blanks: '" + value + "'");
+        }
+        return with(section, key, value, false);
+    }
+
+    private KeyFile with(String section, String key, String rawValue, boolean foldBareValues) {
+        Entry replacement = new Entry(0, section, key, rawValue);
         List<Line> result = new ArrayList<>();
         boolean written = false;
         for (Line line : lines) {
             boolean isTheKey = line instanceof Entry e && e.section().equals(section) && e.key().equals(key);
-            boolean isBareOfSection = line instanceof Bare b && b.section().equals(section);
+            boolean isFoldedBare = foldBareValues && line instanceof Bare b && b.section().equals(section);
             if (isTheKey && !written) {
                 result.add(replacement);
                 written = true;
-            } else if (!isTheKey && !isBareOfSection) {
+            } else if (!isTheKey && !isFoldedBare) {
                 result.add(line);
             }
         }
@@ -183,6 +206,33 @@ public final class KeyFile {
                 result.add(lastOfSection + 1, replacement);
             }
         }
+        return new KeyFile(source, result);
+    }
+
+    /**
+     * A copy without {@code section}'s {@code key}. A section left with nothing but blank lines goes as well, header
+     * included, so that removing what an edit added leaves the file as it was before the edit.
+     */
+    public KeyFile withoutKey(String section, String key) {
+        List<Line> result = new ArrayList<>(lines.stream()
+                .filter(l -> !(l instanceof Entry e && e.section().equals(section) && e.key().equals(key))).toList());
+        int header = -1;
+        for (int i = 0; i < result.size(); i++) {
+            if (result.get(i) instanceof Header h && h.section().equals(section)) {
+                header = i;
+            }
+        }
+        if (header < 0) {
+            return new KeyFile(source, result);
+        }
+        int end = header + 1;
+        while (end < result.size() && !(result.get(end) instanceof Header)) {
+            if (!(result.get(end) instanceof Other other) || !other.text().isBlank()) {
+                return new KeyFile(source, result); // the section still holds something
+            }
+            end++;
+        }
+        result.subList(header, end).clear();
         return new KeyFile(source, result);
     }
 

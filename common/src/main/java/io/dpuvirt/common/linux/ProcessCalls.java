@@ -89,6 +89,29 @@ public final class ProcessCalls {
     }
 
     /**
+     * A pidfd for the process {@code pid} that started at {@code startTime} (field 22 of /proc/PID/stat), or -1 when
+     * it no longer runs. The start time is read again once the pidfd is open: the pidfd holds whatever process had the
+     * pid at that moment, and only the same start time says it is the one meant. Signals sent through it then cannot
+     * reach another process.
+     */
+    public static int openPidfdIfRunning(int pid, long startTime) {
+        if (!ProcessStat.isRunning(pid, startTime)) {
+            return -1;
+        }
+        int pidfd;
+        try {
+            pidfd = openPidfd(pid);
+        } catch (LinuxException e) {
+            return -1; // ESRCH: gone since
+        }
+        if (ProcessStat.isRunning(pid, startTime)) {
+            return pidfd;
+        }
+        Libc.close(pidfd);
+        return -1;
+    }
+
+    /**
      * Created on first use (see {@link Downcalls}): only rexec_server follows processes by pidfd. Through syscall(2),
      * not glibc's wrapper, which glibc has only since 2.36 (openEuler 22.03 has 2.34); the number is the same on every
      * architecture.

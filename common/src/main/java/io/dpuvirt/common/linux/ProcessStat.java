@@ -34,6 +34,14 @@ public record ProcessStat(char state, int session, long userTicks, long systemTi
                 Long.parseLong(fields[START_TIME - FIRST_FIELD])));
     }
 
+    /**
+     * Whether process {@code pid} runs and is the one that started at {@code startTime}: not gone, not ended (a
+     * zombie), and not another process that was given the pid since.
+     */
+    public static boolean isRunning(int pid, long startTime) {
+        return read(pid).filter(stat -> stat.startTime() == startTime && !stat.ended()).isPresent();
+    }
+
     /** A zombie (Z) or dead (X) process has ended: only its parent's wait is missing. */
     public boolean ended() {
         return state == 'Z' || state == 'X';

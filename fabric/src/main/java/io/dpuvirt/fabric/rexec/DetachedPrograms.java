@@ -4,7 +4,6 @@ import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.common.linux.ProcessCalls;
-import io.dpuvirt.common.linux.ProcessStat;
 import io.dpuvirt.common.linux.SignalCalls;
 import io.dpuvirt.common.log.Log;
 
@@ -60,7 +59,7 @@ final class DetachedPrograms implements AutoCloseable {
         DetachedPrograms registry = new DetachedPrograms(new DetachedRecords(directory));
         Map<Integer, ProgramId> pidfds = new HashMap<>();
         for (DetachedRecord record : registry.records.readAll()) {
-            int pidfd = openIfRunning(record.program());
+            int pidfd = ProcessCalls.openPidfdIfRunning(record.program().pid(), record.program().startTime());
             if (pidfd < 0) {
                 Log.info("dropped detached " + record.program() + " (" + record.path() + "): it ended while no rexec_server ran");
                 registry.records.remove(record.program().pid());
@@ -74,29 +73,6 @@ final class DetachedPrograms implements AutoCloseable {
             registry.adopted = new PidfdWatcher(pidfds, program -> registry.ended(program, Optional.empty()));
         }
         return registry;
-    }
-
-    /** A pidfd for {@code program} if it still runs, else -1. */
-    private static int openIfRunning(ProgramId program) {
-        if (!runs(program)) {
-            return -1;
-        }
-        int pidfd;
-        try {
-            pidfd = ProcessCalls.openPidfd(program.pid());
-        } catch (LinuxException e) {
-            return -1; // ESRCH: gone since
-        }
-        // the pidfd holds whatever process had the pid at that moment: the start time, read again, says it is ours
-        if (runs(program)) {
-            return pidfd;
-        }
-        Libc.close(pidfd);
-        return -1;
-    }
-
-    private static boolean runs(ProgramId program) {
-        return ProcessStat.read(program.pid()).filter(stat -> stat.startTime() == program.startTime() && !stat.ended()).isPresent();
     }
 
     /** What registers a detached program of {@code path} started for {@code uid}, and reports its end. */
