@@ -1,5 +1,6 @@
 package io.dpuvirt.cli;
 
+import io.dpuvirt.cli.offload.OffloadCommand;
 import io.dpuvirt.testbed.Side;
 import io.dpuvirt.testbed.TestBed;
 import io.dpuvirt.testbed.TestBedConfig;
@@ -10,7 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** {@code dpuvirt}: the project's own tool; for now the two-machine test bed. */
+/** {@code dpuvirt}: the project's own tool: the two-machine test bed, and the offload profiles that set up a side. */
 public final class DpuvirtMain {
     private static final String USAGE = """
             usage: dpuvirt testbed up [NAME]                  make a HOST and a DPU on this machine (root)
@@ -20,11 +21,13 @@ public final class DpuvirtMain {
                                                               run COMMAND on that side (in its namespaces)
                    dpuvirt testbed prefix host|dpu [NAME]     print the nsenter prefix that runs a command there
                    dpuvirt demo                               the two-machine demo (see README.md)
+            %s\
             NAME defaults to 'tb'. The HOST is 169.254.77.1, the DPU 169.254.77.2; each side has its own /run,
             /etc/qtfs, /etc/rexec, /etc/dpuvirt, /var/lib/libvirt, /var/lib/dpuvirt, /var/log/libvirt,
             /var/log/dpuvirt and /home/VMs; the rest of the file system is shared.
-            exit status: 0 done, 1 failed, 2 wrong usage; exec returns the command's status
-            """;
+            exit status: 0 done, 1 failed, 2 wrong usage; exec returns the command's status;
+            %s
+            """.formatted(OffloadCommand.USAGE, OffloadCommand.EXIT_STATUSES);
 
     private DpuvirtMain() {
     }
@@ -38,6 +41,9 @@ public final class DpuvirtMain {
             if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
                 System.out.print(USAGE);
                 return args.length == 0 ? ExitStatus.USAGE : ExitStatus.OK;
+            }
+            if (args[0].equals("offload")) {
+                return OffloadCommand.run(Arrays.copyOfRange(args, 1, args.length));
             }
             if (!args[0].equals("testbed") || args.length < 2) {
                 throw new UsageException("unknown command '" + String.join(" ", args) + "'");

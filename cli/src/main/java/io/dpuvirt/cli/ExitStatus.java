@@ -9,6 +9,8 @@ public final class ExitStatus {
     public static final int USAGE = 2;
     /** A configuration file is invalid (the message names file and line). */
     public static final int CONFIG = 3;
+    /** A check found something missing ({@code dpuvirt offload check}). */
+    public static final int INCOMPLETE = 4;
 
     private ExitStatus() {
     }

@@ -1,0 +1,113 @@
+package io.dpuvirt.cli.offload;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Directories and files {@code up} creates, and how {@code down} removes them: a directory only when nothing but
+ * (empty) directories is left in it, a configuration file only when nothing is left in it. What someone put there
+ * since is never removed.
+ */
+final class CreatedPaths {
+    private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
+
+    private CreatedPaths() {
+    }
+
+    /** The levels of {@code directory} that do not exist, outermost first. */
+    static List<Path> missingDirectories(Path directory) {
+        List<Path> missing = new ArrayList<>();
+        for (Path level = directory.toAbsolutePath(); level != null && !Files.exists(level); level = level.getParent()) {
+            missing.addFirst(level);
+        }
+        return missing;
+    }
+
+    /** Creates the missing levels of {@code directory}, mode 0755 whatever the umask. */
+    static void makeDirectories(Path directory) throws IOException {
+        for (Path level : missingDirectories(directory)) {
+            Files.createDirectory(level);
+            Files.setPosixFilePermissions(level, DIRECTORY_MODE);
+        }
+    }
+
+    /** {@code directory} made if it is missing, each level recorded first. */
+    static Outcome ensureDirectory(Path directory, Journal journal) throws IOException, OffloadException {
+        if (Files.isDirectory(directory)) {
+            return Outcome.unchanged("ok", "directory " + directory + " is there");
+        }
+        make(directory, journal);
+        return Outcome.changed("created", "directory " + directory);
+    }
+
+    /** The directory {@code file} goes in, made (and recorded) if it is missing. */
+    static void ensureParent(Path file, Journal journal) throws IOException, OffloadException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (!Files.isDirectory(parent)) {
+            make(parent, journal);
+        }
+    }
+
+    private static void make(Path directory, Journal journal) throws IOException, OffloadException {
+        for (Path level = directory.toAbsolutePath(); level != null; level = level.getParent()) {
+            if (Files.exists(level) && !Files.isDirectory(level)) {
+                throw new OffloadException(level + " exists and is not a directory: " + directory + " cannot be made");
+            }
+        }
+        for (Path level : missingDirectories(directory)) {
+            journal.record(new Change.CreatedDirectory(level));
+        }
+        makeDirectories(directory);
+    }
+
+    /** Records that {@code file} is about to be created when it does not exist yet. */
+    static void recordIfNew(Path file, Journal journal) throws IOException {
+        if (!Files.exists(file)) {
+            journal.record(new Change.CreatedFile(file));
+        }
+    }
+
+    /** down: removes {@code directory} with the empty directories in it, unless anything else is in it. */
+    static Outcome removeDirectory(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return Outcome.unchanged("gone", "directory " + directory + " (already)");
+        }
+        Optional<Path> content = firstNonDirectory(directory);
+        if (content.isPresent()) {
+            return Outcome.unchanged("kept", "directory " + directory + ": it holds " + content.get());
+        }
+        try (Stream<Path> tree = Files.walk(directory)) {
+            for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+        return Outcome.changed("removed", "directory " + directory);
+    }
+
+    /** down: removes a configuration file {@code up} created, unless something is left in it. */
+    static Outcome removeFileIfBlank(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return Outcome.unchanged("gone", file + " (already)");
+        }
+        if (!Files.readString(file).isBlank()) {
+            return Outcome.unchanged("kept", file + ": it holds entries others added");
+        }
+        Files.delete(file);
+        return Outcome.changed("removed", file.toString());
+    }
+
+    private static Optional<Path> firstNonDirectory(Path directory) throws IOException {
+        try (Stream<Path> tree = Files.walk(directory)) {
+            return tree.filter(path -> !Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)).findFirst();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.dpuvirt.cli.offload;
+
+import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.common.linux.ProcessCalls;
+import io.dpuvirt.common.linux.ProcessStat;
+import io.dpuvirt.common.linux.Signals;
+import io.dpuvirt.common.linux.WaitStatus;
+import io.dpuvirt.virt.host.ProcessId;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A daemon that must run and be ready. {@code up} leaves one its pid file names alone; otherwise it makes its run
+ * directories, starts it ({@link ServiceLauncher}) with its output appended to {@code LOGS/offload-NAME.log}, writes
+ * its pid file and waits (bounded) until it is ready, reporting what it wrote if it ended instead.
+ */
+record ServiceRequirement(Service service, Path pidDirectory, Path logDirectory) implements Requirement {
+    private static final Duration POLL = Duration.ofMillis(50);
+    /** How much of a failed daemon's output an error shows. */
+    private static final int SHOWN_LINES = 8;
+
+    static Path log(Path logDirectory, String name) {
+        return logDirectory.resolve("offload-" + name + ".log");
+    }
+
+    @Override
+    public Outcome apply(Journal journal) throws IOException, OffloadException {
+        PidFile.Status status = pidFile().status();
+        if (status.process().isPresent()) {
+            return Outcome.unchanged("ok", status.text());
+        }
+        if (service.argv().isEmpty()) {
+            throw new OffloadException("starting " + service.name() + " needs the link settings (--key, --local, --peer)");
+        }
+        for (Path directory : service.runtimeDirectories()) {
+            CreatedPaths.ensureDirectory(directory, journal);
+        }
+        Path log = log(logDirectory, service.name());
+        long logStart = Files.exists(log) ? Files.size(log) : 0;
+        if (!journal.state().started(service.name())) {
+            journal.record(new Change.StartedService(service.name(), !Files.exists(log)));
+        }
+        ProcessId process = ServiceLauncher.start(service.argv(), log);
+        pidFile().write(process);
+        awaitReady(process, log, logStart);
+        return Outcome.changed("started", service.name() + " (pid " + process.pid() + ", " + service.readiness().doing()
+                + "; log " + log + ")");
+    }
+
+    @Override
+    public Finding check() {
+        PidFile.Status status = pidFile().status();
+        if (status.process().isEmpty()) {
+            return Finding.missing(status.text());
+        }
+        String doing = service.readiness().doing();
+        return service.readiness().probe().holds() ? Finding.met(status.text() + ", " + doing)
+                : Finding.missing(status.text() + " but is not " + doing);
+    }
+
+    PidFile pidFile() {
+        return PidFile.of(pidDirectory, service.name());
+    }
+
+    private void awaitReady(ProcessId process, Path log, long logStart) throws OffloadException, IOException {
+        Readiness readiness = service.readiness();
+        long deadline = System.nanoTime() + readiness.bound().toNanos();
+        try {
+            while (!readiness.probe().holds()) {
+                if (!ProcessStat.isRunning(process.pid(), process.startTime())) {
+                    throw new OffloadException(service.name() + " (pid " + process.pid() + ") " + ending(process.pid())
+                            + " right after it started; it wrote to " + log + ":\n" + output(log, logStart));
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new OffloadException(service.name() + " (pid " + process.pid() + ") runs but is not "
+                            + readiness.doing() + " " + readiness.bound().toSeconds() + " s after its start; see " + log);
+                }
+                Thread.sleep(POLL);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OffloadException("interrupted while waiting for " + service.name());
+        }
+    }
+
+    /** Reaps the ended daemon (this process started it) and says how it ended. */
+    private static String ending(int pid) {
+        try {
+            WaitStatus status = ProcessCalls.reap(pid);
+            return status.exited() ? "exited with status " + status.exitCode() : "was killed by " + Signals.name(status.signal());
+        } catch (LinuxException e) {
+            return "ended";
+        }
+    }
+
+    /** The last lines the daemon appended to its log, indented. */
+    private static String output(Path log, long from) throws IOException {
+        String text;
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+            file.seek(from);
+            byte[] bytes = new byte[(int) Math.min(file.length() - from, 1 << 20)];
+            file.readFully(bytes);
+            text = new String(bytes, StandardCharsets.UTF_8);
+        }
+        java.util.List<String> lines = text.lines().toList();
+        StringBuilder out = new StringBuilder();
+        for (String line : lines.subList(Math.max(0, lines.size() - SHOWN_LINES), lines.size())) {
+            out.append("    ").append(line).append('\n');
+        }
+        return out.isEmpty() ? "    (nothing)\n" : out.toString();
+    }
+}
