@@ -18,16 +18,16 @@ import java.util.stream.Collectors;
  * {@code --readable} ones, plus a few files of host facts; existence checks to all of that and a few device nodes.
  *
  * <p>A path must be absolute without {@code .} or {@code ..} components. It is resolved to its canonical form
- * (a final symlink followed by reads and existence checks only: a change acts on the link itself) and must be a
- * directory's or beneath it, by whole components. The result is a {@link Location}: the directory as it resolved
+ * (a final symlink followed by reads and existence checks only: a change acts on the link itself) and must be one
+ * of the allowed directories or beneath it, by whole components, or one of the fixed files. The result is a {@link Location}: the directory as it resolved
  * and the names below it, which {@link FileOperations} opens beneath that directory without following any symlink,
  * so that a symlink swapped in after this check leads nowhere.
  */
 final class FileAreas {
     /** What virtd reads of the host: its CPUs, memory and name. */
-    static final List<Path> HOST_FILES = paths("/proc/cpuinfo", "/proc/meminfo", "/proc/stat", "/etc/hostname", "/proc/sys/kernel/hostname");
+    private static final List<Path> HOST_FILES = paths("/proc/cpuinfo", "/proc/meminfo", "/proc/stat", "/etc/hostname", "/proc/sys/kernel/hostname");
     /** What virtd checks the presence of: KVM, vhost-net, tap devices, VFIO. */
-    static final List<Path> DEVICES = paths("/dev/kvm", "/dev/vhost-net", "/dev/net/tun", "/dev/vfio/vfio");
+    private static final List<Path> DEVICES = paths("/dev/kvm", "/dev/vhost-net", "/dev/net/tun", "/dev/vfio/vfio");
 
     /** What a request does, which decides where it may. */
     enum Access {
@@ -115,15 +115,18 @@ final class FileAreas {
         return directories.holding(canonical).map(root -> new Location(path, root, names(root.relativize(canonical))));
     }
 
-    /** One of {@code files} (as it resolves now: /etc/hostname may be a symlink), located beneath its directory. */
+    /**
+     * One of {@code files} (as it resolves now: /etc/hostname may be a symlink), located beneath its directory. A
+     * missing one is matched too: a machine without KVM has no /dev/kvm, which an existence check is there to tell.
+     */
     private static Optional<Location> file(List<Path> files, String path, Path canonical) {
         for (Path file : files) {
             try {
-                if (file.toRealPath().equals(canonical)) {
+                if (CanonicalPaths.canonical(file).equals(canonical)) {
                     return Optional.of(new Location(path, canonical.getParent(), List.of(canonical.getFileName().toString())));
                 }
             } catch (IOException e) {
-                // not on this machine
+                // a symlink loop on the way: not this file
             }
         }
         return Optional.empty();
