@@ -24,8 +24,9 @@ import java.util.stream.Collectors;
  * so that a symlink swapped in after this check leads nowhere.
  */
 final class FileAreas {
-    /** What virtd reads of the host: its CPUs, memory and name. */
-    private static final List<Path> HOST_FILES = paths("/proc/cpuinfo", "/proc/meminfo", "/proc/stat", "/etc/hostname", "/proc/sys/kernel/hostname");
+    /** What virtd reads of the host: its CPUs, memory, name and architecture. */
+    private static final List<Path> HOST_FILES = paths("/proc/cpuinfo", "/proc/meminfo", "/proc/stat", "/etc/hostname",
+            "/proc/sys/kernel/hostname", "/proc/sys/kernel/arch");
     /** What virtd checks the presence of: KVM, vhost-net, tap devices, VFIO. */
     private static final List<Path> DEVICES = paths("/dev/kvm", "/dev/vhost-net", "/dev/net/tun", "/dev/vfio/vfio");
 
