@@ -9,25 +9,31 @@ import io.dpuvirt.fabric.rexec.RexecServerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code rexec_server}: the original's command line (no arguments needed), plus socket, whitelist and grace options. */
+/** {@code rexec_server}: the original's command line (no arguments needed), plus socket, whitelist, grace and directory options. */
 public final class RexecServerMain {
     private static final String USAGE = """
             usage: rexec_server [options]
 
             Starts the programs rexec clients ask for, if /etc/rexec/whitelist lists them, and relays their stdio,
             signals and exit status; or starts them detached, to outlive their client and this server, and answers
-            requests about them. Clients reach it locally, or from the other side through udsproxyd.
+            requests about them; and reads and changes files for them within the directories below. Clients reach it
+            locally, or from the other side through udsproxyd.
 
               -s, --socket PATH        where to listen (default: $REXEC_SOCKET, else /var/run/rexec/rexec_uds.sock)
                   --whitelist FILE     the programs that may run, one absolute path a line (default /etc/rexec/whitelist);
                                        it must be owned by root and writable by nobody else
                   --insecure-no-whitelist  let clients start ANY program; for tests only
                   --kill-grace SECONDS between SIGTERM and SIGKILL when a client goes away or the server stops (default 5)
-                  --output-dir DIR     where detached programs' stdout and stderr files may be (repeatable; default /var/log)
+                  --output-dir DIR     where detached programs' stdout and stderr files may be (repeatable; default /var/log);
+                                       file requests may read there
+                  --state-dir DIR      beneath which file requests may create, write and delete, and read (repeatable;
+                                       default none: no file is changed); created at start when missing
+                  --readable DIR       beneath which file requests may read, e.g. /usr/share/OVMF (repeatable)
                   --log-level LEVEL    debug, info (default), warn, error
             A missing whitelist refuses every program (without --insecure-no-whitelist).
             exit status: 0 stopped cleanly (SIGTERM, SIGINT), 1 failed, 2 wrong usage, 3 invalid configuration
@@ -72,13 +78,15 @@ public final class RexecServerMain {
         }
     }
 
-    private static RexecServerConfig configure(Arguments arguments) throws UsageException {
+    static RexecServerConfig configure(Arguments arguments) throws UsageException {
         String socket = arguments.option("-s", "--socket");
         String whitelist = arguments.option("--whitelist");
         boolean insecure = arguments.flag("--insecure-no-whitelist");
         String grace = arguments.option("--kill-grace");
         String logLevel = arguments.option("--log-level");
-        List<Path> outputDirectories = arguments.options("--output-dir").stream().map(Path::of).toList();
+        List<Path> outputDirectories = directories(arguments, "--output-dir");
+        List<Path> stateDirectories = directories(arguments, "--state-dir");
+        List<Path> readableDirectories = directories(arguments, "--readable");
         if (!arguments.positionals().isEmpty()) {
             throw new UsageException("rexec_server takes no arguments, got " + arguments.positionals());
         }
@@ -99,11 +107,22 @@ public final class RexecServerMain {
             }
             killGrace = Duration.ofMillis(Math.round(Double.parseDouble(grace) * 1000));
         }
-        if (outputDirectories.stream().anyMatch(directory -> !directory.isAbsolute())) {
-            throw new UsageException("--output-dir needs an absolute directory, not " + outputDirectories);
-        }
         return new RexecServerConfig(socket == null ? RexecClient.socketFromEnvironment() : Path.of(socket),
                 whitelist == null ? RexecServerConfig.DEFAULT_WHITELIST : Path.of(whitelist), insecure, killGrace,
-                outputDirectories.isEmpty() ? RexecServerConfig.DEFAULT_OUTPUT_DIRECTORIES : outputDirectories);
+                outputDirectories.isEmpty() ? RexecServerConfig.DEFAULT_OUTPUT_DIRECTORIES : outputDirectories,
+                stateDirectories, readableDirectories);
+    }
+
+    /** The values of a repeatable directory option, each absolute. */
+    private static List<Path> directories(Arguments arguments, String option) throws UsageException {
+        List<Path> directories = new ArrayList<>();
+        for (String value : arguments.options(option)) {
+            Path directory = Path.of(value);
+            if (!directory.isAbsolute()) {
+                throw new UsageException(option + " needs an absolute directory, not '" + value + "'");
+            }
+            directories.add(directory);
+        }
+        return directories;
     }
 }

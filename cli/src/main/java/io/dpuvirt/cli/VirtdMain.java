@@ -1,8 +1,11 @@
 package io.dpuvirt.cli;
 
 import io.dpuvirt.common.log.Log;
+import io.dpuvirt.common.config.ConfigException;
+import io.dpuvirt.daemon.GuestHost;
 import io.dpuvirt.daemon.Virtd;
 import io.dpuvirt.daemon.VirtdConfig;
+import io.dpuvirt.daemon.VirtdConfigFile;
 import io.dpuvirt.virt.driver.DriverException;
 
 import java.io.IOException;
@@ -16,21 +19,29 @@ import java.util.concurrent.CountDownLatch;
 /** {@code virtd}: the libvirt-compatible daemon, in the foreground, logging to stderr. */
 public final class VirtdMain {
     private static final String USAGE = """
-            usage: virtd [--socket PATH] [--socket-mode MODE] [--root DIR] [--uri-default URI] [--log-level LEVEL]
+            usage: virtd [--config FILE] [--guests local|remote] [--rexec-socket PATH] [--socket PATH]
+                         [--socket-mode MODE] [--root DIR] [--uri-default URI] [--log-level LEVEL]
 
             Serves libvirt's RPC protocol, so that virsh, virt-install and python3-libvirt manage domains through it.
 
+              --config FILE       read FILE (default /etc/dpuvirt/virtd.conf, if it exists); options override it
+              --guests WHERE      local: guests run on this machine (default); remote: this is the DPU and they
+                                  run on the HOST, through its rexec_server and udsproxyd (see docs/OFFLOAD.md)
+              --rexec-socket PATH with --guests remote: the HOST's rexec_server as reached from here
+                                  (default /var/run/rexec/rexec_uds.sock)
               --socket PATH       where to listen (default /var/run/libvirt/libvirt-sock, libvirt's own: virsh -c
                                   qemu:///system finds it); nothing else is bound
               --socket-mode MODE  the socket's permissions, octal (default 0600: its owner only)
               --root DIR          keep every file under DIR (default /): definitions in DIR/etc/dpuvirt/DRIVER,
-                                  running state in DIR/run/dpuvirt/DRIVER
+                                  running state in DIR/run/dpuvirt/DRIVER, guests' files in DIR/var/lib/dpuvirt and
+                                  DIR/var/log/dpuvirt on the machine the guests run on
               --uri-default URI   what a client that names no URI gets (default qemu:///system)
               --log-level LEVEL   debug, info (default), warn, error
-            drivers: test:///default (libvirt's test driver); qemu:///system and stratovirt:///system are refused until
-            their drivers exist.
-            exit status: 0 stopped cleanly (SIGTERM, SIGINT), 1 failed, 2 wrong usage
+            drivers: qemu:///system, stratovirt:///system, test:///default (libvirt's test driver, in memory)
+            exit status: 0 stopped cleanly (SIGTERM, SIGINT), 1 failed (also: a remote HOST not reachable), 2 wrong
+            usage or configuration
             """;
+
 
     private VirtdMain() {
     }
@@ -65,6 +76,9 @@ public final class VirtdMain {
             System.err.println("virtd: " + e.getMessage());
             System.err.print(USAGE);
             return ExitStatus.USAGE;
+        } catch (ConfigException e) {
+            System.err.println("virtd: " + e.getMessage());
+            return ExitStatus.USAGE;
         } catch (IOException | DriverException e) {
             Log.error(e.getMessage());
             return ExitStatus.FAILED;
@@ -73,8 +87,10 @@ public final class VirtdMain {
         }
     }
 
-    private static VirtdConfig configure(Arguments arguments) throws UsageException {
-        VirtdConfig config = VirtdConfig.defaults();
+    private static VirtdConfig configure(Arguments arguments) throws UsageException, ConfigException {
+        String file = arguments.option("--config");
+        String guests = arguments.option("--guests");
+        String rexecSocket = arguments.option("--rexec-socket");
         String socket = arguments.option("--socket");
         String mode = arguments.option("--socket-mode");
         String root = arguments.option("--root");
@@ -90,6 +106,9 @@ public final class VirtdMain {
                 throw new UsageException("unknown log level '" + level + "'");
             }
         }
+        VirtdConfig config = VirtdConfigFile.apply(file == null ? VirtdConfigFile.DEFAULT : Path.of(file), file != null,
+                VirtdConfig.defaults());
+        config = guestHost(config, guests, rexecSocket);
         if (socket != null) {
             config = config.withSocket(Path.of(socket));
         }
@@ -103,6 +122,23 @@ public final class VirtdMain {
             config = config.withDefaultUri(uri);
         }
         return config;
+    }
+
+    /** {@code --guests} and {@code --rexec-socket} over what the configuration file said. */
+    private static VirtdConfig guestHost(VirtdConfig config, String guests, String rexecSocket) throws UsageException {
+        String where = guests != null ? guests : config.guestHost() instanceof GuestHost.Remote ? "remote" : "local";
+        if (rexecSocket != null && !where.equals("remote")) {
+            throw new UsageException("--rexec-socket is for --guests remote");
+        }
+        return switch (where) {
+            case "local" -> config.withGuestHost(new GuestHost.Local());
+            case "remote" -> {
+                Path socket = rexecSocket != null ? Path.of(rexecSocket).toAbsolutePath()
+                        : config.guestHost() instanceof GuestHost.Remote remote ? remote.rexecSocket() : GuestHost.DEFAULT_REXEC_SOCKET;
+                yield config.withGuestHost(new GuestHost.Remote(socket));
+            }
+            default -> throw new UsageException("--guests wants local or remote, not '" + where + "'");
+        };
     }
 
     /** An octal mode such as 0660 as permissions; only read and write bits mean anything on a socket. */

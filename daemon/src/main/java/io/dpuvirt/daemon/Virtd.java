@@ -8,7 +8,6 @@ import io.dpuvirt.virt.driver.DriverException;
 import io.dpuvirt.virt.driver.qemu.QemuDriverFactory;
 import io.dpuvirt.virt.driver.stratovirt.StratovirtDriverFactory;
 import io.dpuvirt.virt.driver.test.TestDriverFactory;
-import io.dpuvirt.virt.host.LocalHost;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,10 +33,9 @@ public final class Virtd implements AutoCloseable {
         RootLock rootLock = RootLock.acquire(config.root());
         DriverRegistry drivers = null;
         try {
-            DriverContext context = new DriverContext(config.root(), new LocalHost());
+            DriverContext context = new DriverContext(config.root(), GuestHosts.open(config.guestHost()));
             drivers = new DriverRegistry(List.of(
                     new TestDriverFactory(context),
-                    // qemu and stratovirt drivers (issue 4)
                     new QemuDriverFactory(context),
                     new StratovirtDriverFactory(context)));
             drivers.start();
@@ -47,7 +45,7 @@ public final class Virtd implements AutoCloseable {
                     ServerConfig.at(config.socket()).withPermissions(config.socketPermissions()),
                     session -> RemoteProcedures.forClient(registry, config.defaultUri()));
             Log.info("listening on " + server.socketPath() + " (root " + config.root() + ", default URI "
-                    + config.defaultUri() + ")");
+                    + config.defaultUri() + ", guests " + config.guestHost() + ")");
             return new Virtd(rootLock, drivers, server);
         } catch (IOException | DriverException | RuntimeException e) {
             if (drivers != null) {

@@ -10,9 +10,10 @@ import java.util.Set;
 /**
  * How a virtd runs: the socket it listens on (libvirt's own path by default, so that
  * {@code virsh -c qemu:///system} finds it), the socket's permissions (owner only unless told), the root
- * its drivers keep their files under, and the URI a client that names none gets.
+ * its drivers keep their files under, the URI a client that names none gets, and where the guests run.
  */
-public record VirtdConfig(Path socket, Set<PosixFilePermission> socketPermissions, Path root, String defaultUri) {
+public record VirtdConfig(Path socket, Set<PosixFilePermission> socketPermissions, Path root, String defaultUri,
+                          GuestHost guestHost) {
     public static final Path DEFAULT_SOCKET = Path.of("/var/run/libvirt/libvirt-sock");
     public static final Path DEFAULT_ROOT = Path.of("/");
     public static final String DEFAULT_URI = "qemu:///system";
@@ -22,25 +23,30 @@ public record VirtdConfig(Path socket, Set<PosixFilePermission> socketPermission
         socketPermissions = Set.copyOf(socketPermissions);
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(defaultUri, "defaultUri");
+        Objects.requireNonNull(guestHost, "guestHost");
     }
 
     public static VirtdConfig defaults() {
-        return new VirtdConfig(DEFAULT_SOCKET, ServerConfig.OWNER_ONLY, DEFAULT_ROOT, DEFAULT_URI);
+        return new VirtdConfig(DEFAULT_SOCKET, ServerConfig.OWNER_ONLY, DEFAULT_ROOT, DEFAULT_URI, new GuestHost.Local());
     }
 
     public VirtdConfig withSocket(Path newSocket) {
-        return new VirtdConfig(newSocket, socketPermissions, root, defaultUri);
+        return new VirtdConfig(newSocket, socketPermissions, root, defaultUri, guestHost);
     }
 
     public VirtdConfig withSocketPermissions(Set<PosixFilePermission> permissions) {
-        return new VirtdConfig(socket, permissions, root, defaultUri);
+        return new VirtdConfig(socket, permissions, root, defaultUri, guestHost);
     }
 
     public VirtdConfig withRoot(Path newRoot) {
-        return new VirtdConfig(socket, socketPermissions, newRoot, defaultUri);
+        return new VirtdConfig(socket, socketPermissions, newRoot, defaultUri, guestHost);
     }
 
     public VirtdConfig withDefaultUri(String uri) {
-        return new VirtdConfig(socket, socketPermissions, root, uri);
+        return new VirtdConfig(socket, socketPermissions, root, uri, guestHost);
+    }
+
+    public VirtdConfig withGuestHost(GuestHost where) {
+        return new VirtdConfig(socket, socketPermissions, root, defaultUri, where);
     }
 }

@@ -163,7 +163,7 @@ class VirtdProtocolTest {
 
     @Test
     void urisNoDriverServesAreRefusedCleanly() throws Exception {
-        // qemu and stratovirt drivers (issue 4): they serve SCHEME:///system, no per-user session
+        // the qemu and stratovirt drivers serve SCHEME:///system, no per-user session
         for (String uri : List.of("qemu:///session", "stratovirt:///session")) {
             RpcClient client = RpcClient.connect(virtd.socket());
             clients.add(client);

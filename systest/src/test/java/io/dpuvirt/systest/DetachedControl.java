@@ -4,6 +4,7 @@ import io.dpuvirt.fabric.rexec.DetachedOutput;
 import io.dpuvirt.fabric.rexec.ExitStatus;
 import io.dpuvirt.fabric.rexec.ProgramId;
 import io.dpuvirt.fabric.rexec.ProgramState;
+import io.dpuvirt.fabric.rexec.RemoteFiles;
 import io.dpuvirt.fabric.rexec.RequestRefusedException;
 import io.dpuvirt.fabric.rexec.RexecClient;
 import io.dpuvirt.fabric.rexec.SpawnRequest;
@@ -18,8 +19,9 @@ import java.util.BitSet;
 import java.util.List;
 
 /**
- * A process of its own that drives rexec's Java API for detached programs, as virtd on the DPU will: started on a
- * side of the test bed with the socket to use, it reads commands on stdin and answers one line each on stdout.
+ * A process of its own that drives rexec's Java API for detached programs and files, as virtd on the DPU will:
+ * started on a side of the test bed with the socket to use, it reads commands on stdin and answers one line each on
+ * stdout.
  * <pre>
  * spawn PROGRAM ARG...          started PID START     (then watches it: see watch)
  * status PID START              running | ended exit N | ended signal N | ended unknown
@@ -27,6 +29,10 @@ import java.util.List;
  * signal PID START SIGNAL       done
  * affinity PID START TID CPU    done
  * cputime PID START             cputime NANOSECONDS
+ * mkprivate DIR                 done
+ * write FILE OCTAL-MODE TEXT... done
+ * read FILE                     read TEXT
+ * exists PATH | delete PATH     true | false
  * </pre>
  * A refusal is {@code gone MESSAGE} (the program is not a running detached program of the server) or
  * {@code refused MESSAGE}; any other failure {@code error MESSAGE}.
@@ -60,6 +66,33 @@ public final class DetachedControl {
     }
 
     private static String execute(RexecClient client, String[] words) throws IOException {
+        RemoteFiles files = client.files();
+        switch (words[0]) {
+            case "mkprivate" -> {
+                files.createPrivateDirectory(Path.of(words[1]));
+                return "done";
+            }
+            case "write" -> {
+                String text = String.join(" ", Arrays.copyOfRange(words, 3, words.length));
+                files.writeFile(Path.of(words[1]), text.getBytes(StandardCharsets.UTF_8), Integer.parseInt(words[2], 8));
+                return "done";
+            }
+            case "read" -> {
+                return "read " + new String(files.readFile(Path.of(words[1])), StandardCharsets.UTF_8);
+            }
+            case "exists" -> {
+                return Boolean.toString(files.exists(Path.of(words[1])));
+            }
+            case "delete" -> {
+                return Boolean.toString(files.deleteFile(Path.of(words[1])));
+            }
+            default -> {
+                return programCommand(client, words);
+            }
+        }
+    }
+
+    private static String programCommand(RexecClient client, String[] words) throws IOException {
         if (words[0].equals("spawn")) {
             ProgramId program = client.spawnDetached(SpawnRequest.of(Arrays.copyOfRange(words, 1, words.length)), DetachedOutput.DISCARD);
             watch(client, program);

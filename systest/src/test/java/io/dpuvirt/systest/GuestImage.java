@@ -36,7 +36,11 @@ final class GuestImage {
      */
     static String domain(String name, int memoryMiB, int vcpus, String cputune, String kernelParameters)
             throws IOException, InterruptedException {
-        Path dir = directory();
+        return domain(name, memoryMiB, vcpus, cputune, kernelParameters, directory());
+    }
+
+    /** The same, with the kernel and initramfs in {@code dir} (a copy of {@link #directory()}'s, e.g. on the HOST). */
+    static String domain(String name, int memoryMiB, int vcpus, String cputune, String kernelParameters, Path dir) {
         return """
                 <domain type='qemu'>
                   <name>%s</name>

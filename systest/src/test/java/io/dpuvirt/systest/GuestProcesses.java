@@ -20,7 +20,11 @@ final class GuestProcesses {
     }
 
     static List<Long> under(Path root) throws IOException {
-        String marker = root.toString() + "/";
+        return matching(root.toString() + "/");
+    }
+
+    /** The processes whose command line contains {@code marker} (besides a daemon's JVM). */
+    static List<Long> matching(String marker) throws IOException {
         List<Long> pids = new ArrayList<>();
         try (Stream<Path> entries = Files.list(PROC)) {
             for (Path entry : entries.toList()) {
@@ -43,12 +47,17 @@ final class GuestProcesses {
 
     /** SIGKILL to each, then waits (at most 10 s) until they are gone; returns how many there were. */
     static int killAll(Path root) throws IOException, InterruptedException {
-        List<Long> pids = under(root);
+        return killMatching(root.toString() + "/");
+    }
+
+    /** SIGKILL to each process {@link #matching} {@code marker}, then waits as {@link #killAll} does. */
+    static int killMatching(String marker) throws IOException, InterruptedException {
+        List<Long> pids = matching(marker);
         for (long pid : pids) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!under(root).isEmpty() && System.nanoTime() < deadline) {
+        while (!matching(marker).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         return pids.size();

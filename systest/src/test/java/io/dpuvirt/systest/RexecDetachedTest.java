@@ -34,11 +34,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What virtd on the DPU needs to keep qemu running on the HOST, with sleep in qemu's place: a detached program
  * started from the DPU through udsproxyd outlives its client (killed -9), the link (the DPU's udsproxyd killed) and
  * restarts of the HOST's rexec_server (SIGTERM, kill -9); a new client on the DPU finds it and controls it again.
+ * virtd's files on the HOST (a guest's private directory, its nvram) are reached the same way, without a mount.
  * The clients are {@link DetachedControl} processes on the DPU, using the Java API as virtd does.
  */
 class RexecDetachedTest {
     private static final String UDS_WHITELIST = "[Udsconnect]\nPath=/var/run/rexec\n";
     private static final String OUTPUT = "/tmp/rxd-output";
+    /** On the HOST's own /run (each side has a private one): the server creates it. */
+    private static final String STATE = "/run/rxd-state";
 
     private TestBed bed;
     private ProxyPair proxies;
@@ -61,7 +64,7 @@ class RexecDetachedTest {
         proxies.whitelist(dpu, UDS_WHITELIST);
         RexecServers.whitelist(host, "/bin/sleep", "/bin/sh");
         host.shell("rm -rf " + OUTPUT + " && mkdir -p " + OUTPUT);
-        servers.start(host, "--output-dir", OUTPUT);
+        startHostServer();
         proxies.startBoth();
         await("the HOST's rexec socket mirrored on the DPU", () -> dpu.run("test", "-S", RexecServers.SOCKET).succeeded());
     }
@@ -86,6 +89,10 @@ class RexecDetachedTest {
         if (bed != null) {
             bed.close();
         }
+    }
+
+    private void startHostServer() throws Exception {
+        servers.start(host, "--output-dir", OUTPUT, "--state-dir", STATE);
     }
 
     /** The HOST and the test share their pids: whether {@code program} still runs there (a zombie has ended). */
@@ -191,13 +198,13 @@ class RexecDetachedTest {
         assertThat(servers.stop(host)).isZero(); // SIGTERM, as a service manager stops it
         assertThat(control.nextWatchEvent()).startsWith("watch " + program.pid() + " failed"); // the server went, the program did not
         assertThat(runs(program)).isTrue();
-        servers.start(host, "--output-dir", OUTPUT);
+        startHostServer();
         await("the restarted server", () -> control.ask("status " + id(program)).equals("running"));
         assertThat(servers.log(host)).contains("took over detached " + program);
 
         servers.kill9(host);
         assertThat(runs(program)).isTrue();
-        servers.start(host, "--output-dir", OUTPUT);
+        startHostServer();
         await("the server started after a kill -9", () -> control.ask("status " + id(program)).equals("running"));
         assertThat(servers.log(host)).doesNotContain("a previous rexec_server left running");
 
@@ -209,5 +216,21 @@ class RexecDetachedTest {
         assertThat(control.nextWatchEvent()).isEqualTo("watch " + program.pid() + " ended unknown");
         assertThat(control.ask("status " + id(program))).isEqualTo("ended unknown");
         assertThat(runs(program)).isFalse();
+    }
+
+    @Test
+    void virtdsFilesOnTheHostAreReachedFromTheDpuWithoutAMount() throws Exception {
+        Controller control = controller();
+        String guest = STATE + "/qemu/vm1";
+        assertThat(control.ask("mkprivate " + guest)).isEqualTo("done");
+        assertThat(control.ask("write " + guest + "/vm1_VARS.fd 600 the vars of vm1")).isEqualTo("done");
+        assertThat(host.run("stat", "-c", "%a %u", guest).stdout().strip()).isEqualTo("700 0");
+        assertThat(host.run("cat", guest + "/vm1_VARS.fd").stdout()).isEqualTo("the vars of vm1");
+        assertThat(dpu.run("test", "-e", STATE).succeeded()).as("the DPU's own /run").isFalse();
+        assertThat(control.ask("read " + guest + "/vm1_VARS.fd")).isEqualTo("read the vars of vm1");
+        assertThat(control.ask("exists /proc/cpuinfo")).isEqualTo("true");
+        assertThat(control.ask("write /etc/rxd-test 600 x")).isEqualTo("refused /etc/rxd-test is not beneath a state directory (--state-dir: " + STATE + ")");
+        assertThat(control.ask("delete " + guest + "/vm1_VARS.fd")).isEqualTo("true");
+        assertThat(control.ask("exists " + guest + "/vm1_VARS.fd")).isEqualTo("false");
     }
 }

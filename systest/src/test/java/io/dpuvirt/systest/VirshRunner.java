@@ -1,5 +1,7 @@
 package io.dpuvirt.systest;
 
+import io.dpuvirt.testbed.Side;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,21 +34,36 @@ final class VirshRunner {
 
     private final String binary;
     private final Path home;
+    private final List<String> prefix;
 
-    private VirshRunner(String binary, Path home) {
+    private VirshRunner(String binary, Path home, List<String> prefix) {
         this.binary = binary;
         this.home = home;
+        this.prefix = List.copyOf(prefix);
     }
 
     static VirshRunner debian(Path home) {
         if (!Files.isExecutable(DEBIAN)) {
             throw new AssertionError(DEBIAN + " is missing: scripts/setup installs Debian's libvirt-clients");
         }
-        return new VirshRunner(DEBIAN.toString(), home);
+        return new VirshRunner(DEBIAN.toString(), home, List.of());
     }
 
     static VirshRunner java(Path home) {
-        return new VirshRunner(Project.bin("virsh"), home);
+        return new VirshRunner(Project.bin("virsh"), home, List.of());
+    }
+
+    /** The same virsh, run on {@code side} of the test bed. */
+    VirshRunner on(Side side) {
+        return new VirshRunner(binary, home, side.enter());
+    }
+
+    /** The command line that runs this virsh with {@code args} (on its side). */
+    List<String> command(String... args) {
+        List<String> command = new ArrayList<>(prefix);
+        command.add(binary);
+        command.addAll(List.of(args));
+        return command;
     }
 
     String name() {
@@ -84,7 +101,9 @@ final class VirshRunner {
 
     private Result execute(List<String> command, Map<String, String> environment, String input)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command);
+        List<String> full = new ArrayList<>(prefix);
+        full.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(full);
         Map<String, String> env = builder.environment();
         env.remove("LIBVIRT_DEFAULT_URI");
         env.remove("VIRSH_DEFAULT_CONNECT_URI");

@@ -67,7 +67,7 @@ class VirtdDefaultPathsTest {
         assertThat(javaList.stdout()).isEqualTo(debianList.stdout());
 
         for (String binary : List.of(VirshRunner.DEBIAN.toString(), Project.bin("virsh"))) {
-            // qemu driver (issue 4): qemu:///system reaches virtd's qemu driver, which has no domain yet
+            // qemu:///system reaches virtd's qemu driver, which has no domain yet
             CommandResult qemu = virsh(binary, "-c", "qemu:///system", "list");
             assertThat(qemu.stdout()).as(binary + " reached virtd: " + qemu.stderr())
                     .isEqualTo(" Id   Name   State\n--------------------\n\n");

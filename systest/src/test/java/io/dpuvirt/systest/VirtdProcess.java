@@ -1,5 +1,7 @@
 package io.dpuvirt.systest;
 
+import io.dpuvirt.testbed.Side;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,9 +9,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** bin/virtd as a process of its own, with its socket and root in a test's directory. */
+/**
+ * bin/virtd as a process of its own: with its socket and root in a test's directory, or on a side of the test bed
+ * with its socket at a given path and root / (that side's private directories).
+ */
 final class VirtdProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
@@ -17,17 +23,27 @@ final class VirtdProcess implements AutoCloseable {
     private final Path root;
     private final Path log;
     private final List<String> extraArguments;
+    private final Optional<Side> side;
     private Process process;
 
-    private VirtdProcess(Path directory, Path log, List<String> extraArguments) {
-        this.socket = directory.resolve("virtd-sock");
-        this.root = directory.resolve("root");
+    private VirtdProcess(Path socket, Path root, Path log, List<String> extraArguments, Optional<Side> side) {
+        this.socket = socket;
+        this.root = root;
         this.log = log;
         this.extraArguments = List.copyOf(extraArguments);
+        this.side = side;
     }
 
     static VirtdProcess start(Path directory, Path log, String... extraArguments) throws IOException, InterruptedException {
-        VirtdProcess virtd = new VirtdProcess(directory, log, List.of(extraArguments));
+        VirtdProcess virtd = new VirtdProcess(directory.resolve("virtd-sock"), directory.resolve("root"), log,
+                List.of(extraArguments), Optional.empty());
+        virtd.launch();
+        return virtd;
+    }
+
+    /** bin/virtd on {@code side} (root /), listening on {@code socket}, that side's path. */
+    static VirtdProcess startOn(Side side, Path socket, Path log, String... extraArguments) throws IOException, InterruptedException {
+        VirtdProcess virtd = new VirtdProcess(socket, Path.of("/"), log, List.of(extraArguments), Optional.of(side));
         virtd.launch();
         return virtd;
     }
@@ -37,6 +53,9 @@ final class VirtdProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Project.bin("virtd"), "--socket", socket.toString(),
                 "--root", root.toString()));
         command.addAll(extraArguments);
+        if (side.isPresent()) {
+            command = side.get().command(command);
+        }
         long logStart = Files.exists(log) ? Files.size(log) : 0;
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -55,12 +74,10 @@ final class VirtdProcess implements AutoCloseable {
         return "test+unix:///default?socket=" + socket;
     }
 
-    // ---- qemu and stratovirt drivers (issue 4)
     /** The URI of {@code driver}'s system connection on this daemon's socket: {@code qemu+unix:///system?socket=…}. */
     String systemUri(String driver) {
         return driver + "+unix:///system?socket=" + socket;
     }
-    // ---- end of qemu and stratovirt drivers
 
     Path socket() {
         return socket;

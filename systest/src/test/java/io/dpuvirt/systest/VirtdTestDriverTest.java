@@ -244,7 +244,7 @@ class VirtdTestDriverTest {
     void urisSocketsAndSchemesWithoutADriver() throws Exception {
         VirtdProcess virtd = daemon("virtd");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(virtd.socket()))).isEqualTo("rw-------");
-        // qemu and stratovirt drivers (issue 4): qemu:///system is served; a scheme without a driver is refused
+        // qemu:///system is served; a scheme without a driver is refused
         String xen = "xen+unix:///system?socket=" + virtd.socket();
         for (VirshRunner virsh : List.of(debian, java)) {
             VirshRunner.Result refused = virsh.run("-c", xen, "list");

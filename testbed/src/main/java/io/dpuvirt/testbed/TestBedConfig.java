@@ -39,7 +39,8 @@ public record TestBedConfig(String name, String hostAddress, String dpuAddress, 
         return "dpuvirt-" + name + "-" + role.shortName();
     }
 
-    String vethName(Side.Role role) {
+    /** The side's end of the veth pair, inside its namespace (a test cuts the link by setting it down). */
+    public String vethName(Side.Role role) {
         return "dv" + name + role.shortName().charAt(0);
     }
 

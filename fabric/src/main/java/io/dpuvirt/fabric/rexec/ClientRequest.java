@@ -1,5 +1,5 @@
 package io.dpuvirt.fabric.rexec;
 
-/** What a client asks for in its first frame: a program to start, or something about a detached program. */
-sealed interface ClientRequest permits SpawnRequest, ProgramRequest {
+/** What a client asks for in its first frame: a program to start, something about a detached program, or a file. */
+sealed interface ClientRequest permits SpawnRequest, ProgramRequest, FileRequest {
 }

@@ -6,7 +6,8 @@ import java.nio.ByteBuffer;
 /**
  * Splits the bytes of a {@link Wire} into frames. A frame's payload is a view into the reader's buffer, valid until
  * the next call. {@link #next()} blocks; a poll-driven reader calls {@link #readOnce()} when the wire is readable and
- * then takes {@link #buffered()} frames until there are none.
+ * then takes {@link #buffered()} frames until there are none. The buffer holds a data frame from the start, and
+ * grows for a larger one (a file's content) only when one comes.
  */
 final class FrameReader {
     /** One frame: its type and payload. */
@@ -19,13 +20,13 @@ final class FrameReader {
     private final Wire wire;
     private final int maxPayload;
     /** Unconsumed bytes are [start, position). */
-    private final ByteBuffer buffer;
+    private ByteBuffer buffer;
     private int start;
 
     FrameReader(Wire wire, int maxPayload) {
         this.wire = wire;
         this.maxPayload = maxPayload;
-        this.buffer = ByteBuffer.allocateDirect(Protocol.HEADER + maxPayload);
+        this.buffer = ByteBuffer.allocateDirect(Protocol.HEADER + Math.min(maxPayload, Protocol.MAX_DATA));
     }
 
     /** The next frame, reading as needed; null at end of stream between frames. */
@@ -48,11 +49,24 @@ final class FrameReader {
             buffer.compact();
             start = 0;
         }
+        if (!buffer.hasRemaining()) {
+            growForTheFrame();
+        }
         int n = wire.read(buffer);
         if (n < 0 && buffer.position() > start) {
             throw new ProtocolException("connection closed in the middle of a frame");
         }
         return n;
+    }
+
+    /**
+     * The buffer is full of one incomplete frame (a complete one would have been taken first), whose length
+     * {@link #buffered()} checked: room for all of it.
+     */
+    private void growForTheFrame() {
+        ByteBuffer larger = ByteBuffer.allocateDirect(Protocol.HEADER + buffer.getInt(4));
+        buffer.flip();
+        buffer = larger.put(buffer);
     }
 
     /** A complete frame already read, or null. */

@@ -5,11 +5,8 @@ import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * Where detached programs' stdout and stderr files may be (rexec_server {@code --output-dir}, /var/log by default).
@@ -22,10 +19,10 @@ final class OutputDirectories {
     private static final int O_WRONLY = 1, O_CREAT = 0x40, O_APPEND = 0x400, O_CLOEXEC = 0x80000;
     private static final ByteString DEV_NULL = ByteString.of("/dev/null");
 
-    private final List<Path> directories;
+    private final AllowedDirectories directories;
 
     OutputDirectories(List<Path> directories) {
-        this.directories = List.copyOf(directories);
+        this.directories = new AllowedDirectories(directories);
     }
 
     /** Opens {@code path} for appending (created 0600), or /dev/null for an empty path (or that one); close-on-exec. */
@@ -34,13 +31,12 @@ final class OutputDirectories {
             return openForAppending(DEV_NULL.toString(), program, stream);
         }
         String requested = path.toString();
-        List<Path> allowed = canonicalDirectories();
-        if (!under(resolve(() -> CanonicalPaths.canonical(Path.of(requested)), program, stream, requested), allowed)) {
+        if (!directories.holdsBeneath(resolve(() -> CanonicalPaths.canonical(Path.of(requested)), program, stream, requested))) {
             throw outside(program, stream, requested); // before the file is created where it must not be
         }
         int fd = openForAppending(requested, program, stream);
         try {
-            if (!under(resolve(() -> Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(fd))), program, stream, requested), allowed)) {
+            if (!directories.holdsBeneath(resolve(() -> AllowedDirectories.opened(fd), program, stream, requested))) {
                 throw outside(program, stream, requested);
             }
             return fd;
@@ -72,24 +68,6 @@ final class OutputDirectories {
 
     private SpawnFailedException outside(String program, String stream, String requested) {
         return new SpawnFailedException(ProgramPolicy.NOT_ALLOWED, program + ": its " + stream + " " + requested
-                + " is outside the directories for detached programs' output (" + directories.stream().map(Path::toString)
-                .collect(Collectors.joining(", ")) + ")");
-    }
-
-    /** The directories as they resolve now (they may be created or moved while the server runs); missing ones allow nothing. */
-    private List<Path> canonicalDirectories() {
-        List<Path> canonical = new ArrayList<>();
-        for (Path directory : directories) {
-            try {
-                canonical.add(directory.toRealPath());
-            } catch (IOException e) {
-                // not there: nothing can be under it
-            }
-        }
-        return canonical;
-    }
-
-    private static boolean under(Path file, List<Path> directories) {
-        return directories.stream().anyMatch(directory -> file.startsWith(directory) && !file.equals(directory));
+                + " is outside the directories for detached programs' output (" + directories.describe() + ")");
     }
 }

@@ -6,9 +6,9 @@ import java.nio.ByteBuffer;
 /**
  * The rexec wire protocol on the unix socket between a client and rexec_server (see docs/REXEC.md). Every message
  * is a frame: {@code u8 type, u8 0, u16 0, u32 length} (big-endian) and {@code length} bytes of payload.
- * The client speaks first, with SPAWN, or with a request about a detached program (each on a connection of its
- * own); the server answers STARTED, the request's answer, or FAILED; after an attached program's STARTED both sides
- * stream.
+ * The client speaks first, with SPAWN, a request about a detached program or a file request (each on a connection
+ * of its own); the server answers STARTED, the request's answer, or FAILED; after an attached program's STARTED both
+ * sides stream.
  */
 final class Protocol {
     static final int VERSION = 1;
@@ -21,6 +21,8 @@ final class Protocol {
     static final int STDIN_WINDOW = 256 * 1024;
     /** The largest payload a client reads in answer to a detached spawn or a request (FAILED's message the longest). */
     static final int MAX_ANSWER = 64 * 1024;
+    /** The largest file a FILE_READ reads or a FILE_WRITE writes: a guest's nvram, a log, a host fact. */
+    static final int MAX_FILE = 16 * 1024 * 1024;
 
     // client -> server
     static final int SPAWN = 0x01;
@@ -35,6 +37,13 @@ final class Protocol {
     static final int DETACHED_WATCH = 0x13;
     static final int DETACHED_AFFINITY = 0x14;
     static final int DETACHED_CPU_TIME = 0x15;
+    // client -> server, alone on a connection: file requests (virtd's files on the server's machine)
+    static final int FILE_READ = 0x21;
+    static final int FILE_WRITE = 0x22;
+    static final int FILE_DELETE = 0x23;
+    static final int FILE_EXISTS = 0x24;
+    static final int MKDIRS = 0x25;
+    static final int MKDIR_PRIVATE = 0x26;
     // server -> client
     static final int STARTED = 0x41;
     static final int STDOUT = 0x42;
@@ -45,6 +54,8 @@ final class Protocol {
     static final int RUNNING = 0x47;
     static final int DONE = 0x48;
     static final int CPU_TIME = 0x49;
+    static final int FILE_DATA = 0x4a;
+    static final int BOOLEAN = 0x4b;
 
     private Protocol() {
     }
@@ -80,6 +91,12 @@ final class Protocol {
             case DETACHED_WATCH -> "DETACHED_WATCH";
             case DETACHED_AFFINITY -> "DETACHED_AFFINITY";
             case DETACHED_CPU_TIME -> "DETACHED_CPU_TIME";
+            case FILE_READ -> "FILE_READ";
+            case FILE_WRITE -> "FILE_WRITE";
+            case FILE_DELETE -> "FILE_DELETE";
+            case FILE_EXISTS -> "FILE_EXISTS";
+            case MKDIRS -> "MKDIRS";
+            case MKDIR_PRIVATE -> "MKDIR_PRIVATE";
             case STARTED -> "STARTED";
             case STDOUT -> "STDOUT";
             case STDERR -> "STDERR";
@@ -89,6 +106,8 @@ final class Protocol {
             case RUNNING -> "RUNNING";
             case DONE -> "DONE";
             case CPU_TIME -> "CPU_TIME";
+            case FILE_DATA -> "FILE_DATA";
+            case BOOLEAN -> "BOOLEAN";
             default -> "0x" + Integer.toHexString(type);
         };
     }

@@ -13,8 +13,8 @@ import java.util.Arrays;
 
 /**
  * Reads a client's first frame: a SPAWN and the descriptors that came with it (recvmsg, SCM_RIGHTS), or a request
- * about a detached program (which comes without descriptors). A client that connects and says nothing is dropped
- * after {@link #TIMEOUT}.
+ * about a detached program or a file request (which come without descriptors). A client that connects and says
+ * nothing is dropped after {@link #TIMEOUT}.
  */
 final class RequestReceiver {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -41,15 +41,12 @@ final class RequestReceiver {
     }
 
     private ClientRequest read() throws IOException {
-        Buffer buffer = new Buffer(4096, Protocol.HEADER + Protocol.MAX_SPAWN);
+        Buffer buffer = new Buffer(4096, Protocol.HEADER + FileRequest.MAX_PAYLOAD);
         readFully(buffer.segment(), Protocol.HEADER);
         java.nio.ByteBuffer header = buffer.segment().asSlice(0, Protocol.HEADER).asByteBuffer();
         int type = Protocol.type(header, 0);
         boolean spawn = type == Protocol.SPAWN;
-        if (!spawn && !ProgramRequest.isProgramRequest(type)) {
-            throw new ProtocolException("a client must start with SPAWN or a request about a detached program, not " + Protocol.typeName(type));
-        }
-        int length = Protocol.length(header, 0, spawn ? Protocol.MAX_SPAWN : ProgramRequest.MAX_PAYLOAD);
+        int length = Protocol.length(header, 0, maxPayload(type));
         buffer.ensure(Protocol.HEADER + length, Protocol.HEADER);
         readFully(buffer.segment().asSlice(Protocol.HEADER), length);
         java.nio.ByteBuffer payload = buffer.segment().asSlice(Protocol.HEADER, length).asByteBuffer();
@@ -59,7 +56,21 @@ final class RequestReceiver {
         if (fds.length > 0) {
             throw new ProtocolException(Protocol.typeName(type) + " came with descriptors");
         }
-        return ProgramRequest.decode(type, payload);
+        return FileRequest.isFileRequest(type) ? FileRequest.decode(type, payload) : ProgramRequest.decode(type, payload);
+    }
+
+    private static int maxPayload(int type) throws ProtocolException {
+        if (type == Protocol.SPAWN) {
+            return Protocol.MAX_SPAWN;
+        }
+        if (ProgramRequest.isProgramRequest(type)) {
+            return ProgramRequest.MAX_PAYLOAD;
+        }
+        if (FileRequest.isFileRequest(type)) {
+            return FileRequest.MAX_PAYLOAD;
+        }
+        throw new ProtocolException("a client must start with SPAWN, a request about a detached program or a file request, not "
+                + Protocol.typeName(type));
     }
 
     private void readFully(MemorySegment into, long length) throws IOException {

@@ -3,7 +3,8 @@ package io.dpuvirt.fabric.rexec;
 import java.io.IOException;
 
 /**
- * rexec_server refused a request about a detached program; the message says why. {@link #programGone()} tells
+ * rexec_server refused a request about a detached program, or a file request; the message says why (a file
+ * request's names the path). {@link #programGone()} tells
  * "no detached program of that server runs with this pid and start time" (it has ended, or never was one: the
  * server acts on nothing else) from a request wrong in itself (no such thread, an unusable CPU set) or a client the
  * server does not serve.

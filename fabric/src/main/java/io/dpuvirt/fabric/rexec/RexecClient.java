@@ -23,6 +23,8 @@ import java.util.concurrent.CompletableFuture;
  * which this process, or another after a restart, passes to {@link #status}, {@link #signal}, {@link #watch},
  * {@link #setAffinity} and {@link #cpuTime}. Each opens a connection of its own. The server refuses (a
  * {@link RequestRefusedException}) any id that is not one of its running detached programs.
+ *
+ * <p>{@link #files()} reads and changes files on the server's machine, within the directories it allows.
  */
 public final class RexecClient {
     public static final Path DEFAULT_SOCKET = Path.of("/var/run/rexec/rexec_uds.sock");
@@ -43,6 +45,11 @@ public final class RexecClient {
 
     public Path socket() {
         return socket;
+    }
+
+    /** Files on the server's machine. */
+    public RemoteFiles files() {
+        return new RemoteFiles(this);
     }
 
     /** Starts the program with its stdout and stderr as streams ({@link RemoteProcess#stdout()}). */
@@ -197,7 +204,7 @@ public final class RexecClient {
         return new ProtocolException("rexec_server answered with an unexpected " + answer.describe());
     }
 
-    private Wire connect(boolean passingFds) throws IOException {
+    Wire connect(boolean passingFds) throws IOException {
         try {
             return passingFds ? NativeWire.connect(socket) : ChannelWire.connect(socket);
         } catch (IOException e) {

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
 
 /**
  * rexec_server: starts whitelisted programs for clients of its unix socket and relays their stdio, signals and exit;
- * or starts them detached, to outlive their client and the server, and answers requests about them.
+ * or starts them detached, to outlive their client and the server, and answers requests about them; and serves
+ * file requests within the directories its configuration names ({@link FileAreas}).
  *
  * <p>The socket is bound at its final path (udsproxyd finds servers in /proc/net/unix by the path given to bind)
  * and set to mode 0600 at once; every client's uid (SO_PEERCRED) must also be the server's own. Across hosts the
@@ -52,6 +53,7 @@ public final class RexecServer implements AutoCloseable {
     private final DetachedPrograms detachedPrograms;
     private final ProgramLauncher launcher;
     private final DetachedService detached;
+    private final FileService files;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("rexec-timer").factory());
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final int allowedUid;
@@ -63,12 +65,14 @@ public final class RexecServer implements AutoCloseable {
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.allowedUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        createMissing(config.stateDirectories());
         ProcessCalls.becomeChildSubreaper();
         this.childRecords = new ChildRecords(config.childrenDirectory());
         childRecords.terminateLeftovers(config.killGrace());
         this.detachedPrograms = DetachedPrograms.load(config.detachedDirectory());
         this.launcher = new ProgramLauncher(policy, new OutputDirectories(config.outputDirectories()), programs);
         this.detached = new DetachedService(launcher, detachedPrograms);
+        this.files = new FileService(new FileAreas(config.stateDirectories(), config.outputDirectories(), config.readableDirectories()), allowedUid);
         try {
             this.listener = bind(config.socket());
         } catch (IOException | RuntimeException e) {
@@ -76,7 +80,8 @@ public final class RexecServer implements AutoCloseable {
             throw e;
         }
         this.acceptor = Thread.ofPlatform().name("rexec-accept").start(this::accept);
-        Log.info("listening on " + config.socket() + " for uid " + allowedUid + "; " + policy.describe());
+        Log.info("listening on " + config.socket() + " for uid " + allowedUid + "; " + policy.describe() + "; file requests change "
+                + (config.stateDirectories().isEmpty() ? "nothing (no --state-dir)" : "beneath " + config.stateDirectories()));
     }
 
     /**
@@ -111,6 +116,16 @@ public final class RexecServer implements AutoCloseable {
             lock.release();
             lockChannel.close();
             throw e;
+        }
+    }
+
+    /** /run is empty after a boot: a state directory there (virtd's /run/libvirt) is created as {@code mkdir -p} would. */
+    private static void createMissing(List<Path> stateDirectories) throws IOException {
+        for (Path directory : stateDirectories) {
+            if (Files.notExists(directory)) {
+                Files.createDirectories(directory);
+                Log.info("created the state directory " + directory);
+            }
         }
     }
 
@@ -202,6 +217,7 @@ public final class RexecServer implements AutoCloseable {
                     case SpawnRequest spawn when spawn.detached().isEmpty() -> attach(spawn);
                     case SpawnRequest spawn -> detached.spawn(socket, peer, spawn);
                     case ProgramRequest request -> detached.serve(socket, peer, request);
+                    case FileRequest request -> files.serve(socket, peer, request);
                 }
             } catch (IOException e) {
                 if (!closing) { // else the stop cut the connection

@@ -11,10 +11,12 @@ import java.util.List;
  * @param whitelist           the programs it may start ({@code /etc/rexec/whitelist})
  * @param insecureNoWhitelist start any program: for tests only, and said loudly in the log
  * @param killGrace           between SIGTERM and SIGKILL when a client goes away or the server stops
- * @param outputDirectories   where detached programs' stdout and stderr files may be
+ * @param outputDirectories   where detached programs' stdout and stderr files may be (file requests read there too)
+ * @param stateDirectories    beneath which file requests may create, write and delete (and read); created when missing
+ * @param readableDirectories beneath which file requests may read (firmware templates)
  */
 public record RexecServerConfig(Path socket, Path whitelist, boolean insecureNoWhitelist, Duration killGrace,
-                                List<Path> outputDirectories) {
+                                List<Path> outputDirectories, List<Path> stateDirectories, List<Path> readableDirectories) {
     public static final Path DEFAULT_WHITELIST = Path.of("/etc/rexec/whitelist");
     public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
     public static final List<Path> DEFAULT_OUTPUT_DIRECTORIES = List.of(Path.of("/var/log"));
@@ -23,15 +25,21 @@ public record RexecServerConfig(Path socket, Path whitelist, boolean insecureNoW
         if (killGrace.isNegative()) {
             throw new IllegalArgumentException("the kill grace period cannot be negative: " + killGrace);
         }
-        outputDirectories = List.copyOf(outputDirectories);
-        if (outputDirectories.stream().anyMatch(directory -> !directory.isAbsolute())) {
-            throw new IllegalArgumentException("output directories are absolute paths: " + outputDirectories);
-        }
+        outputDirectories = absolute("output", outputDirectories);
+        stateDirectories = absolute("state", stateDirectories);
+        readableDirectories = absolute("readable", readableDirectories);
     }
 
-    /** Detached programs' output only in {@link #DEFAULT_OUTPUT_DIRECTORIES}. */
+    private static List<Path> absolute(String kind, List<Path> directories) {
+        if (directories.stream().anyMatch(directory -> !directory.isAbsolute())) {
+            throw new IllegalArgumentException(kind + " directories are absolute paths: " + directories);
+        }
+        return List.copyOf(directories);
+    }
+
+    /** Detached programs' output only in {@link #DEFAULT_OUTPUT_DIRECTORIES}; no state or readable directories. */
     public RexecServerConfig(Path socket, Path whitelist, boolean insecureNoWhitelist, Duration killGrace) {
-        this(socket, whitelist, insecureNoWhitelist, killGrace, DEFAULT_OUTPUT_DIRECTORIES);
+        this(socket, whitelist, insecureNoWhitelist, killGrace, DEFAULT_OUTPUT_DIRECTORIES, List.of(), List.of());
     }
 
     public static RexecServerConfig defaults(Path socket) {

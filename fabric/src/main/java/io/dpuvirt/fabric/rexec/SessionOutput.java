@@ -5,6 +5,7 @@ import io.dpuvirt.common.net.NativeSocket;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 
 /**
@@ -50,6 +51,18 @@ final class SessionOutput {
 
     void cpuTime(long nanoseconds) {
         control(Protocol.CPU_TIME, buffer -> buffer.putLong(nanoseconds));
+    }
+
+    /** The answer to FILE_EXISTS and FILE_DELETE. */
+    void answer(boolean value) {
+        control(Protocol.BOOLEAN, buffer -> buffer.put((byte) (value ? 1 : 0)));
+    }
+
+    /** The answer to FILE_READ: the file's content, in one frame. */
+    void fileData(byte[] content) {
+        MemorySegment frame = Arena.ofAuto().allocate(Protocol.HEADER + content.length);
+        MemorySegment.copy(content, 0, frame, ValueLayout.JAVA_BYTE, Protocol.HEADER, content.length);
+        data(Protocol.FILE_DATA, frame, content.length);
     }
 
     synchronized void failed(Failure failure) {

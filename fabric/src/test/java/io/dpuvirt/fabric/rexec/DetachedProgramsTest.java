@@ -50,7 +50,7 @@ class DetachedProgramsTest {
         Files.writeString(whitelist, "/bin/sh\n/bin/sleep\n/bin/true\n");
         Files.setPosixFilePermissions(whitelist, PosixFilePermissions.fromString("rw-------"));
         Files.createDirectory(dir.resolve("logs"));
-        config = new RexecServerConfig(socket, whitelist, false, GRACE, List.of(dir.resolve("logs")));
+        config = new RexecServerConfig(socket, whitelist, false, GRACE, List.of(dir.resolve("logs")), List.of(), List.of());
         server = RexecServer.start(config);
         client = new RexecClient(socket);
     }

@@ -9,7 +9,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The SPAWN, EXITED and FAILED payloads: round trips, byte-exact strings, and malformed input refused. */
+/** The SPAWN, EXITED, FAILED and file requests' payloads: round trips, byte-exact strings, and malformed input refused. */
 class ProtocolTest {
     private static final ByteString NOT_UTF8 = ByteString.of(new byte[] {'a', (byte) 0xff, (byte) 0xfe, 'b'});
 
@@ -165,5 +165,114 @@ class ProtocolTest {
         Protocol.putHeader(header, Protocol.STDOUT, Protocol.MAX_DATA + 1);
         assertThatThrownBy(() -> Protocol.length(header, 0, Protocol.MAX_DATA))
                 .isInstanceOf(ProtocolException.class).hasMessageContaining("announces 131073 bytes, more than the 131072 allowed");
+    }
+
+    @Test
+    void fileRequestsRoundTrip() throws Exception {
+        for (FileRequest request : List.of(new FileRequest.Read("/proc/cpuinfo"), new FileRequest.Write("/var/lib/libvirt/qemu/nvram/vm1_VARS.fd", 0600,
+                        ByteString.of(new byte[] {0, (byte) 0xff, 'x'})), new FileRequest.Write("/run/empty", 0644, ByteString.EMPTY),
+                new FileRequest.Delete("/run/libvirt/qemu/vm1.pid"), new FileRequest.Exists("/dev/kvm"),
+                new FileRequest.MakeDirectories("/var/log/libvirt/qemu", 0755), new FileRequest.MakePrivateDirectory("/run/libvirt/qemu/vm1 é"))) {
+            ByteBuffer frame = request.encode();
+            int type = Protocol.type(frame, 0);
+            assertThat(FileRequest.isFileRequest(type)).isTrue();
+            assertThat(ProgramRequest.isProgramRequest(type)).isFalse();
+            assertThat(frame.getInt(4)).isEqualTo(frame.remaining() - Protocol.HEADER);
+            assertThat(FileRequest.decode(type, frame.slice(Protocol.HEADER, frame.getInt(4)))).isEqualTo(request);
+        }
+        assertThat(Protocol.typeName(Protocol.MKDIR_PRIVATE)).isEqualTo("MKDIR_PRIVATE");
+        assertThat(Protocol.typeName(Protocol.FILE_DATA)).isEqualTo("FILE_DATA");
+    }
+
+    @Test
+    void malformedFileRequestsAreProtocolErrors() {
+        ByteBuffer write = new FileRequest.Write("/run/x", 0600, ByteString.of("content")).encode();
+        ByteBuffer payload = write.slice(Protocol.HEADER, write.getInt(4));
+        assertThatThrownBy(() -> FileRequest.decode(Protocol.FILE_WRITE, payload.slice(0, 8)))
+                .isInstanceOf(ProtocolException.class).hasMessage("malformed FILE_WRITE: truncated");
+        ByteBuffer setuid = copy(payload).putInt(4 + "/run/x".length(), 04755);
+        assertThatThrownBy(() -> FileRequest.decode(Protocol.FILE_WRITE, setuid))
+                .hasMessage("malformed FILE_WRITE: mode 04755 is more than permission bits (0777)");
+        ByteBuffer relative = copy(payload).put(4, (byte) 'r');
+        assertThatThrownBy(() -> FileRequest.decode(Protocol.FILE_WRITE, relative)).hasMessageContaining("an absolute path");
+        ByteBuffer notUtf8 = copy(payload).put(6, (byte) 0xff);
+        assertThatThrownBy(() -> FileRequest.decode(Protocol.FILE_WRITE, notUtf8)).hasMessage("malformed FILE_WRITE: its path is not UTF-8");
+        ByteBuffer longPath = copy(payload).putInt(0, FileRequest.MAX_PATH + 1);
+        assertThatThrownBy(() -> FileRequest.decode(Protocol.FILE_WRITE, longPath)).hasMessage("malformed FILE_WRITE: a path of 4097 bytes");
+        ByteBuffer exists = new FileRequest.Exists("/dev/kvm").encode();
+        ByteBuffer trailing = ByteBuffer.allocate(exists.getInt(4) + 1).put(exists.slice(Protocol.HEADER, exists.getInt(4))).put((byte) 1).flip();
+        assertThatThrownBy(() -> FileRequest.decode(Protocol.FILE_EXISTS, trailing)).hasMessage("malformed FILE_EXISTS: 1 bytes after its last field");
+        assertThatThrownBy(() -> new FileRequest.Read("/nul\0inside")).hasMessageContaining("without NUL");
+    }
+
+    @Test
+    void aFailedFileCallCarriesItsErrno() {
+        ByteBuffer frame = Failure.ofErrno(io.dpuvirt.common.linux.Errno.ENOENT).encode();
+        Failure decoded = Failure.decode(frame.slice(Protocol.HEADER, frame.getInt(4)));
+        assertThat(decoded.status()).isEqualTo(Failure.ERRNO + 2);
+        assertThat(decoded.message()).isEqualTo("ENOENT (No such file or directory)");
+        assertThat(RequestRefusedException.refused("x").failure().status()).isLessThan(Failure.ERRNO);
+    }
+
+    /** A wire that hands out what it holds a few bytes at a time, as a socket may. */
+    private static final class BufferWire implements Wire {
+        private final ByteBuffer bytes;
+
+        BufferWire(ByteBuffer bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public int read(ByteBuffer into) {
+            if (!bytes.hasRemaining()) {
+                return -1;
+            }
+            int n = Math.min(Math.min(into.remaining(), bytes.remaining()), 100_000);
+            into.put(bytes.slice(bytes.position(), n));
+            bytes.position(bytes.position() + n);
+            return n;
+        }
+
+        @Override
+        public void write(ByteBuffer from) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void shutdownOutput() {
+        }
+
+        @Override
+        public void abort() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aFrameReaderGrowsForAFileButNoFurtherThanItsLimit() throws Exception {
+        int size = 3 * Protocol.MAX_DATA + 5;
+        ByteBuffer frames = ByteBuffer.allocate(2 * Protocol.HEADER + size + 1);
+        Protocol.putHeader(frames, Protocol.FILE_DATA, size);
+        for (int i = 0; i < size; i++) {
+            frames.put((byte) i);
+        }
+        Protocol.putHeader(frames, Protocol.BOOLEAN, 1);
+        frames.put((byte) 1).flip();
+        FrameReader reader = new FrameReader(new BufferWire(frames), Protocol.MAX_FILE);
+        FrameReader.Frame data = reader.next();
+        assertThat(data.type()).isEqualTo(Protocol.FILE_DATA);
+        assertThat(data.payload().remaining()).isEqualTo(size);
+        assertThat(data.payload().get(size - 1)).isEqualTo((byte) (size - 1));
+        FrameReader.Frame answer = reader.next();
+        assertThat(answer.type()).isEqualTo(Protocol.BOOLEAN);
+        assertThat(reader.next()).isNull();
+
+        ByteBuffer tooLarge = ByteBuffer.allocate(Protocol.HEADER);
+        Protocol.putHeader(tooLarge, Protocol.FILE_DATA, Protocol.MAX_FILE + 1);
+        assertThatThrownBy(() -> new FrameReader(new BufferWire(tooLarge.flip()), Protocol.MAX_FILE).next())
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("more than the 16777216 allowed");
     }
 }

@@ -42,6 +42,9 @@ final class VmmGuest implements Guest, QmpListener {
     /** How long a hypervisor may take to exit after SIGTERM before it is killed (libvirt waits as long). */
     static final Duration KILL_GRACE = Duration.ofSeconds(10);
     private static final Duration AFTER_KILL = Duration.ofSeconds(10);
+    /** How long one attempt to reconnect a lost monitor waits for its socket (a cut link can last minutes). */
+    private static final Duration RECONNECT_PATIENCE = Duration.ofSeconds(5);
+    private static final Duration RECONNECT_PAUSE = Duration.ofSeconds(1);
 
     private final GuestContext context;
     private final LaunchPlan plan;
@@ -199,9 +202,53 @@ final class VmmGuest implements Guest, QmpListener {
         }
     }
 
+    /**
+     * The monitor went while the process runs: on a remote host the link was cut or udsproxyd restarted (the
+     * guest itself is unaffected). It is connected again as soon as it can be; meanwhile monitor commands fail
+     * with the reason. An end of the process ends the attempts.
+     */
     @Override
     public void disconnected(String why) {
         Log.debug(name() + ": monitor connection ended: " + why);
+        if (!killing && process.isAlive()) {
+            Thread.ofVirtual().name("reconnect-" + plan.config().name()).start(() -> reconnect(why));
+        }
+    }
+
+    private void reconnect(String why) {
+        Log.warn(name() + ": lost its monitor (" + why + ") while process " + process.id().pid()
+                + " runs: connecting again");
+        while (!killing && process.isAlive()) {
+            try {
+                Monitor again = new Monitor(context.monitors().connect(plan.files().monitor(), RECONNECT_PATIENCE,
+                        () -> !killing && process.isAlive(), this), context.profile().dialect(), VmmHypervisor.COMMAND_TIMEOUT);
+                monitor = again;
+                Log.info(name() + ": monitor connected again");
+                events.submit(() -> catchUp(again));
+                return;
+            } catch (QmpException e) {
+                // a mirror whose link is down accepts and closes at once: pause rather than spin
+                Log.debug(name() + ": monitor not reachable yet: " + e.getMessage());
+                try {
+                    Thread.sleep(RECONNECT_PAUSE);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Pauses and resumes that happened while the monitor was away are reported now. */
+    private void catchUp(Monitor again) {
+        try {
+            boolean running = again.status().running();
+            if (running == paused && !killing) {
+                paused = !running;
+                listener.statusChanged(DomainStatus.of(running ? StateReason.Running.UNPAUSED : StateReason.Paused.UNKNOWN));
+            }
+        } catch (QmpException e) {
+            Log.warn(name() + ": cannot ask its state after reconnecting: " + e.getMessage());
+        }
     }
 
     /** {@code <on_crash>}: restart resets the guest, preserve keeps it crashed, anything else destroys it. */

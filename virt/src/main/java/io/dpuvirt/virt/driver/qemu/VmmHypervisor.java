@@ -57,7 +57,8 @@ public final class VmmHypervisor implements Hypervisor {
         this.launcher = new GuestLauncher(context);
         this.node = new NodeProbe(host);
         this.version = new EmulatorVersion(host, profile.emulator().apply("x86_64"), profile.versionFlag(),
-                driverContext.root().resolve("var/lib/dpuvirt").resolve(profile.name()).resolve("version.txt"));
+                // program output, where the host's logs go (a remote host writes a program's output only there)
+                driverContext.root().resolve("var/log/dpuvirt").resolve(profile.name()).resolve("version.txt"));
     }
 
     @Override

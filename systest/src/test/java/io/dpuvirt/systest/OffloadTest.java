@@ -1,0 +1,303 @@
+package io.dpuvirt.systest;
+
+import io.dpuvirt.testbed.Side;
+import io.dpuvirt.testbed.TestBed;
+import io.dpuvirt.testbed.TestBedConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+import static io.dpuvirt.systest.ProxyPair.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Seed 000 end to end on the test bed: virtd on the DPU (guests remote), udsproxyd on both sides, rexec_server on
+ * the HOST, real TCG guests whose kernel and initramfs exist only in the HOST's /home/VMs. Debian's virsh and
+ * bin/virsh run on the DPU. Then the failure cases: virtd killed -9, the link cut for 30 s, the HOST's services
+ * restarted; and 10 guests started at once. Every test kills its guests by pid at its end, passed or failed.
+ */
+class OffloadTest {
+    private static final String UDS_WHITELIST = "[Udsconnect]\nPath=/var/lib/dpuvirt;/var/run/rexec\n";
+    private static final Path VIRTD_SOCKET = Path.of("/run/virtd/libvirt-sock");
+    private static final String URI = "qemu+unix:///system?socket=" + VIRTD_SOCKET;
+    private static final String NAMES = "offl-";
+    private static final Path IMAGES = Path.of("/home/VMs");
+    private static final Path CONSOLE = Project.HOME.resolve("systest/src/test/resources/console.py");
+
+    @TempDir
+    Path dir;
+
+    private TestBed bed;
+    private Side host;
+    private Side dpu;
+    private Path logs;
+    private ProxyPair proxies;
+    private RexecServers servers;
+    private VirshRunner debian;
+    private VirshRunner java;
+    private final List<VirtdProcess> daemons = new ArrayList<>();
+
+    @BeforeEach
+    void up(TestInfo test) throws Exception {
+        logs = Project.logDirectory("offload-" + test.getTestMethod().orElseThrow().getName());
+        Path guest = GuestImage.directory();
+        bed = TestBed.up(TestBedConfig.named("off"));
+        host = bed.host();
+        dpu = bed.dpu();
+        proxies = new ProxyPair(bed, logs);
+        servers = new RexecServers(logs);
+        proxies.whitelist(host, UDS_WHITELIST);
+        proxies.whitelist(dpu, UDS_WHITELIST);
+        RexecServers.whitelist(host, Path.of("/usr/bin/qemu-system-x86_64").toRealPath().toString());
+        host.shell("cp " + guest.resolve("vmlinuz") + " " + guest.resolve("initramfs.gz") + " " + IMAGES + "/");
+        startHostServer();
+        proxies.startBoth();
+        await("the HOST's rexec socket mirrored on the DPU", () -> dpu.run("test", "-S", RexecServers.SOCKET).succeeded());
+        Path home = Files.createDirectories(dir.resolve("home"));
+        debian = VirshRunner.debian(home).on(dpu);
+        java = VirshRunner.java(home).on(dpu);
+    }
+
+    private void startHostServer() throws Exception {
+        servers.start(host, "--state-dir", "/var/lib/dpuvirt", "--state-dir", "/var/log/dpuvirt", "--output-dir", "/var/log/dpuvirt");
+    }
+
+    @AfterEach
+    void down() throws Exception {
+        daemons.forEach(VirtdProcess::close);
+        int killed = GuestProcesses.killMatching("guest=" + NAMES);
+        if (killed > 0 && logs != null) {
+            Files.writeString(logs.resolve("cleanup.txt"), killed + " guest processes killed at the end\n");
+        }
+        if (servers != null) {
+            servers.close();
+        }
+        if (proxies != null) {
+            proxies.close();
+        }
+        if (bed != null) {
+            bed.close();
+        }
+    }
+
+    private VirtdProcess virtdOnTheDpu() throws Exception {
+        VirtdProcess virtd = VirtdProcess.startOn(dpu, VIRTD_SOCKET, logs.resolve("virtd-" + (daemons.size() + 1) + ".log"),
+                "--guests", "remote", "--log-level", "debug");
+        daemons.add(virtd);
+        return virtd;
+    }
+
+    private String define(VirshRunner virsh, String name, String cputune) throws Exception {
+        Path xml = Files.writeString(dir.resolve(name + ".xml"), GuestImage.domain(name, 128, 1, cputune, "", IMAGES));
+        ok(virsh.run("-c", URI, "define", xml.toString()));
+        return name;
+    }
+
+    private static VirshRunner.Result ok(VirshRunner.Result result) {
+        assertThat(result.status()).as(result.stdout() + result.stderr()).isZero();
+        return result;
+    }
+
+    /** The hypervisor process of domain {@code name}: it must run in the HOST's network namespace. */
+    private long qemuOnTheHost(String name) throws Exception {
+        List<Long> pids = GuestProcesses.matching("guest=" + name + ",");
+        assertThat(pids).as("the qemu process of " + name).hasSize(1);
+        long pid = pids.getFirst();
+        assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "net")).toString())
+                .as("the network namespace of " + name + "'s qemu")
+                .isEqualTo(host.run("readlink", "/proc/self/ns/net").stdout().strip());
+        return pid;
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** Polls {@code domstate --reason} (up to 90 s: a TCG guest on a busy machine is slow) until it reads {@code expected}. */
+    private static void awaitState(VirshRunner virsh, String domain, String expected) throws Exception {
+        long deadline = System.nanoTime() + 90_000_000_000L;
+        String state = "";
+        while (System.nanoTime() < deadline) {
+            state = virsh.run("-c", URI, "domstate", domain, "--reason").stdout().strip();
+            if (state.equals(expected)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("domain " + domain + " is '" + state + "', not '" + expected + "'");
+    }
+
+    /** The console on the DPU until the guest's first line; the paused guest is resumed once the console is attached. */
+    private String consoleUntilFirstLine(VirshRunner virsh, String domain) throws Exception {
+        String resume = virsh.command("-c", URI, "resume", domain).stream().map(OffloadTest::quote)
+                .collect(Collectors.joining(" ")) + " > /dev/null";
+        List<String> command = new ArrayList<>(List.of("python3", CONSOLE.toString(), "--timeout", "120", "--when",
+                "Escape character", "--run", resume, "--expect", GuestImage.FIRST_LINE, "--"));
+        command.addAll(virsh.command("-c", URI, "console", domain));
+        Process console = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(console.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Files.writeString(logs.resolve(domain + "-console.txt"), output);
+        assertThat(console.waitFor()).as(virsh.name() + " console: " + output).isZero();
+        return output;
+    }
+
+    private static String quote(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    @Test
+    void debianAndJavaVirshOnTheDpuRunGuestsOnTheHost() throws Exception {
+        virtdOnTheDpu();
+        assertThat(dpu.run("test", "-e", IMAGES.resolve("vmlinuz").toString()).succeeded())
+                .as("the guest's kernel is on the HOST only").isFalse();
+        for (VirshRunner virsh : List.of(debian, java)) {
+            String name = define(virsh, NAMES + (virsh == debian ? "debian" : "java"),
+                    "<cputune><vcpupin vcpu='0' cpuset='0'/></cputune>");
+            assertThat(ok(virsh.run("-c", URI, "start", "--paused", name)).stdout()).isEqualTo("Domain '" + name
+                    + "' started\n\n");
+            long pid = qemuOnTheHost(name);
+            assertThat(consoleUntilFirstLine(virsh, name)).contains("Connected to domain '" + name + "'",
+                    GuestImage.FIRST_LINE);
+            assertThat(GuestProcesses.vcpuAffinities(pid)).containsExactly("CPU 0/TCG 0");
+            assertThat(virsh.run("-c", URI, "list").stdout()).containsPattern(" \\d+ +" + name + " +running");
+            assertThat(virsh.run("-c", URI, "dominfo", name).stdout()).contains("State:          running",
+                    "Max memory:     131072 KiB").containsPattern("CPU time: +\\d+\\.\\ds");
+            assertThat(ok(virsh.run("-c", URI, "suspend", name)).stdout()).isEqualTo("Domain '" + name + "' suspended\n\n");
+            assertThat(virsh.run("-c", URI, "domstate", name, "--reason").stdout()).isEqualTo("paused (user)\n\n");
+            assertThat(ok(virsh.run("-c", URI, "resume", name)).stdout()).isEqualTo("Domain '" + name + "' resumed\n\n");
+            assertThat(ok(virsh.run("-c", URI, "shutdown", name)).stdout()).isEqualTo("Domain '" + name
+                    + "' is being shutdown\n\n");
+            awaitState(virsh, name, "shut off (shutdown)");
+            assertThat(alive(pid)).isFalse();
+            assertThat(ok(virsh.run("-c", URI, "undefine", name)).stdout()).isEqualTo("Domain '" + name
+                    + "' has been undefined\n\n");
+        }
+        assertThat(host.run("ls", "-A", "/var/lib/dpuvirt/qemu").stdout()).as("the guests' run directories").isEmpty();
+    }
+
+    @Test
+    void aGuestOutlivesVirtdKilledWithSignal9AndANewVirtdManagesItAgain() throws Exception {
+        VirtdProcess virtd = virtdOnTheDpu();
+        String name = define(debian, NAMES + "kill9", "");
+        ok(debian.run("-c", URI, "start", name));
+        long pid = qemuOnTheHost(name);
+        String id = debian.run("-c", URI, "domid", name).stdout().strip();
+
+        virtd.kill9();
+        assertThat(alive(pid)).isTrue();
+        virtd.launch();
+
+        assertThat(debian.run("-c", URI, "domid", name).stdout().strip()).isEqualTo(id);
+        assertThat(debian.run("-c", URI, "domstate", name).stdout()).isEqualTo("running\n\n");
+        ok(debian.run("-c", URI, "suspend", name));
+        assertThat(debian.run("-c", URI, "domstate", name, "--reason").stdout()).isEqualTo("paused (user)\n\n");
+        ok(debian.run("-c", URI, "resume", name));
+        ok(debian.run("-c", URI, "destroy", name));
+        assertThat(alive(pid)).isFalse();
+        assertThat(debian.run("-c", URI, "domstate", name, "--reason").stdout()).isEqualTo("shut off (destroyed)\n\n");
+    }
+
+    @Test
+    void aLinkCutFor30SecondsLeavesTheGuestRunningAndOperationsFailClearlyUntilItIsBack() throws Exception {
+        virtdOnTheDpu();
+        String name = define(debian, NAMES + "cut", "");
+        ok(debian.run("-c", URI, "start", name));
+        long pid = qemuOnTheHost(name);
+        String veth = bed.config().vethName(Side.Role.DPU);
+
+        dpu.run("ip", "link", "set", "dev", veth, "down").orThrow();
+        long cutAt = System.nanoTime();
+        try {
+            VirshRunner.Result during = debian.run("-c", URI, "suspend", name);
+            assertThat(during.status()).as("suspend during the cut").isNotZero();
+            assertThat(during.stderr()).contains("suspend of qemu: domain '" + name + "' failed");
+            assertThat(debian.run("-c", URI, "domstate", name).stdout()).as("the daemon itself answers")
+                    .isEqualTo("running\n\n");
+            long elapsed = (System.nanoTime() - cutAt) / 1_000_000;
+            Thread.sleep(Math.max(0, 30_000 - elapsed));
+            assertThat(alive(pid)).isTrue();
+        } finally {
+            dpu.run("ip", "link", "set", "dev", veth, "up").orThrow();
+        }
+        awaitSucceeds(() -> debian.run("-c", URI, "suspend", name));
+        assertThat(debian.run("-c", URI, "domstate", name, "--reason").stdout()).isEqualTo("paused (user)\n\n");
+        ok(debian.run("-c", URI, "resume", name));
+        ok(debian.run("-c", URI, "destroy", name));
+        assertThat(alive(pid)).isFalse();
+    }
+
+    @Test
+    void theHostsServicesRestartedLeaveTheGuestRunningAndManaged() throws Exception {
+        virtdOnTheDpu();
+        String name = define(debian, NAMES + "restart", "");
+        ok(debian.run("-c", URI, "start", name));
+        long pid = qemuOnTheHost(name);
+
+        assertThat(servers.stop(host)).isZero();
+        proxies.kill9(host);
+        assertThat(alive(pid)).isTrue();
+        startHostServer();
+        proxies.start(host);
+
+        awaitSucceeds(() -> debian.run("-c", URI, "suspend", name));
+        ok(debian.run("-c", URI, "resume", name));
+        ok(debian.run("-c", URI, "shutdown", name));
+        awaitState(debian, name, "shut off (shutdown)");
+        assertThat(alive(pid)).isFalse();
+    }
+
+    @Test
+    void tenGuestsStartInParallelFromTheDpu() throws Exception {
+        virtdOnTheDpu();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            names.add(define(debian, NAMES + "many" + i, ""));
+        }
+        try (ExecutorService pool = Executors.newFixedThreadPool(10)) {
+            List<Future<VirshRunner.Result>> starts = new ArrayList<>();
+            for (String name : names) {
+                Callable<VirshRunner.Result> start = () -> debian.run("-c", URI, "start", name);
+                starts.add(pool.submit(start));
+            }
+            for (Future<VirshRunner.Result> start : starts) {
+                ok(start.get());
+            }
+        }
+        for (String name : names) {
+            qemuOnTheHost(name);
+        }
+        String list = debian.run("-c", URI, "list").stdout();
+        for (String name : names) {
+            assertThat(list).containsPattern(" \\d+ +" + name + " +running");
+            ok(debian.run("-c", URI, "destroy", name));
+        }
+        assertThat(GuestProcesses.matching("guest=" + NAMES)).isEmpty();
+    }
+
+    /** Retries {@code call} every second for up to 60 s until it succeeds (the link's and monitors' recovery). */
+    private static void awaitSucceeds(Callable<VirshRunner.Result> call) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        VirshRunner.Result last = call.call();
+        while (last.status() != 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("still failing after 60 s: " + last.stdout() + last.stderr());
+            }
+            Thread.sleep(1000);
+            last = call.call();
+        }
+    }
+}

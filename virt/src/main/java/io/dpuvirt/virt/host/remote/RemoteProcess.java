@@ -1,0 +1,120 @@
+package io.dpuvirt.virt.host.remote;
+
+import io.dpuvirt.common.log.Log;
+import io.dpuvirt.fabric.rexec.ExitStatus;
+import io.dpuvirt.fabric.rexec.ProgramId;
+import io.dpuvirt.fabric.rexec.ProgramState;
+import io.dpuvirt.fabric.rexec.RequestRefusedException;
+import io.dpuvirt.fabric.rexec.RexecClient;
+import io.dpuvirt.virt.host.HostProcess;
+import io.dpuvirt.virt.host.ProcessExit;
+import io.dpuvirt.virt.host.ProcessId;
+import io.dpuvirt.virt.host.Signal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A detached program of the HOST's rexec_server. Its end is learnt by a watch request; a watch that breaks (the
+ * link is cut, the server restarts) says nothing about the program, which runs on: it is watched again every
+ * {@link #RETRY_PAUSE} until the server answers. So {@link #exit()} completes only when the program has really
+ * ended, and a guest never looks crashed because the DPU lost sight of it for a while.
+ */
+final class RemoteProcess implements HostProcess {
+    static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+
+    private final RexecClient rexec;
+    private final ProcessId id;
+    private final ProgramId program;
+    private final CompletableFuture<ProcessExit> exit = new CompletableFuture<>();
+
+    private RemoteProcess(RexecClient rexec, ProcessId id) {
+        this.rexec = rexec;
+        this.id = id;
+        this.program = new ProgramId(id.pid(), id.startTime());
+    }
+
+    static RemoteProcess watch(RexecClient rexec, ProcessId id) {
+        RemoteProcess process = new RemoteProcess(rexec, id);
+        Thread.ofVirtual().name("remote-watch-" + id.pid()).start(process::watchUntilEnded);
+        return process;
+    }
+
+    @Override
+    public ProcessId id() {
+        return id;
+    }
+
+    @Override
+    public boolean isAlive() {
+        return !exit.isDone();
+    }
+
+    @Override
+    public void signal(Signal signal) throws IOException {
+        try {
+            rexec.signal(program, signal.number());
+        } catch (RequestRefusedException e) {
+            if (!e.programGone()) {
+                throw e;
+            } // ended: nothing to signal, as for a local process
+        }
+    }
+
+    @Override
+    public void setAffinity(int threadId, BitSet cpus) throws IOException {
+        rexec.setAffinity(program, threadId, cpus);
+    }
+
+    @Override
+    public Duration cpuTime() throws IOException {
+        try {
+            return rexec.cpuTime(program);
+        } catch (RequestRefusedException e) {
+            if (e.programGone()) {
+                return Duration.ZERO;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public CompletableFuture<ProcessExit> exit() {
+        return exit;
+    }
+
+    private void watchUntilEnded() {
+        boolean lostSight = false;
+        while (true) {
+            try {
+                ProgramState.Ended end = rexec.watch(program).join();
+                exit.complete(end.status().map(RemoteProcess::exitOf).orElseGet(ProcessExit.Vanished::new));
+                return;
+            } catch (IOException | CompletionException e) {
+                Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+                if (cause instanceof RequestRefusedException refused && refused.programGone()) {
+                    exit.complete(new ProcessExit.Vanished()); // the server holds no record of it: it is gone
+                    return;
+                }
+                if (!lostSight) {
+                    Log.warn("lost sight of process " + id.pid() + " on the HOST (" + cause.getMessage()
+                            + "): it runs on; watching it again every " + RETRY_PAUSE.toSeconds() + " s");
+                    lostSight = true;
+                }
+            }
+            try {
+                Thread.sleep(RETRY_PAUSE);
+            } catch (InterruptedException e) {
+                exit.completeExceptionally(e);
+                return;
+            }
+        }
+    }
+
+    private static ProcessExit exitOf(ExitStatus status) {
+        return status.killedBySignal() ? new ProcessExit.Signalled(status.signal()) : new ProcessExit.Exited(status.code());
+    }
+}
