@@ -29,7 +29,7 @@ final class LibvirtProfile {
     static final Path VIRTD_CONF = Path.of("/etc/dpuvirt/virtd.conf");
     static final String EMULATOR = "qemu-system-x86_64";
     static final List<Path> EMULATOR_DIRECTORIES = List.of(Path.of("/usr/bin"), Path.of("/usr/local/bin"));
-    /** Firmware and option ROMs the guests read, when the HOST has them. */
+    /** Firmware templates and option ROMs virtd reads on the HOST. */
     static final List<Path> FIRMWARE = List.of(Path.of("/usr/share/OVMF"), Path.of("/usr/share/qemu"));
     static final Duration DAEMON_READY = Duration.ofSeconds(15);
     static final Duration LINK_WAIT = Duration.ofSeconds(15);
@@ -91,14 +91,15 @@ final class LibvirtProfile {
                         () -> UdsproxydLink.ask(UDSPROXYD_STATUS).answered(), DAEMON_READY));
     }
 
-    /** Guests' files may be written under their run directory, their output go to the logs, firmware be read. */
+    /**
+     * File requests of virtd may change the guests' run directories and logs (virtd makes a guest's directory and log
+     * there), detached guests' output go to the logs, and the firmware templates be read (UEFI nvram copies).
+     */
     private static Service rexecServer() throws OffloadException {
-        List<String> argv = new ArrayList<>(List.of(Tools.bin("rexec_server").toString(),
-                "--state-dir", GUEST_RUN.toString(), "--output-dir", LOGS.toString()));
+        List<String> argv = new ArrayList<>(List.of(Tools.bin("rexec_server").toString(), "--state-dir", GUEST_RUN.toString(),
+                "--state-dir", LOGS.toString(), "--output-dir", LOGS.toString()));
         for (Path firmware : FIRMWARE) {
-            if (Files.isDirectory(firmware)) {
-                argv.addAll(List.of("--readable", firmware.toString()));
-            }
+            argv.addAll(List.of("--readable", firmware.toString()));
         }
         return new Service("rexec_server", argv, List.of(),
                 new Readiness("listening on " + REXEC_SOCKET, () -> SocketProbe.listening(REXEC_SOCKET), DAEMON_READY));

@@ -29,16 +29,14 @@ record LinkRequirement(Path statusSocket, Side otherSide, Duration waitBound) im
         if (waitBound.isZero()) {
             return Outcome.unchanged("waiting", "udsproxyd's link comes up once the " + otherSide + " side is up");
         }
-        throw new OffloadException(down(link) + " after " + waitBound.toSeconds() + " s");
+        throw new OffloadException("udsproxyd's link to the " + otherSide + " did not come up within " + waitBound.toSeconds()
+                + " s" + link.explain(otherSide));
     }
 
     @Override
     public Finding check() {
         UdsproxydLink link = UdsproxydLink.ask(statusSocket);
-        return link.up() ? Finding.met("udsproxyd's " + link.text()) : Finding.missing(down(link));
-    }
-
-    private String down(UdsproxydLink link) {
-        return "udsproxyd's link to the " + otherSide + " is not up: " + link.whyNotUp(otherSide);
+        return link.up() ? Finding.met("udsproxyd's " + link.text())
+                : Finding.missing("udsproxyd's link to the " + otherSide + " is not up" + link.explain(otherSide));
     }
 }

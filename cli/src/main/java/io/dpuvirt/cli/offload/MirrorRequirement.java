@@ -45,6 +45,6 @@ record MirrorRequirement(Path socket, String server, Side otherSide, Path status
         return link.up()
                 ? notMirrored + " although udsproxyd's link is up: is " + server + " running on the " + otherSide
                         + "? (dpuvirt offload check there tells)"
-                : notMirrored + ": " + link.whyNotUp(otherSide);
+                : notMirrored + (link.answered() ? ": udsproxyd's link is not up" : "") + link.explain(otherSide);
     }
 }

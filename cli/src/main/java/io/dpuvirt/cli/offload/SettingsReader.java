@@ -55,19 +55,14 @@ final class SettingsReader {
         if (side.isEmpty()) {
             throw new UsageException("which side is this? give --side host|dpu (or side= under [" + profile + "] in " + file + ")");
         }
-        Optional<Source> key = source(options, keyFile, file, profile, "key");
-        Optional<Source> local = source(options, keyFile, file, profile, "local");
-        Optional<Source> peer = source(options, keyFile, file, profile, "peer");
-        Optional<Source> port = source(options, keyFile, file, profile, "port");
-        Optional<Source> vsock = vsockOption ? Optional.of(new Source("true", "--vsock", Optional.empty(), file))
-                : source(options, keyFile, file, profile, "vsock");
-        Optional<LinkSettings> link = Optional.empty();
-        if (key.isPresent() && local.isPresent() && peer.isPresent()) {
-            int portNumber = port.isEmpty() ? LinkSettings.DEFAULT_PORT : parse(port.get(), SettingsReader::portNumber);
-            boolean overVsock = vsock.isPresent() && parse(vsock.get(), SettingsReader::bool);
-            link = Optional.of(new LinkSettings(parse(key.get(), SettingsReader::absolutePath), local.get().value(),
-                    peer.get().value(), portNumber, overVsock));
-        }
+        Side sideValue = parse(side.get(), Side::of);
+        Optional<Path> key = parse(source(options, keyFile, file, profile, "key"), SettingsReader::absolutePath);
+        Optional<String> local = source(options, keyFile, file, profile, "local").map(Source::value);
+        Optional<String> peer = source(options, keyFile, file, profile, "peer").map(Source::value);
+        int port = parse(source(options, keyFile, file, profile, "port"), SettingsReader::portNumber).orElse(LinkSettings.DEFAULT_PORT);
+        boolean vsock = vsockOption || parse(source(options, keyFile, file, profile, "vsock"), SettingsReader::bool).orElse(false);
+        Optional<LinkSettings> link = key.isPresent() && local.isPresent() && peer.isPresent()
+                ? Optional.of(new LinkSettings(key.get(), local.get(), peer.get(), port, vsock)) : Optional.empty();
         List<Path> emulators = emulatorOptions.isEmpty()
                 ? keyFile.list(profile, "emulator").stream().map(Path::of).toList()
                 : emulatorOptions.stream().map(e -> Path.of(e).toAbsolutePath()).toList();
@@ -76,7 +71,7 @@ final class SettingsReader {
                 throw new ConfigException(file, lineOf(keyFile, profile, "emulator"), "emulator " + emulator + " is not an absolute path");
             }
         }
-        return new OffloadSettings(parse(side.get(), Side::of), link, emulators);
+        return new OffloadSettings(sideValue, link, emulators);
     }
 
     /** The file's section for {@code profile}: checked for unknown sections and keys; empty when the file is missing. */
@@ -114,6 +109,10 @@ final class SettingsReader {
 
     private static int lineOf(KeyFile keyFile, String profile, String key) {
         return keyFile.entries(profile).stream().filter(entry -> entry.key().equals(key)).findFirst().map(KeyFile.Entry::number).orElse(0);
+    }
+
+    private static <T> Optional<T> parse(Optional<Source> source, Parser<T> parser) throws UsageException, ConfigException {
+        return source.isEmpty() ? Optional.empty() : Optional.of(parse(source.get(), parser));
     }
 
     private static <T> T parse(Source source, Parser<T> parser) throws UsageException, ConfigException {

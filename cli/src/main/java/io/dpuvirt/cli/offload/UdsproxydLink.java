@@ -26,8 +26,8 @@ record UdsproxydLink(boolean answered, boolean up, String text) {
         }
     }
 
-    /** Why the link is not up and what to look at, for a message about {@code other}. */
-    String whyNotUp(Side other) {
-        return answered ? "udsproxyd's " + text + ": is udsproxyd running on the " + other + ", with the same key?" : text;
+    /** What to look at when the link to {@code other} is not up: its state and a question, or why none answered. */
+    String explain(Side other) {
+        return answered ? " (" + text + "): is udsproxyd running on the " + other + ", with the same key?" : ": " + text;
     }
 }
