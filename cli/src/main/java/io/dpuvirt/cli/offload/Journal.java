@@ -48,8 +48,4 @@ final class Journal {
     ProfileState state() {
         return state;
     }
-
-    StateStore store() {
-        return store;
-    }
 }

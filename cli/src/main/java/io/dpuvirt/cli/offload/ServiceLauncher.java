@@ -45,7 +45,7 @@ final class ServiceLauncher {
         return new ProcessId(pid, startTime);
     }
 
-    static Map<String, String> environment() {
+    private static Map<String, String> environment() {
         Map<String, String> environment = new TreeMap<>();
         environment.put("PATH", PATH);
         environment.put("LANG", "C.UTF-8");
