@@ -2,6 +2,7 @@ package io.dpuvirt.cli.offload;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -107,7 +108,7 @@ final class CreatedPaths {
 
     private static Optional<Path> firstNonDirectory(Path directory) throws IOException {
         try (Stream<Path> tree = Files.walk(directory)) {
-            return tree.filter(path -> !Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)).findFirst();
+            return tree.filter(path -> !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)).findFirst();
         }
     }
 }

@@ -106,10 +106,8 @@ public final class OffloadCommand {
                 report.outcome(requirement.apply(journal));
             }
         } catch (OffloadException | IOException | ConfigException e) {
-            System.err.println("dpuvirt: " + e.getMessage());
-            System.err.println("dpuvirt: up stopped there; what it did is recorded in " + store.file()
+            return stopped(e, "up stopped there; what it did is recorded in " + store.file()
                     + ": run up again once the cause is fixed, or down to undo it");
-            return e instanceof ConfigException ? ExitStatus.CONFIG : ExitStatus.FAILED;
         }
         report.summary(report.changes() == 0 ? "up: nothing changed, the " + settings.side() + " side was complete"
                 : "up: " + report.changes() + " change(s), recorded in " + store.file());
@@ -122,7 +120,14 @@ public final class OffloadCommand {
         Report report = new Report(out);
         report.title("down: " + title);
         Rollback rollback = new Rollback(store, stateDirectory, LibvirtProfile.LOGS, LibvirtProfile.udsproxydStatusSocket());
-        if (!rollback.run(report)) {
+        boolean recorded;
+        try {
+            recorded = rollback.run(report);
+        } catch (OffloadException | IOException | ConfigException e) {
+            return stopped(e, "down stopped there; what is left to undo is still recorded in " + store.file()
+                    + ": run down again once the cause is fixed");
+        }
+        if (!recorded) {
             report.summary("down: nothing to undo (no " + store.file() + ": up has not run on this side, or down has already)");
         } else {
             report.summary("down: " + report.changes() + " change(s) undone");
@@ -143,6 +148,13 @@ public final class OffloadCommand {
         }
         report.summary("check: " + report.missing() + " of " + requirements.size() + " requirements missing");
         return ExitStatus.INCOMPLETE;
+    }
+
+    /** Reports a step that failed and what to do next; the status says whether a file was invalid. */
+    private static int stopped(Exception failure, String next) {
+        System.err.println("dpuvirt: " + failure.getMessage());
+        System.err.println("dpuvirt: " + next);
+        return failure instanceof ConfigException ? ExitStatus.CONFIG : ExitStatus.FAILED;
     }
 
     private static void requireRoot() throws OffloadException, IOException {

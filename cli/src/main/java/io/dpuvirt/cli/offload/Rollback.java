@@ -73,7 +73,7 @@ final class Rollback {
         PidFile.Status status = pidFile.status();
         ServiceStopper.Ending ending = ServiceStopper.Ending.NOT_RUNNING;
         if (status.process().isPresent()) {
-            ending = ServiceStopper.stop(status.process().get());
+            ending = ServiceStopper.stop(started.name(), status.process().get());
         }
         pidFile.delete();
         Path log = ServiceRequirement.log(logDirectory, started.name());

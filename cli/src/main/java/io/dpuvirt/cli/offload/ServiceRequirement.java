@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A daemon that must run and be ready. {@code up} leaves one its pid file names alone; otherwise it makes its run
@@ -107,7 +108,7 @@ record ServiceRequirement(Service service, Path pidDirectory, Path logDirectory)
             file.readFully(bytes);
             text = new String(bytes, StandardCharsets.UTF_8);
         }
-        java.util.List<String> lines = text.lines().toList();
+        List<String> lines = text.lines().toList();
         StringBuilder out = new StringBuilder();
         for (String line : lines.subList(Math.max(0, lines.size() - SHOWN_LINES), lines.size())) {
             out.append("    ").append(line).append('\n');

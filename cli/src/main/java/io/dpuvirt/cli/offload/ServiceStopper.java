@@ -32,19 +32,20 @@ final class ServiceStopper {
         KILLED
     }
 
-    static Ending stop(ProcessId process) throws OffloadException, InterruptedException {
+    /** Stops the daemon {@code name} that is {@code process}. */
+    static Ending stop(String name, ProcessId process) throws OffloadException, InterruptedException {
         int pidfd = ProcessCalls.openPidfdIfRunning(process.pid(), process.startTime());
         if (pidfd < 0) {
             return Ending.NOT_RUNNING;
         }
         try {
-            if (signalAndWait(pidfd, process, Signals.SIGTERM, TERM_GRACE)) {
+            if (signalAndWait(name, pidfd, process, Signals.SIGTERM, TERM_GRACE)) {
                 return Ending.TERMINATED;
             }
-            if (signalAndWait(pidfd, process, Signals.SIGKILL, KILL_GRACE)) {
+            if (signalAndWait(name, pidfd, process, Signals.SIGKILL, KILL_GRACE)) {
                 return Ending.KILLED;
             }
-            throw new OffloadException("pid " + process.pid() + " is still there " + KILL_GRACE.toSeconds()
+            throw new OffloadException(name + " (pid " + process.pid() + ") is still there " + KILL_GRACE.toSeconds()
                     + " s after SIGKILL (state " + ProcessStat.read(process.pid()).map(s -> String.valueOf(s.state())).orElse("?")
                     + "; a process in D state waits for its I/O)");
         } finally {
@@ -53,7 +54,7 @@ final class ServiceStopper {
     }
 
     /** Sends {@code signal} and waits up to {@code grace} for the process to end; true once it has. */
-    private static boolean signalAndWait(int pidfd, ProcessId process, int signal, Duration grace)
+    private static boolean signalAndWait(String name, int pidfd, ProcessId process, int signal, Duration grace)
             throws OffloadException, InterruptedException {
         try {
             SignalCalls.sendSignal(pidfd, signal);
@@ -61,7 +62,8 @@ final class ServiceStopper {
             if (!ProcessStat.isRunning(process.pid(), process.startTime())) {
                 return true; // ended just before the signal (ESRCH)
             }
-            throw new OffloadException("cannot send " + Signals.name(signal) + " to pid " + process.pid() + ": " + e.getMessage());
+            throw new OffloadException("cannot send " + Signals.name(signal) + " to " + name + " (pid " + process.pid() + "): "
+                    + e.getMessage());
         }
         long deadline = System.nanoTime() + grace.toNanos();
         while (ProcessStat.isRunning(process.pid(), process.startTime())) {
