@@ -37,7 +37,7 @@ class OffloadTest {
     private static final String URI = "qemu+unix:///system?socket=" + VIRTD_SOCKET;
     private static final String NAMES = "offl-";
     private static final Path IMAGES = Path.of("/home/VMs");
-    private static final Path CONSOLE = Project.HOME.resolve("systest/src/test/resources/console.py");
+    private static final Path CONSOLE = Project.HOME.resolve("libexec/console-until");
 
     @TempDir
     Path dir;
