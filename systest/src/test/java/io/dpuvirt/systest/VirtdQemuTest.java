@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * passed or failed.
  */
 class VirtdQemuTest {
-    private static final Path CONSOLE = Project.HOME.resolve("systest/src/test/resources/console.py");
+    private static final Path CONSOLE = Project.HOME.resolve("libexec/console-until");
 
     @TempDir
     Path dir;
