@@ -53,6 +53,8 @@ final class VmmGuest implements Guest, QmpListener {
     private final GuestEvents events;
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile Monitor monitor;
+    /** Why the monitor went, while it is being connected again; null while it is connected. */
+    private volatile String monitorLost;
     private volatile boolean paused;
     private volatile boolean shutdownSeen;
     private volatile boolean killing;
@@ -211,6 +213,7 @@ final class VmmGuest implements Guest, QmpListener {
     public void disconnected(String why) {
         Log.debug(name() + ": monitor connection ended: " + why);
         if (!killing && process.isAlive()) {
+            monitorLost = why;
             Thread.ofVirtual().name("reconnect-" + plan.config().name()).start(() -> reconnect(why));
         }
     }
@@ -223,6 +226,7 @@ final class VmmGuest implements Guest, QmpListener {
                 Monitor again = new Monitor(context.monitors().connect(plan.files().monitor(), RECONNECT_PATIENCE,
                         () -> !killing && process.isAlive(), this), context.profile().dialect(), VmmHypervisor.COMMAND_TIMEOUT);
                 monitor = again;
+                monitorLost = null;
                 Log.info(name() + ": monitor connected again");
                 events.submit(() -> catchUp(again));
                 return;
@@ -307,6 +311,12 @@ final class VmmGuest implements Guest, QmpListener {
     }
 
     private void command(String operation, MonitorCall call) throws DriverException {
+        String lost = monitorLost;
+        if (lost != null) {
+            throw DriverException.of(VirErrorCode.OPERATION_FAILED, context.origin(), operation + " of " + name()
+                    + " failed: its monitor is not connected (" + lost + "; connecting again: where the guest runs "
+                    + "on the HOST, the link to it may be down)");
+        }
         try {
             call.apply(monitor);
         } catch (QmpException e) {
