@@ -165,8 +165,7 @@ class KeepAliveTest {
     @Test
     void aWatchAfterOtherRequestsKeepsTheConnectionUntilTheProgramEnds() throws Exception {
         start(Duration.ofMillis(200)); // the watch outlasts the idle timeout
-        RexecClient client = new RexecClient(server.socket());
-        try (Raw connection = new Raw()) {
+        try (RexecClient client = new RexecClient(server.socket()); Raw connection = new Raw()) {
             ProgramId sleep = client.spawnDetached(SpawnRequest.of("/bin/sleep", "1000"), DetachedOutput.DISCARD);
             try {
                 assertThat(connection.ask(new ProgramRequest.Status(sleep).encode()).type()).isEqualTo(Protocol.RUNNING);
