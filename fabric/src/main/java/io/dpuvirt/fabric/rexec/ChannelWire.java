@@ -38,6 +38,23 @@ final class ChannelWire implements Wire {
         }
     }
 
+    /**
+     * True when there is nothing to read now, as on a connection that waits for its next request; one the server
+     * has closed meanwhile (restarted, stopped, idle too long) reads end of stream, and is no use any more.
+     */
+    boolean quiet() {
+        try {
+            channel.configureBlocking(false);
+            try {
+                return channel.read(ByteBuffer.allocate(1)) == 0;
+            } finally {
+                channel.configureBlocking(true);
+            }
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     @Override
     public void shutdownOutput() throws IOException {
         channel.shutdownOutput();

@@ -51,11 +51,8 @@ final class DetachedService {
         return path.length() == 0 ? "/dev/null" : path.toString();
     }
 
-    void serve(NativeSocket socket, PeerCredentials peer, ProgramRequest request) {
-        serve(socket, peer, new SessionOutput(socket), request);
-    }
-
-    private void serve(NativeSocket socket, PeerCredentials peer, SessionOutput output, ProgramRequest request) {
+    /** Answers the request on {@code output}, the connection's; a watch keeps {@code socket} until the program ends or the client goes. */
+    void serve(NativeSocket socket, PeerCredentials peer, SessionOutput output, ProgramRequest request) {
         ProgramId program = request.program();
         try {
             switch (request) {

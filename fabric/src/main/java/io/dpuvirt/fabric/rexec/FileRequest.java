@@ -6,8 +6,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A file request, alone on its connection: what virtd needs of the files on the server's machine without mounting
- * anything. One frame whose payload is {@code u32 length, path (UTF-8, absolute)}, then the request's own fields.
+ * A file request: what virtd needs of the files on the server's machine without mounting anything. One frame whose
+ * payload is {@code u32 length, path (UTF-8, absolute)}, then the request's own fields.
  * Where the server allows each request is {@link FileAreas}' business; a request checks only its own form.
  */
 sealed interface FileRequest extends ClientRequest {

@@ -7,7 +7,8 @@ import java.nio.ByteBuffer;
  * Splits the bytes of a {@link Wire} into frames. A frame's payload is a view into the reader's buffer, valid until
  * the next call. {@link #next()} blocks; a poll-driven reader calls {@link #readOnce()} when the wire is readable and
  * then takes {@link #buffered()} frames until there are none. The buffer holds a data frame from the start, and
- * grows for a larger one (a file's content) only when one comes.
+ * grows for a larger one (a file's content) only when one comes, until that one is consumed: a connection a client
+ * keeps does not keep a file's size of memory.
  */
 final class FrameReader {
     /** One frame: its type and payload. */
@@ -19,6 +20,7 @@ final class FrameReader {
 
     private final Wire wire;
     private final int maxPayload;
+    private final int initialCapacity;
     /** Unconsumed bytes are [start, position). */
     private ByteBuffer buffer;
     private int start;
@@ -26,7 +28,8 @@ final class FrameReader {
     FrameReader(Wire wire, int maxPayload) {
         this.wire = wire;
         this.maxPayload = maxPayload;
-        this.buffer = ByteBuffer.allocateDirect(Protocol.HEADER + Math.min(maxPayload, Protocol.MAX_DATA));
+        this.initialCapacity = Protocol.HEADER + Math.min(maxPayload, Protocol.MAX_DATA);
+        this.buffer = ByteBuffer.allocateDirect(initialCapacity);
     }
 
     /** The next frame, reading as needed; null at end of stream between frames. */
@@ -81,8 +84,8 @@ final class FrameReader {
         }
         Frame frame = new Frame(Protocol.type(buffer, start), buffer.slice(start + Protocol.HEADER, length));
         start += Protocol.HEADER + length;
-        if (start == buffer.position()) {
-            buffer.clear();
+        if (start == buffer.position()) { // the frame's payload stays valid: it holds on to the buffer it views
+            buffer = buffer.capacity() > initialCapacity ? ByteBuffer.allocateDirect(initialCapacity) : buffer.clear();
             start = 0;
         }
         return frame;

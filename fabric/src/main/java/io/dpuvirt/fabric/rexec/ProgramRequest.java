@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
 import java.util.BitSet;
 
 /**
- * A request about a detached program, alone on its connection: one frame whose payload starts with the program's
- * {@link ProgramId} ({@code u32 pid, u64 start time}), then the request's own fields.
+ * A request about a detached program: one frame whose payload starts with the program's {@link ProgramId}
+ * ({@code u32 pid, u64 start time}), then the request's own fields.
  */
 sealed interface ProgramRequest extends ClientRequest {
     /** The largest CPU set an AFFINITY carries: 8192 CPUs. */

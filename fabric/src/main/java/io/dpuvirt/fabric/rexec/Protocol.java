@@ -6,9 +6,9 @@ import java.nio.ByteBuffer;
 /**
  * The rexec wire protocol on the unix socket between a client and rexec_server (see docs/REXEC.md). Every message
  * is a frame: {@code u8 type, u8 0, u16 0, u32 length} (big-endian) and {@code length} bytes of payload.
- * The client speaks first, with SPAWN, a request about a detached program or a file request (each on a connection
- * of its own); the server answers STARTED, the request's answer, or FAILED; after an attached program's STARTED both
- * sides stream.
+ * The client speaks first, with SPAWN, a request about a detached program or a file request; the server answers
+ * STARTED, the request's answer, or FAILED; after an attached program's STARTED both sides stream. A request answered
+ * at once (all but SPAWN and WATCH) may be followed by the next on the same connection.
  */
 final class Protocol {
     static final int VERSION = 1;
@@ -31,13 +31,13 @@ final class Protocol {
     static final int SIGNAL = 0x04;
     static final int RESIZE = 0x05;
     static final int OUTPUT_CLOSED = 0x06;
-    // client -> server, alone on a connection: requests about a detached program
+    // client -> server: requests about a detached program
     static final int DETACHED_SIGNAL = 0x11;
     static final int DETACHED_STATUS = 0x12;
     static final int DETACHED_WATCH = 0x13;
     static final int DETACHED_AFFINITY = 0x14;
     static final int DETACHED_CPU_TIME = 0x15;
-    // client -> server, alone on a connection: file requests (virtd's files on the server's machine)
+    // client -> server: file requests (virtd's files on the server's machine)
     static final int FILE_READ = 0x21;
     static final int FILE_WRITE = 0x22;
     static final int FILE_DELETE = 0x23;

@@ -21,20 +21,26 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>A detached program outlives this client, its connection and the server; it is named by its {@link ProgramId},
  * which this process, or another after a restart, passes to {@link #status}, {@link #signal}, {@link #watch},
- * {@link #setAffinity} and {@link #cpuTime}. Each opens a connection of its own. The server refuses (a
- * {@link RequestRefusedException}) any id that is not one of its running detached programs.
+ * {@link #setAffinity} and {@link #cpuTime}. The server refuses (a {@link RequestRefusedException}) any id that is
+ * not one of its running detached programs.
  *
  * <p>{@link #files()} reads and changes files on the server's machine, within the directories it allows.
+ *
+ * <p>A started program and a watch have a connection of their own. The other requests, answered at once, go over
+ * the few connections the client keeps ({@link ConnectionPool}: a kept connection that broke meanwhile is replaced
+ * without the caller noticing, where sending the request again is safe); {@link #close()} closes them. Thread-safe.
  */
-public final class RexecClient {
+public final class RexecClient implements AutoCloseable {
     public static final Path DEFAULT_SOCKET = Path.of("/var/run/rexec/rexec_uds.sock");
     /** The environment variable that names another socket, for the tool and the server alike. */
     public static final String SOCKET_VARIABLE = "REXEC_SOCKET";
 
     private final Path socket;
+    private final ConnectionPool requests;
 
     public RexecClient(Path socket) {
         this.socket = socket;
+        this.requests = new ConnectionPool(socket);
     }
 
     /** {@code $REXEC_SOCKET}, or {@link #DEFAULT_SOCKET}. */
@@ -49,7 +55,7 @@ public final class RexecClient {
 
     /** Files on the server's machine. */
     public RemoteFiles files() {
-        return new RemoteFiles(this);
+        return new RemoteFiles(requests);
     }
 
     /** Starts the program with its stdout and stderr as streams ({@link RemoteProcess#stdout()}). */
@@ -114,14 +120,11 @@ public final class RexecClient {
 
     /** Whether the detached program runs, or how it ended. */
     public ProgramState status(ProgramId program) throws IOException {
-        try (Wire wire = send(new ProgramRequest.Status(program))) {
-            FrameReader.Frame answer = answer(wire, program);
-            return switch (answer.type()) {
-                case Protocol.RUNNING -> new ProgramState.Running();
-                case Protocol.EXITED -> ProgramState.Ended.decode(answer.payload());
-                default -> throw unexpected(answer);
-            };
-        }
+        return request(new ProgramRequest.Status(program), answer -> switch (answer.type()) {
+            case Protocol.RUNNING -> new ProgramState.Running();
+            case Protocol.EXITED -> ProgramState.Ended.decode(answer.payload());
+            default -> throw unexpected(answer);
+        });
     }
 
     /** Sends {@code signal} to the detached program itself (not its process group). */
@@ -134,14 +137,23 @@ public final class RexecClient {
      * connection breaks first (server stopped, link cut): then watch again. Cancelling closes the connection.
      */
     public CompletableFuture<ProgramState.Ended> watch(ProgramId program) throws IOException {
-        Wire wire = send(new ProgramRequest.Watch(program));
+        Wire wire = connect(false);
+        try {
+            wire.write(new ProgramRequest.Watch(program).encode());
+        } catch (IOException e) {
+            wire.close();
+            throw e;
+        }
         CompletableFuture<ProgramState.Ended> end = new CompletableFuture<>();
         end.whenComplete((ended, failure) -> wire.close());
         // the JDK's sockets let a virtual thread wait without holding a platform thread: one watch per guest is cheap
         Thread.ofVirtual().name("rexec-watch-" + program.pid()).start(() -> {
             try {
-                FrameReader.Frame answer = answer(wire, program);
-                if (answer.type() != Protocol.EXITED) {
+                FrameReader.Frame answer = new FrameReader(wire, Protocol.MAX_ANSWER).next();
+                if (answer == null) {
+                    throw new IOException("rexec_server at " + socket + " closed the connection before answering about " + program);
+                }
+                if (accepted(answer).type() != Protocol.EXITED) {
                     throw unexpected(answer);
                 }
                 end.complete(ProgramState.Ended.decode(answer.payload()));
@@ -159,41 +171,31 @@ public final class RexecClient {
 
     /** User and system CPU time of all the detached program's threads (at the resolution of /proc, 10 ms). */
     public Duration cpuTime(ProgramId program) throws IOException {
-        try (Wire wire = send(new ProgramRequest.CpuTime(program))) {
-            FrameReader.Frame answer = answer(wire, program);
+        return request(new ProgramRequest.CpuTime(program), answer -> {
             if (answer.type() != Protocol.CPU_TIME) {
                 throw unexpected(answer);
             }
             return Duration.ofNanos(answer.payload().getLong(0));
-        }
+        });
     }
 
     private void expectDone(ProgramRequest request) throws IOException {
-        try (Wire wire = send(request)) {
-            FrameReader.Frame answer = answer(wire, request.program());
+        request(request, answer -> {
             if (answer.type() != Protocol.DONE) {
                 throw unexpected(answer);
             }
-        }
+            return null;
+        });
     }
 
-    private Wire send(ProgramRequest request) throws IOException {
-        Wire wire = connect(false);
-        try {
-            wire.write(request.encode());
-            return wire;
-        } catch (IOException e) {
-            wire.close();
-            throw e;
-        }
+    /** Sends the request on a kept connection and reads its answer, FAILED becoming the refusal it carries. */
+    private <T> T request(ProgramRequest request, ConnectionPool.Answer<T> answer) throws IOException {
+        String what = Protocol.typeName(request.type()) + " about " + request.program();
+        return requests.exchange(request.encode(), what, frame -> answer.read(accepted(frame)));
     }
 
-    /** The server's one answer; FAILED becomes the refusal it carries. */
-    private FrameReader.Frame answer(Wire wire, ProgramId program) throws IOException {
-        FrameReader.Frame answer = new FrameReader(wire, Protocol.MAX_ANSWER).next();
-        if (answer == null) {
-            throw new IOException("rexec_server at " + socket + " closed the connection before answering about " + program);
-        }
+    /** The answer, unless it is FAILED: then the refusal it carries. */
+    private static FrameReader.Frame accepted(FrameReader.Frame answer) throws RequestRefusedException {
         if (answer.type() == Protocol.FAILED) {
             throw RequestRefusedException.of(Failure.decode(answer.payload()));
         }
@@ -204,11 +206,21 @@ public final class RexecClient {
         return new ProtocolException("rexec_server answered with an unexpected " + answer.describe());
     }
 
-    Wire connect(boolean passingFds) throws IOException {
+    private Wire connect(boolean passingFds) throws IOException {
         try {
             return passingFds ? NativeWire.connect(socket) : ChannelWire.connect(socket);
         } catch (IOException e) {
-            throw new IOException("cannot reach rexec_server at " + socket + ": " + e.getMessage(), e);
+            throw unreachable(socket, e);
         }
+    }
+
+    static IOException unreachable(Path socket, IOException cause) {
+        return new IOException("cannot reach rexec_server at " + socket + ": " + cause.getMessage(), cause);
+    }
+
+    /** Closes the connections kept for requests; programs started and watches keep theirs. */
+    @Override
+    public void close() {
+        requests.close();
     }
 }

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -56,6 +57,7 @@ public final class RexecServer implements AutoCloseable {
     private final FileService files;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("rexec-timer").factory());
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicLong accepted = new AtomicLong();
     private final int allowedUid;
     private final Thread acceptor;
     private volatile boolean closing;
@@ -155,6 +157,11 @@ public final class RexecServer implements AutoCloseable {
         return programs.running();
     }
 
+    /** The connections accepted since the server started: a client that keeps its connections opens few. */
+    long connectionsAccepted() {
+        return accepted.get();
+    }
+
     private void accept() {
         while (!closing) {
             NativeSocket client;
@@ -167,6 +174,7 @@ public final class RexecServer implements AutoCloseable {
                 }
                 continue;
             }
+            accepted.incrementAndGet();
             if (closing) {
                 refuse(client, "rexec_server at " + config.socket() + " is stopping");
             } else {
@@ -199,25 +207,32 @@ public final class RexecServer implements AutoCloseable {
         Thread.ofPlatform().daemon().stackSize(256 * 1024).name("rexec-connection").start(connection);
     }
 
-    /** One client on a thread of its own: its request read, then served; {@link #stop} is the server's stop. */
+    /**
+     * One client on a thread of its own: its requests read and served one after the other, until one that keeps the
+     * connection (SPAWN, WATCH), the client's close, the idle timeout, or a request that breaks the protocol;
+     * {@link #stop} is the server's stop. The peer's credentials are the connection's: checked once, at the accept.
+     */
     private final class Connection implements Runnable {
         private final NativeSocket socket;
         private final PeerCredentials peer;
+        private final RequestReceiver receiver;
+        /** The answers to requests about detached programs and file requests. */
+        private final SessionOutput output;
         private Session session;
 
         Connection(NativeSocket socket, PeerCredentials peer) {
             this.socket = socket;
             this.peer = peer;
+            this.receiver = new RequestReceiver(socket, config.idleTimeout());
+            this.output = new SessionOutput(socket);
         }
 
         @Override
         public void run() {
             try {
-                switch (RequestReceiver.receive(socket)) {
-                    case SpawnRequest spawn when spawn.detached().isEmpty() -> attach(spawn);
-                    case SpawnRequest spawn -> detached.spawn(socket, peer, spawn);
-                    case ProgramRequest request -> detached.serve(socket, peer, request);
-                    case FileRequest request -> files.serve(socket, peer, request);
+                ClientRequest request = receiver.first();
+                while (request != null && servedAndOpen(request)) {
+                    request = receiver.next();
                 }
             } catch (IOException e) {
                 if (!closing) { // else the stop cut the connection
@@ -227,6 +242,24 @@ public final class RexecServer implements AutoCloseable {
                 socket.close();
                 connections.remove(this);
             }
+        }
+
+        /** Serves the request; true if the connection may carry the next one. */
+        private boolean servedAndOpen(ClientRequest request) {
+            switch (request) {
+                case SpawnRequest spawn when spawn.detached().isEmpty() -> attach(spawn);
+                case SpawnRequest spawn -> detached.spawn(socket, peer, spawn);
+                case ProgramRequest.Watch watch -> detached.serve(socket, peer, output, watch);
+                case ProgramRequest other -> {
+                    detached.serve(socket, peer, output, other);
+                    return !output.broken();
+                }
+                case FileRequest other -> {
+                    files.serve(output, peer, other);
+                    return !output.broken();
+                }
+            }
+            return false; // the program's session, or the watch, kept the connection until its end
         }
 
         private void attach(SpawnRequest spawn) {

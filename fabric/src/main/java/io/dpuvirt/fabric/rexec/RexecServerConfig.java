@@ -14,16 +14,23 @@ import java.util.List;
  * @param outputDirectories   where detached programs' stdout and stderr files may be (file requests read there too)
  * @param stateDirectories    beneath which file requests may create, write and delete (and read); created when missing
  * @param readableDirectories beneath which file requests may read (firmware templates)
+ * @param idleTimeout         how long a connection may wait for its next request after an answered one
  */
 public record RexecServerConfig(Path socket, Path whitelist, boolean insecureNoWhitelist, Duration killGrace,
-                                List<Path> outputDirectories, List<Path> stateDirectories, List<Path> readableDirectories) {
+                                List<Path> outputDirectories, List<Path> stateDirectories, List<Path> readableDirectories,
+                                Duration idleTimeout) {
     public static final Path DEFAULT_WHITELIST = Path.of("/etc/rexec/whitelist");
     public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
     public static final List<Path> DEFAULT_OUTPUT_DIRECTORIES = List.of(Path.of("/var/log"));
+    /** Long enough for a client's bursts of requests (a guest's start, virsh's polling), short enough not to hold idle threads. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     public RexecServerConfig {
         if (killGrace.isNegative()) {
             throw new IllegalArgumentException("the kill grace period cannot be negative: " + killGrace);
+        }
+        if (!idleTimeout.isPositive()) {
+            throw new IllegalArgumentException("the idle timeout must be positive: " + idleTimeout);
         }
         outputDirectories = absolute("output", outputDirectories);
         stateDirectories = absolute("state", stateDirectories);
@@ -35,6 +42,12 @@ public record RexecServerConfig(Path socket, Path whitelist, boolean insecureNoW
             throw new IllegalArgumentException(kind + " directories are absolute paths: " + directories);
         }
         return List.copyOf(directories);
+    }
+
+    /** Connections idle for {@link #DEFAULT_IDLE_TIMEOUT} at most. */
+    public RexecServerConfig(Path socket, Path whitelist, boolean insecureNoWhitelist, Duration killGrace,
+                             List<Path> outputDirectories, List<Path> stateDirectories, List<Path> readableDirectories) {
+        this(socket, whitelist, insecureNoWhitelist, killGrace, outputDirectories, stateDirectories, readableDirectories, DEFAULT_IDLE_TIMEOUT);
     }
 
     /** Detached programs' output only in {@link #DEFAULT_OUTPUT_DIRECTORIES}; no state or readable directories. */

@@ -1,0 +1,153 @@
+package io.dpuvirt.fabric.rexec;
+
+import io.dpuvirt.common.log.Log;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * The connections a {@link RexecClient} keeps for the requests the server answers at once (about detached programs,
+ * and file requests): each lent to one caller for one request and its answer, then kept for the next request, up
+ * to {@link #MAX_IDLE} idle at a time; more callers at once open more connections, which are closed after their
+ * request. Across hosts a new connection costs a stream through udsproxyd and a connect and a thread on the other
+ * side; a kept one costs a frame each way. Thread-safe.
+ *
+ * <p>A kept connection may break while it is idle (the server restarted, the link was cut). One that shows it (end
+ * of stream) is closed before use. One that breaks while it is used (the write fails, or end of stream comes before
+ * the answer) is closed, and the request sent once more on a new connection, if that is safe: when the request
+ * could not be written whole (the server never acted on it), or when it can be repeated. A SIGNAL could reach the
+ * program twice, and a FILE_DELETE done twice answers false the second time: the caller gets the error instead.
+ * The server closes connections idle for a minute; a connection is kept for {@link #MAX_IDLE_TIME} only, so that a
+ * request never races that close.
+ */
+final class ConnectionPool implements AutoCloseable {
+    static final int MAX_IDLE = 4;
+    /** Half the server's idle timeout ({@link RexecServerConfig#DEFAULT_IDLE_TIMEOUT}). */
+    static final Duration MAX_IDLE_TIME = RexecServerConfig.DEFAULT_IDLE_TIMEOUT.dividedBy(2);
+
+    /** Reads the answer while the connection is still the caller's (a frame's payload is a view into its buffer). */
+    interface Answer<T> {
+        T read(FrameReader.Frame frame) throws IOException;
+    }
+
+    private record Connection(ChannelWire wire, FrameReader reader) {
+        void close() {
+            wire.close();
+        }
+    }
+
+    private record Idle(Connection connection, long since) {
+        boolean tooOld(long now) {
+            return now - since > MAX_IDLE_TIME.toNanos();
+        }
+    }
+
+    private final Path socket;
+    /** Most recently used first: the oldest age out at the end. */
+    private final Deque<Idle> idle = new ArrayDeque<>();
+    private boolean closed;
+
+    ConnectionPool(Path socket) {
+        this.socket = socket;
+    }
+
+    /**
+     * Sends {@code request} (one frame) and reads its answer; {@code what} names the request in the error when the
+     * server closes the connection before answering.
+     */
+    <T> T exchange(ByteBuffer request, String what, Answer<T> answer) throws IOException {
+        Connection connection = takeIdle();
+        boolean kept = connection != null;
+        while (true) {
+            if (connection == null) {
+                connection = connect();
+            }
+            boolean written = false;
+            FrameReader.Frame frame;
+            try {
+                connection.wire().write(request.duplicate());
+                written = true;
+                frame = connection.reader().next();
+                if (frame == null) {
+                    throw new EOFException("rexec_server at " + socket + " closed the connection before answering " + what);
+                }
+            } catch (IOException e) {
+                connection.close();
+                if (kept && (!written || repeatable(Protocol.type(request, 0)))) {
+                    Log.debug("a kept connection to rexec_server at " + socket + " broke (" + e.getMessage() + "): " + what + " again on a new one");
+                    kept = false; // once: a new connection that breaks is the caller's error
+                    connection = null;
+                    continue;
+                }
+                throw e;
+            }
+            try {
+                return answer.read(frame);
+            } finally {
+                giveBack(connection); // the answer was read whole, whatever it says: the connection is ready for the next
+            }
+        }
+    }
+
+    /** All but SIGNAL and FILE_DELETE: the same answer, and the same effect, however often they are sent. */
+    private static boolean repeatable(int type) {
+        return type != Protocol.DETACHED_SIGNAL && type != Protocol.FILE_DELETE;
+    }
+
+    /** A kept connection that still looks sound, or null. */
+    private Connection takeIdle() {
+        long now = System.nanoTime();
+        while (true) {
+            Idle next;
+            synchronized (idle) {
+                next = idle.pollFirst();
+            }
+            if (next == null) {
+                return null;
+            }
+            if (!next.tooOld(now) && next.connection().wire().quiet()) {
+                return next.connection();
+            }
+            next.connection().close();
+        }
+    }
+
+    private void giveBack(Connection connection) {
+        synchronized (idle) {
+            long now = System.nanoTime();
+            while (!idle.isEmpty() && idle.peekLast().tooOld(now)) {
+                idle.pollLast().connection().close();
+            }
+            if (!closed && idle.size() < MAX_IDLE) {
+                idle.addFirst(new Idle(connection, now));
+                return;
+            }
+        }
+        connection.close();
+    }
+
+    private Connection connect() throws IOException {
+        ChannelWire wire;
+        try {
+            wire = ChannelWire.connect(socket);
+        } catch (IOException e) {
+            throw RexecClient.unreachable(socket, e);
+        }
+        return new Connection(wire, new FrameReader(wire, Protocol.MAX_FILE));
+    }
+
+    /** Closes the idle connections, and those in use once their request is done; later requests close theirs too. */
+    @Override
+    public void close() {
+        synchronized (idle) {
+            closed = true;
+            idle.forEach(kept -> kept.connection().close());
+            idle.clear();
+        }
+    }
+}
