@@ -195,13 +195,11 @@ final class DirectoryWatcher implements AutoCloseable {
     /** The anchors the prefixes need: each outermost prefix that is a directory, else its nearest existing ancestor. */
     private List<Anchor> plan() {
         List<Anchor> plan = new ArrayList<>();
-        List<String> entries = prefixes.entries();
-        for (String entry : entries) {
-            boolean inner = entries.stream().anyMatch(other -> !other.equals(entry) && new PathPrefixes(List.of(other)).covers(entry));
-            if (inner) {
-                continue; // watched as part of the outer prefix
-            }
+        for (String entry : prefixes.entries()) {
             Path path = Path.of(entry);
+            if (path.getParent() != null && prefixes.covers(path.getParent())) {
+                continue; // below another prefix: watched as part of it
+            }
             Object key = directoryKey(path);
             Anchor anchor = key != null ? new Anchor(path, Role.PREFIX, key) : nearestAncestor(path);
             if (!plan.contains(anchor)) {
@@ -282,12 +280,14 @@ final class DirectoryWatcher implements AutoCloseable {
 
     /** Adds (or renews) the kernel's watch on {@code directory}; -1 when it cannot (gone, or a limit: then the watcher is incomplete). */
     private int watch(Path directory, Role role) {
-        if (watches.size() >= maxWatches) {
-            incomplete("more than " + maxWatches + " directories");
-            return -1;
-        }
         try {
-            return inotify.watch(directory, role == Role.MEMBER ? MEMBER_MASK : ANCHOR_MASK);
+            int watch = inotify.watch(directory, role == Role.MEMBER ? MEMBER_MASK : ANCHOR_MASK);
+            if (!watches.containsKey(watch) && watches.size() >= maxWatches) {
+                inotify.unwatch(watch);
+                incomplete("more than " + maxWatches + " directories");
+                return -1;
+            }
+            return watch;
         } catch (LinuxException e) {
             if (e.is(Errno.ENOENT) || e.is(Errno.ENOTDIR)) {
                 return -1; // gone, or replaced by a symlink, since it was seen: nothing to watch there

@@ -114,6 +114,30 @@ class DirectoryWatcherTest {
     }
 
     @Test
+    void aPrefixNamingTheSocketItselfIsWaitedForInItsDirectory() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("run"));
+        Path socket = run.resolve("rexec.sock");
+        watcher.follow(prefixes(socket));
+
+        listen(run.resolve("other.sock"));
+        assertThat(watcher.await(0).any()).isFalse();
+        listen(socket);
+        assertThat(changes().appeared()).containsExactly(socket.toString());
+    }
+
+    @Test
+    void aPrefixInsideAnotherIsWatchedAsPartOfIt() throws Exception {
+        Path outer = Files.createDirectories(dir.resolve("outer"));
+        Path inner = Files.createDirectories(outer.resolve("inner"));
+        watcher.follow(new PathPrefixes(List.of(inner.toString(), outer.toString())));
+
+        listen(inner.resolve("in.sock"));
+        listen(outer.resolve("out.sock"));
+        assertThat(changes().appeared()).containsExactlyInAnyOrder(inner.resolve("in.sock").toString(),
+                outer.resolve("out.sock").toString());
+    }
+
+    @Test
     void aWhitelistChangeMovesTheWatches() throws Exception {
         Path first = Files.createDirectories(dir.resolve("first"));
         Path second = Files.createDirectories(dir.resolve("second/sub"));
