@@ -15,7 +15,7 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Creating a downcall handle costs about 3 ms on these machines (a generated stub per signature), so calls are
  * grouped by who needs them ({@link Libc} for files and sockets, {@link SignalCalls}, {@link TerminalCalls},
- * {@link ProcessCalls}, {@link PosixSpawn}): a short-lived client that needs two calls creates two handles, not
+ * {@link ProcessCalls}, {@link PosixSpawn}, {@link FileCalls}, {@link Inotify}): a short-lived client that needs two calls creates two handles, not
  * all of them. A call that few users of its class need is created on first use, in a holder class of its own
  * (strerror here, the pidfd calls in {@link ProcessCalls} and {@link SignalCalls}).
  */

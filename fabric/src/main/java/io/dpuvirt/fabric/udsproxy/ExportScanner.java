@@ -11,11 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Which local listening sockets this side offers the peer: those whose canonical path lies under
  * {@code [Udsconnect]}, that are socket files, and that are not this daemon's own mirrors. Work is redone only
- * when the socket table, the whitelist or the mirrors changed (and once a second, for modes changed by chmod).
+ * when the socket table, the whitelist or the mirrors changed, when a file under {@code [Udsconnect]} came or went
+ * ({@link #invalidate()}: a listening socket's file removed leaves the table as it was), and once a second (for
+ * modes changed by chmod).
  */
 final class ExportScanner {
     private static final int S_IFMT = 0170000, S_IFSOCK = 0140000;
@@ -27,6 +30,8 @@ final class ExportScanner {
     private Set<String> lastOwned = Set.of();
     private long lastFullScan;
     private List<SocketExport> exports = List.of();
+    private Set<String> listeningPaths = Set.of();
+    private boolean stale = true;
 
     ExportScanner(UnixSocketTable table) {
         this.table = table;
@@ -35,9 +40,13 @@ final class ExportScanner {
     List<SocketExport> scan(PathPrefixes udsconnect, Set<String> ownedPaths) throws IOException {
         List<ListeningUnixSocket> listing = table.listening();
         long now = System.nanoTime();
-        if (listing.equals(lastListing) && udsconnect.equals(lastPrefixes) && ownedPaths.equals(lastOwned)
+        if (!stale && listing.equals(lastListing) && udsconnect.equals(lastPrefixes) && ownedPaths.equals(lastOwned)
                 && now - lastFullScan < FULL_RESCAN_NANOS) {
             return exports;
+        }
+        stale = false;
+        if (!listing.equals(lastListing)) {
+            listeningPaths = listing.stream().map(ListeningUnixSocket::path).collect(Collectors.toUnmodifiableSet());
         }
         lastListing = listing;
         lastPrefixes = udsconnect;
@@ -55,6 +64,16 @@ final class ExportScanner {
         }
         exports = List.copyOf(found.values());
         return exports;
+    }
+
+    /** Makes the next scan look at every socket again, whatever did not change. */
+    void invalidate() {
+        stale = true;
+    }
+
+    /** True when {@code path}, as written at bind(), was a listening socket at the last scan. */
+    boolean listening(String path) {
+        return listeningPaths.contains(path);
     }
 
     private static SocketExport exportOrNull(ListeningUnixSocket socket, PathPrefixes udsconnect) {

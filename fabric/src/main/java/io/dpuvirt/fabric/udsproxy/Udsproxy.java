@@ -29,17 +29,13 @@ import java.util.concurrent.Executors;
 /**
  * One udsproxyd: the whole cross-host unix socket service of one side.
  *
- * <p>Every {@link #SCAN_INTERVAL} it lists the local listening sockets under {@code [Udsconnect]} and offers them
- * to the peer (which mirrors them), reloads the whitelist if its file changed, and yields any mirror whose path a
- * local server took over. The peer's offers, filtered by this side's own whitelist, plus the explicit mappings,
- * become local mirrors. Clients of a mirror are relayed over pooled, authenticated STREAM channels; the peer's
- * requests are served only for paths this side's whitelist covers.
+ * <p>Its {@link ScanLoop} offers the peer (which mirrors them) the local listening sockets under {@code [Udsconnect]}
+ * as soon as they appear there, reloads the whitelist if its file changed, and yields any mirror whose path a local
+ * server took over. The peer's offers, filtered by this side's own whitelist, plus the explicit mappings, become
+ * local mirrors. Clients of a mirror are relayed over pooled, authenticated STREAM channels; the peer's requests are
+ * served only for paths this side's whitelist covers.
  */
 public final class Udsproxy implements AutoCloseable {
-    /** Sockets appearing on the other side are reachable here within about two of these plus a round trip. */
-    public static final Duration SCAN_INTERVAL = Duration.ofMillis(50);
-    private static final long TICKS_PER_SECOND = 1000 / SCAN_INTERVAL.toMillis();
-
     private final UdsproxyConfig config;
     private final FileChannel lockChannel;
     private final FileLock lock;
@@ -50,7 +46,7 @@ public final class Udsproxy implements AutoCloseable {
     private final MirrorManager mirrors;
     private final ControlLink control;
     private final StreamCounters counters = new StreamCounters();
-    private final ExportScanner scanner = new ExportScanner(new UnixSocketTable());
+    private final ScanLoop scanLoop;
     private final Instant started = Instant.now();
     private volatile List<SocketExport> peerExports = List.of();
     private volatile List<SocketExport> localExports = List.of();
@@ -73,6 +69,8 @@ public final class Udsproxy implements AutoCloseable {
         StreamServer server = new StreamServer(whitelist, fdPassing, threads, counters);
         endpoint.register(ChannelKind.CONTROL, control::serveInbound);
         endpoint.register(ChannelKind.STREAM, server::serve);
+        this.scanLoop = new ScanLoop(whitelist, mirrors, new ExportScanner(new UnixSocketTable()), this::publish,
+                this::reconcileMirrors);
     }
 
     /** Takes the run directory's lock, cleans up after a crashed predecessor, and starts serving. */
@@ -109,36 +107,13 @@ public final class Udsproxy implements AutoCloseable {
                 + ", whitelist " + config.whitelistFile()
                 + (config.mappings().isEmpty() ? "" : ", mappings " + config.mappings()));
         proxy.control.start();
-        Thread.ofPlatform().daemon().name("scanner").start(proxy::scanLoop);
+        proxy.scanLoop.start();
         return proxy;
     }
 
-    private void scanLoop() {
-        long ticks = 0;
-        while (running) {
-            try {
-                // once a second: a hand-edited whitelist (qtcfg tells the daemon at once), and re-resolving its
-                // entries (a directory on an entry's path may have become a symlink; requests are always resolved
-                // fresh, so a resolution a second old cannot let anything escape)
-                if (ticks++ % TICKS_PER_SECOND == 0) {
-                    boolean reloaded = whitelist.reloadIfChanged();
-                    whitelist.refreshResolved();
-                    if (reloaded) {
-                        reconcileMirrors();
-                    }
-                }
-                mirrors.yieldToLocalFiles();
-                localExports = scanner.scan(whitelist.resolvedUdsconnect(), mirrors.ownedPaths());
-                control.publish(localExports);
-            } catch (IOException | RuntimeException e) {
-                Log.error("scanning local sockets failed: " + e);
-            }
-            try {
-                Thread.sleep(SCAN_INTERVAL);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
+    private void publish(List<SocketExport> exports) {
+        localExports = exports;
+        control.publish(exports);
     }
 
     private void onPeerExports(List<SocketExport> exports) {
@@ -253,6 +228,7 @@ public final class Udsproxy implements AutoCloseable {
             return;
         }
         running = false;
+        scanLoop.stop();
         control.stop();
         endpoint.close();
         pool.disable();
