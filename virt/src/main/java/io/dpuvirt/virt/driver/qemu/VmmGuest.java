@@ -296,6 +296,15 @@ final class VmmGuest implements Guest, QmpListener {
     }
 
     private void removeFiles() {
+        // A hypervisor that exits cleanly removes its sockets and pid file itself: then the directory alone goes, in
+        // one call (one request where the host is remote); otherwise it is not empty and each file goes first.
+        try {
+            if (context.host().deleteFile(plan.files().directory())) {
+                return;
+            }
+        } catch (IOException notEmpty) {
+            Log.debug(name() + ": " + plan.files().directory() + " is not empty: removing its files first");
+        }
         for (Path file : plan.runFiles()) {
             try {
                 context.host().deleteFile(file);
