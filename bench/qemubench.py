@@ -10,6 +10,7 @@
                                                        this process; prints "name median_ms" lines
   qemubench.py undefine URI PREFIX                     destroys and undefines the domains whose names start with PREFIX
 """
+import os
 import statistics
 import subprocess
 import sys
@@ -21,7 +22,7 @@ FIRST_LINE = b"DPUVIRT-GUEST-UP"
 DOMAIN = """<domain type='qemu'>
   <name>{name}</name>
   <memory unit='MiB'>128</memory>
-  <vcpu>1</vcpu>
+  <vcpu>1</vcpu>{cputune}
   <os>
     <type arch='x86_64' machine='q35'>hvm</type>
     <kernel>{guest}/vmlinuz</kernel>
@@ -38,6 +39,12 @@ DOMAIN = """<domain type='qemu'>
   </devices>
 </domain>
 """
+
+
+def cputune():
+    """QEMUBENCH_VCPU_CPU=N pins the guest's vCPU to CPU N (bench/offload --pin: the guest gets a core of its own)."""
+    cpu = os.environ.get("QEMUBENCH_VCPU_CPU")
+    return "\n  <cputune><vcpupin vcpu='0' cpuset='%s'/></cputune>" % cpu if cpu else ""
 
 
 def ms(seconds):
@@ -60,7 +67,7 @@ def lifecycle(uri, guest, prefix, runs):
     conn = libvirt.open(uri)
     samples = {name: [] for name in ("define", "start", "first-line", "suspend", "resume", "destroy")}
     for run in range(runs):
-        xml = DOMAIN.format(name="%slife%d" % (prefix, run), guest=guest)
+        xml = DOMAIN.format(name="%slife%d" % (prefix, run), guest=guest, cputune=cputune())
         begin = time.perf_counter()
         dom = conn.defineXML(xml)
         samples["define"].append(time.perf_counter() - begin)
@@ -81,7 +88,7 @@ def lifecycle(uri, guest, prefix, runs):
 def populate(uri, guest, prefix, count):
     conn = libvirt.open(uri)
     for i in range(count):
-        conn.defineXML(DOMAIN.format(name="%s%04d" % (prefix, i), guest=guest))
+        conn.defineXML(DOMAIN.format(name="%s%04d" % (prefix, i), guest=guest, cputune=cputune()))
 
 
 def list_all(uri, virsh, runs):
