@@ -6,7 +6,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -22,13 +21,16 @@ import java.util.Deque;
  * the answer) is closed, and the request sent once more on a new connection, if that is safe: when the request
  * could not be written whole (the server never acted on it), or when it can be repeated. A SIGNAL could reach the
  * program twice, and a FILE_DELETE done twice answers false the second time: the caller gets the error instead.
- * The server closes connections idle for a minute; a connection is kept for {@link #MAX_IDLE_TIME} only, so that a
+ * The server closes connections idle for a minute; a connection is kept for {@link #MAX_IDLE_NANOS} only, so that a
  * request never races that close.
  */
 final class ConnectionPool implements AutoCloseable {
     static final int MAX_IDLE = 4;
-    /** Half the server's idle timeout ({@link RexecServerConfig#DEFAULT_IDLE_TIMEOUT}). */
-    static final Duration MAX_IDLE_TIME = RexecServerConfig.DEFAULT_IDLE_TIMEOUT.dividedBy(2);
+    /**
+     * Half the server's idle timeout ({@link RexecServerConfig#DEFAULT_IDLE_TIMEOUT}). Plain nanoseconds: the rexec
+     * client runs interpreted, where {@code Duration.dividedBy} (BigDecimal arithmetic) costs some 65 ms.
+     */
+    static final long MAX_IDLE_NANOS = RexecServerConfig.DEFAULT_IDLE_TIMEOUT.toNanos() / 2;
 
     /** Reads the answer while the connection is still the caller's (a frame's payload is a view into its buffer). */
     interface Answer<T> {
@@ -43,7 +45,7 @@ final class ConnectionPool implements AutoCloseable {
 
     private record Idle(Connection connection, long since) {
         boolean tooOld(long now) {
-            return now - since > MAX_IDLE_TIME.toNanos();
+            return now - since > MAX_IDLE_NANOS;
         }
     }
 
