@@ -53,37 +53,44 @@ final class Mirror {
             Files.setPosixFilePermissions(path, permissions(remote.mode()));
             Libc.lchown(localPath, remote.uid(), remote.gid());
             Mirror mirror = new Mirror(localPath, remote, listener, fileKey(path));
-            Thread.ofPlatform().daemon().name("mirror " + localPath).start(() -> mirror.acceptLoop(threads, onClient));
+            threads.execute(() -> mirror.acceptAndServe(threads, onClient));
             return mirror;
-        } catch (IOException e) {
+        } catch (IOException | RejectedExecutionException e) {
             listener.close();
             Files.deleteIfExists(Path.of(localPath));
-            throw e;
+            throw e instanceof IOException io ? io : new IOException("mirror " + localPath + ": no thread to accept on", e);
         }
     }
 
-    private void acceptLoop(Executor threads, BiConsumer<Mirror, NativeSocket> onClient) {
-        try {
-            while (!stopped) {
-                NativeSocket client;
-                try {
-                    client = listener.accept();
-                } catch (LinuxException e) {
-                    if (!stopped) {
-                        Log.error("mirror " + localPath + ": accept failed: " + e.getMessage());
-                    }
-                    continue;
-                }
-                accepted.incrementAndGet();
-                try {
-                    threads.execute(() -> onClient.accept(this, client));
-                } catch (RejectedExecutionException e) {
-                    client.close();
+    /**
+     * Waits for one client, hands the waiting on to another pool thread and serves the client itself: one thread
+     * is in accept() at any time, and the client's first message does not wait for a thread hand-off. The thread
+     * that finds the mirror stopped closes the listener.
+     */
+    private void acceptAndServe(Executor threads, BiConsumer<Mirror, NativeSocket> onClient) {
+        NativeSocket client = null;
+        while (client == null) {
+            if (stopped) {
+                listener.close();
+                return;
+            }
+            try {
+                client = listener.accept();
+            } catch (LinuxException e) {
+                if (!stopped) {
+                    Log.error("mirror " + localPath + ": accept failed: " + e.getMessage());
                 }
             }
-        } finally {
-            listener.close();
         }
+        accepted.incrementAndGet();
+        try {
+            threads.execute(() -> acceptAndServe(threads, onClient));
+        } catch (RejectedExecutionException e) {
+            client.close(); // the daemon is shutting down
+            listener.close();
+            return;
+        }
+        onClient.accept(this, client);
     }
 
     String localPath() {

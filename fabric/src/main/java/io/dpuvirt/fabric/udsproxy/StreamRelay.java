@@ -34,6 +34,14 @@ final class StreamRelay {
     /** How a relayed stream ended: normally, refused by the serving side, or with the link connection broken. */
     enum Outcome { COMPLETED, REFUSED, BROKEN }
 
+    /**
+     * The direction whose bytes come first: the client's ({@code UPSTREAM}, on the mirroring side) or the peer's
+     * ({@code DOWNSTREAM}, on the serving side, right after the open request). The calling thread, already awake,
+     * relays it; the other direction, whose bytes come a round trip later, waits on a pool thread. So a client's
+     * first message never waits for a thread to wake up.
+     */
+    enum First { UPSTREAM, DOWNSTREAM }
+
     private StreamRelay(StreamChannel channel, NativeSocket local, FdPassing fdPassing, String label) {
         this.channel = channel;
         this.local = local;
@@ -41,18 +49,23 @@ final class StreamRelay {
         this.label = label;
     }
 
-    /** Runs the relay to its end on the calling thread plus one from {@code threads}. */
-    static Outcome run(StreamChannel channel, NativeSocket local, FdPassing fdPassing, ExecutorService threads, String label) {
+    /** Runs the relay to its end on the calling thread (direction {@code first}) plus one from {@code threads}. */
+    static Outcome run(StreamChannel channel, NativeSocket local, FdPassing fdPassing, ExecutorService threads, String label,
+            First first) {
         StreamRelay relay = new StreamRelay(channel, local, fdPassing, label);
-        Future<?> upstream = threads.submit(relay::upstream);
-        relay.downstream();
+        Future<?> other = threads.submit(first == First.UPSTREAM ? relay::downstream : relay::upstream);
+        if (first == First.UPSTREAM) {
+            relay.upstream();
+        } else {
+            relay.downstream();
+        }
         try {
-            upstream.get();
+            other.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             relay.linkBroken = true;
         } catch (ExecutionException e) {
-            Log.error(label + ": upstream relay failed: " + e.getCause());
+            Log.error(label + ": relay failed: " + e.getCause());
             relay.linkBroken = true;
         }
         return relay.linkBroken ? Outcome.BROKEN : relay.refused ? Outcome.REFUSED : Outcome.COMPLETED;

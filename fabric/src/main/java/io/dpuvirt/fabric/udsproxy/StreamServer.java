@@ -69,7 +69,8 @@ final class StreamServer {
         counters.active.incrementAndGet();
         counters.total.incrementAndGet();
         try (local) {
-            return StreamRelay.run(channel, local, fdPassing, threads, "stream to " + request.path()) != StreamRelay.Outcome.BROKEN;
+            return StreamRelay.run(channel, local, fdPassing, threads, "stream to " + request.path(), StreamRelay.First.DOWNSTREAM)
+                    != StreamRelay.Outcome.BROKEN;
         } finally {
             counters.active.decrementAndGet();
         }
