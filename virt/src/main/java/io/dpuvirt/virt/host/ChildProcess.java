@@ -54,12 +54,12 @@ final class ChildProcess implements HostProcess {
 
     @Override
     public java.time.Duration cpuTime() throws java.io.IOException {
-        return ProcStat.cpuTime(LocalHost.PROC, id);
+        return LocalHost.cpuTime(id);
     }
 
     @Override
     public void setAffinity(int threadId, java.util.BitSet cpus) throws java.io.IOException {
-        LocalThreads.setAffinity(LocalHost.PROC, id, threadId, cpus);
+        LocalThreads.setAffinity(id, threadId, cpus);
     }
 
     @Override

@@ -1,13 +1,11 @@
 package io.dpuvirt.virt.host;
 
 import io.dpuvirt.common.linux.Errno;
-import io.dpuvirt.common.linux.ProcessCalls;
+import io.dpuvirt.common.linux.ProcessStat;
 import io.dpuvirt.common.linux.SignalCalls;
 import io.dpuvirt.common.linux.LinuxException;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -19,26 +17,22 @@ import java.util.concurrent.CompletableFuture;
 final class FoundProcess implements HostProcess {
     static final Duration POLL_INTERVAL = Duration.ofMillis(100);
 
-    private final Path proc;
     private final ProcessId id;
     private final CompletableFuture<ProcessExit> exit = new CompletableFuture<>();
 
-    private FoundProcess(Path proc, ProcessId id) {
-        this.proc = proc;
+    private FoundProcess(ProcessId id) {
         this.id = id;
     }
 
-    static FoundProcess watch(Path proc, ProcessId id) {
-        FoundProcess found = new FoundProcess(proc, id);
+    static FoundProcess watch(ProcessId id) {
+        FoundProcess found = new FoundProcess(id);
         Thread.ofVirtual().name("watch-" + id.pid()).start(found::pollUntilEnded);
         return found;
     }
 
-    /** Whether {@code id} is a live process under {@code proc}. */
-    static boolean lives(Path proc, ProcessId id) throws IOException {
-        return ProcStat.read(proc, id.pid())
-                .filter(stat -> stat.startTime() == id.startTime() && !stat.hasEnded())
-                .isPresent();
+    /** Whether {@code id} is a live process: same start time, not a zombie. */
+    static boolean lives(ProcessId id) {
+        return ProcessStat.isRunning(id.pid(), id.startTime());
     }
 
     @Override
@@ -54,7 +48,7 @@ final class FoundProcess implements HostProcess {
     @Override
     public void signal(Signal signal) throws IOException {
         // the start time is checked right before: a pid reused in between is the one race left, as for any non-child
-        if (!lives(proc, id)) {
+        if (!lives(id)) {
             return;
         }
         try {
@@ -68,12 +62,12 @@ final class FoundProcess implements HostProcess {
 
     @Override
     public Duration cpuTime() throws IOException {
-        return ProcStat.cpuTime(proc, id);
+        return LocalHost.cpuTime(id);
     }
 
     @Override
     public void setAffinity(int threadId, java.util.BitSet cpus) throws IOException {
-        LocalThreads.setAffinity(LocalHost.PROC, id, threadId, cpus);
+        LocalThreads.setAffinity(id, threadId, cpus);
     }
 
     @Override
@@ -83,12 +77,10 @@ final class FoundProcess implements HostProcess {
 
     private void pollUntilEnded() {
         try {
-            while (lives(proc, id)) {
+            while (lives(id)) {
                 Thread.sleep(POLL_INTERVAL);
             }
             exit.complete(new ProcessExit.Vanished());
-        } catch (IOException e) {
-            exit.completeExceptionally(new UncheckedIOException("cannot watch process " + id.pid(), e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             exit.completeExceptionally(e);

@@ -2,6 +2,7 @@ package io.dpuvirt.virt.host;
 
 import io.dpuvirt.common.fs.AtomicFiles;
 import io.dpuvirt.common.linux.PosixSpawn;
+import io.dpuvirt.common.linux.ProcessStat;
 
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
@@ -9,6 +10,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
@@ -18,7 +20,6 @@ import java.util.Set;
  * through the JDK.
  */
 public final class LocalHost implements Host {
-    static final Path PROC = Path.of("/proc");
     private static final int O_RDONLY = 0;
     private static final int O_WRONLY = 01;
     private static final int O_CREAT = 0100;
@@ -42,7 +43,7 @@ public final class LocalHost implements Host {
                     spec.environment().entrySet().stream().map(e -> bytes(e.getKey() + "=" + e.getValue())).toList());
         }
         // read at once: the child cannot be reaped before its waiter starts, so its /proc entry is still there
-        long startTime = ProcStat.read(PROC, pid)
+        long startTime = ProcessStat.read(pid)
                 .orElseThrow(() -> new IOException("process " + pid + " (" + spec.argv().getFirst()
                         + ") has no /proc entry right after it was started"))
                 .startTime();
@@ -51,7 +52,13 @@ public final class LocalHost implements Host {
 
     @Override
     public Optional<HostProcess> find(ProcessId id) throws IOException {
-        return FoundProcess.lives(PROC, id) ? Optional.of(FoundProcess.watch(PROC, id)) : Optional.empty();
+        return FoundProcess.lives(id) ? Optional.of(FoundProcess.watch(id)) : Optional.empty();
+    }
+
+    /** The CPU time of process {@code id} on this machine; zero when it is gone or its pid is another's. */
+    static Duration cpuTime(ProcessId id) {
+        return ProcessStat.read(id.pid()).filter(stat -> stat.startTime() == id.startTime())
+                .map(stat -> Duration.ofNanos(stat.cpuNanos())).orElse(Duration.ZERO);
     }
 
 

@@ -9,6 +9,8 @@ import java.util.BitSet;
 
 /** Threads of a process on this machine. */
 final class LocalThreads {
+    private static final Path PROC = Path.of("/proc");
+
     private LocalThreads() {
     }
 
@@ -17,8 +19,8 @@ final class LocalThreads {
      * ({@code /proc/PID/task/TID}) and the process still the one started then: a pid or thread id reused by another
      * process is never pinned.
      */
-    static void setAffinity(Path proc, ProcessId process, int threadId, BitSet cpus) throws IOException {
-        if (!FoundProcess.lives(proc, process) || !Files.isDirectory(proc.resolve(process.pid() + "/task/" + threadId))) {
+    static void setAffinity(ProcessId process, int threadId, BitSet cpus) throws IOException {
+        if (!FoundProcess.lives(process) || !Files.isDirectory(PROC.resolve(process.pid() + "/task/" + threadId))) {
             throw new IOException("thread " + threadId + " is not a thread of process " + process.pid() + " (or it ended)");
         }
         ProcessCalls.setAffinity(threadId, cpus);

@@ -1,5 +1,6 @@
 package io.dpuvirt.virt.host;
 
+import io.dpuvirt.common.linux.ProcessStat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,14 +51,14 @@ class LocalHostTest {
     @Test
     void theChildLeadsASessionOfItsOwnAndIsReapedWhenSignalled() throws Exception {
         HostProcess sleeper = host.spawn(ProcessSpec.of(List.of("sleep", "30")));
-        ProcStat stat = ProcStat.read(PROC, sleeper.id().pid()).orElseThrow();
+        ProcessStat stat = ProcessStat.read(sleeper.id().pid()).orElseThrow();
         assertThat(stat.session()).isEqualTo(sleeper.id().pid());
         assertThat(sleeper.isAlive()).isTrue();
 
         sleeper.signal(Signal.TERM);
 
         assertThat(sleeper.waitFor(WAIT)).hasValue(new ProcessExit.Signalled(Signal.TERM.number()));
-        assertThat(ProcStat.read(PROC, sleeper.id().pid())).as("no zombie left").isEmpty();
+        assertThat(ProcessStat.read(sleeper.id().pid())).as("no zombie left").isEmpty();
         sleeper.signal(Signal.KILL); // ended: nothing is sent
     }
 
