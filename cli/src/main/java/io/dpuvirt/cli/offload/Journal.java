@@ -17,10 +17,11 @@ final class Journal {
     }
 
     /**
-     * Continues the state an earlier {@code up} left, or starts one; the state file's directory is made first (and
-     * recorded, so that {@code down} removes it again).
+     * Continues the state an earlier {@code up} left, or starts one. {@code createdDirectories} are the levels of the
+     * state file's directory this {@code up} made (outermost first), recorded so that {@code down} removes them again.
      */
-    static Journal open(StateStore store, String profile, Side side) throws IOException, ConfigException {
+    static Journal open(StateStore store, String profile, Side side, List<Path> createdDirectories)
+            throws IOException, ConfigException {
         ProfileState earlier = store.load().orElse(null);
         if (earlier != null) {
             if (earlier.side() != side || !earlier.profile().equals(profile)) {
@@ -30,10 +31,9 @@ final class Journal {
             return new Journal(store, earlier);
         }
         ProfileState fresh = new ProfileState(profile, side, List.of());
-        for (Path directory : CreatedPaths.missingDirectories(store.directory())) {
+        for (Path directory : createdDirectories) {
             fresh = fresh.with(new Change.CreatedDirectory(directory));
         }
-        CreatedPaths.makeDirectories(store.directory());
         Journal journal = new Journal(store, fresh);
         store.save(fresh);
         return journal;

@@ -100,8 +100,8 @@ public final class OffloadCommand {
         List<Requirement> requirements = LibvirtProfile.requirements(settings, stateDirectory);
         Report report = new Report(out);
         report.title("up: " + title);
-        Journal journal = Journal.open(store, LibvirtProfile.NAME, settings.side());
-        try {
+        try (StateLock lock = StateLock.acquireCreating(store.directory(), System.err)) {
+            Journal journal = Journal.open(store, LibvirtProfile.NAME, settings.side(), lock.createdDirectories());
             for (Requirement requirement : requirements) {
                 report.outcome(requirement.apply(journal));
             }
@@ -121,8 +121,8 @@ public final class OffloadCommand {
         report.title("down: " + title);
         Rollback rollback = new Rollback(store, stateDirectory, LibvirtProfile.LOGS, LibvirtProfile.udsproxydStatusSocket());
         boolean recorded;
-        try {
-            recorded = rollback.run(report);
+        try (StateLock lock = StateLock.acquire(store.directory(), System.err).orElse(null)) {
+            recorded = lock != null && rollback.run(report);
         } catch (OffloadException | IOException | ConfigException e) {
             return stopped(e, "down stopped there; what is left to undo is still recorded in " + store.file()
                     + ": run down again once the cause is fixed");

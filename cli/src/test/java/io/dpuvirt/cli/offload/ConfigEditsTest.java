@@ -31,7 +31,14 @@ class ConfigEditsTest {
     @BeforeEach
     void journal() throws Exception {
         store = new StateStore(dir.resolve("run/offload"), "libvirt", Side.HOST);
-        journal = Journal.open(store, "libvirt", Side.HOST);
+        journal = openJournal();
+    }
+
+    /** As up opens it: the state directory made and locked first. */
+    private Journal openJournal() throws Exception {
+        try (StateLock lock = StateLock.acquireCreating(store.directory(), System.err)) {
+            return Journal.open(store, "libvirt", Side.HOST, lock.createdDirectories());
+        }
     }
 
     /** down, as it reports itself. */
@@ -89,7 +96,7 @@ class ConfigEditsTest {
         assertThat(file.getParent()).doesNotExist(); // up made etc/qtfs too
         assertThat(dir.resolve("run")).doesNotExist(); // and the state file's directories
 
-        journal = Journal.open(store, "libvirt", Side.HOST);
+        journal = openJournal();
         udsconnect(file, "/var/run/rexec").apply(journal);
         Files.writeString(file, "[Mount]\nPath=/home/VMs\n", java.nio.file.StandardOpenOption.APPEND);
         rollback();
