@@ -8,6 +8,7 @@ import io.dpuvirt.common.log.Log;
 import io.dpuvirt.common.net.NativeSocket;
 import io.dpuvirt.common.net.PeerCredentials;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -24,10 +25,13 @@ import java.util.function.Consumer;
 final class DetachedService {
     private final ProgramLauncher launcher;
     private final DetachedPrograms registry;
+    /** Where a WATCH's cleanup directory may be: beneath a state directory, as for the file requests that change. */
+    private final FileAreas areas;
 
-    DetachedService(ProgramLauncher launcher, DetachedPrograms registry) {
+    DetachedService(ProgramLauncher launcher, DetachedPrograms registry, FileAreas areas) {
         this.launcher = launcher;
         this.registry = registry;
+        this.areas = areas;
     }
 
     /** Starts a detached program (checked as any other), answers STARTED, then watches it until it ends or the client goes. */
@@ -62,7 +66,7 @@ final class DetachedService {
                     output.done();
                 }
                 case ProgramRequest.Status status -> output.state(registry.state(program, peer.uid()));
-                case ProgramRequest.Watch watch -> watchUntilEnd(socket, output, program, peer.uid());
+                case ProgramRequest.Watch watch -> watchUntilEnd(socket, output, program, peer.uid(), cleanup(watch));
                 case ProgramRequest.Affinity affinity -> {
                     setAffinity(affinity, peer.uid());
                     Log.info("pinned thread " + affinity.thread() + " of detached " + program + " to CPUs " + affinity.cpus()
@@ -82,11 +86,37 @@ final class DetachedService {
         }
     }
 
-    /** Until the program ends (then EXITED) or the client goes away, whichever comes first. */
-    private void watchUntilEnd(NativeSocket socket, SessionOutput output, ProgramId program, int uid) throws RequestRefusedException {
-        Watch watch = new Watch(socket, output);
+    /** Where the watch's cleanup directory is, checked now: a refusal answers the WATCH at once. */
+    private Optional<FileAreas.Location> cleanup(ProgramRequest.Watch watch) throws RequestRefusedException {
+        if (watch.cleanup().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(areas.locate(watch.cleanup(), FileAreas.Access.CHANGE));
+        } catch (RequestRefusedException e) {
+            throw e;
+        } catch (IOException e) {
+            throw RequestRefusedException.refused(watch.cleanup() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Until the program ends (then its cleanup directory is removed and EXITED sent) or the client goes away,
+     * whichever comes first. A program the registry no longer knows ended long ago: its directory goes too.
+     */
+    private void watchUntilEnd(NativeSocket socket, SessionOutput output, ProgramId program, int uid,
+            Optional<FileAreas.Location> cleanup) throws RequestRefusedException {
+        Watch watch = new Watch(socket, output, cleanup);
         Consumer<ProgramState.Ended> watcher = watch::ended;
-        Optional<ProgramState.Ended> known = registry.watch(program, uid, watcher);
+        Optional<ProgramState.Ended> known;
+        try {
+            known = registry.watch(program, uid, watcher);
+        } catch (RequestRefusedException e) {
+            if (e.programGone()) {
+                cleanup.ifPresent(DetachedService::removeDirectory);
+            }
+            throw e;
+        }
         if (known.isPresent()) {
             watch.ended(known.get());
             return;
@@ -106,16 +136,19 @@ final class DetachedService {
     private static final class Watch {
         private final NativeSocket socket;
         private final SessionOutput output;
+        private final Optional<FileAreas.Location> cleanup;
         private boolean finished;
 
-        Watch(NativeSocket socket, SessionOutput output) {
+        Watch(NativeSocket socket, SessionOutput output, Optional<FileAreas.Location> cleanup) {
             this.socket = socket;
             this.output = output;
+            this.cleanup = cleanup;
         }
 
         synchronized void ended(ProgramState.Ended end) {
             if (!finished) {
                 finished = true;
+                cleanup.ifPresent(DetachedService::removeDirectory);
                 output.exited(end);
                 socket.abort(); // wakes the connection's thread
             }
@@ -123,6 +156,19 @@ final class DetachedService {
 
         synchronized void finish() {
             finished = true;
+        }
+    }
+
+    /** A watched program's directory, after its end: what stays is logged, the client is told of the end anyway. */
+    private static void removeDirectory(FileAreas.Location directory) {
+        try {
+            if (FileOperations.deleteDirectoryWithFiles(directory)) {
+                Log.info("removed " + directory.path() + " with its files, after the program's end");
+            } else {
+                Log.info("nothing removed at " + directory.path() + " after the program's end: no directory, or it holds one");
+            }
+        } catch (IOException e) {
+            Log.warn("cannot remove " + directory.path() + " after the program's end: " + e.getMessage());
         }
     }
 

@@ -9,6 +9,9 @@ import io.dpuvirt.fabric.link.Buffer;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -127,6 +130,43 @@ final class FileOperations {
                 return true;
             } catch (LinuxException e) {
                 if (e.is(Errno.ENOENT)) {
+                    return false;
+                }
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Removes a directory with the files in it (a program's run directory: its sockets, pid file): each entry that is
+     * not a directory, then the directory. One holding a directory stays, and so does that; false if there was no
+     * directory, or it stays.
+     */
+    static boolean deleteDirectoryWithFiles(FileAreas.Location location) throws IOException {
+        try (Descriptor root = openRoot(location);
+             Descriptor parent = beneath(location, root, location.parent(), O_PATH | O_DIRECTORY)) {
+            try (Descriptor directory = beneath(location, parent, location.name(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+                 DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of(directory.procPath()))) {
+                for (Path entry : entries) {
+                    try {
+                        FileCalls.unlinkat(directory.fd(), entry.getFileName().toString(), 0);
+                    } catch (LinuxException e) {
+                        if (!e.is(Errno.EISDIR) && !e.is(Errno.ENOENT)) {
+                            throw e;
+                        }
+                    }
+                }
+            } catch (LinuxException e) {
+                if (e.is(Errno.ENOENT)) {
+                    return false;
+                }
+                throw e;
+            }
+            try {
+                FileCalls.unlinkat(parent.fd(), location.name(), AT_REMOVEDIR);
+                return true;
+            } catch (LinuxException e) {
+                if (e.is(Errno.ENOENT) || e.is(Errno.ENOTEMPTY)) {
                     return false;
                 }
                 throw e;

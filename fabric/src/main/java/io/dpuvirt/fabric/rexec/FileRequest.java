@@ -116,7 +116,8 @@ sealed interface FileRequest extends ClientRequest {
         return type >= Protocol.FILE_READ && type <= Protocol.MKDIR_PRIVATE;
     }
 
-    private static void checkPath(String path) {
+    /** Checks a path a request names (also a WATCH's cleanup directory). */
+    static void checkPath(String path) {
         if (!path.startsWith("/") || path.indexOf('\0') >= 0 || path.getBytes(StandardCharsets.UTF_8).length > MAX_PATH) {
             throw new IllegalArgumentException("a file request names an absolute path of at most " + MAX_PATH + " bytes without NUL, not "
                     + path.replace("\0", "\\0"));
@@ -136,7 +137,7 @@ sealed interface FileRequest extends ClientRequest {
         int content = this instanceof Write write ? write.content().length() : 0;
         // the fields after the path: a mode at most, and a write's content
         ByteBuffer buffer = ByteBuffer.allocate(Protocol.HEADER + 4 + name.length + 4 + content).position(Protocol.HEADER);
-        buffer.putInt(name.length).put(name);
+        writePath(buffer, path());
         encodeArguments(buffer);
         Protocol.putHeader(buffer.duplicate().position(0), type(), buffer.position() - Protocol.HEADER);
         return buffer.flip();
@@ -144,15 +145,7 @@ sealed interface FileRequest extends ClientRequest {
 
     static FileRequest decode(int type, ByteBuffer payload) throws ProtocolException {
         try {
-            int length = payload.getInt();
-            if (length < 0 || length > MAX_PATH) {
-                throw new IllegalArgumentException("a path of " + Integer.toUnsignedString(length) + " bytes");
-            }
-            if (length > payload.remaining()) {
-                throw new BufferUnderflowException();
-            }
-            String path = utf8(payload.slice(payload.position(), length));
-            payload.position(payload.position() + length);
+            String path = readPath(payload);
             FileRequest request = switch (type) {
                 case Protocol.FILE_READ -> new Read(path);
                 case Protocol.FILE_WRITE -> new Write(path, payload.getInt(), ByteString.read(payload, payload.remaining()));
@@ -169,6 +162,26 @@ sealed interface FileRequest extends ClientRequest {
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new ProtocolException("malformed " + Protocol.typeName(type) + ": " + (e.getMessage() == null ? "truncated" : e.getMessage()));
         }
+    }
+
+    /** {@code u32 length, path (UTF-8)}. */
+    static void writePath(ByteBuffer buffer, String path) {
+        byte[] name = path.getBytes(StandardCharsets.UTF_8);
+        buffer.putInt(name.length).put(name);
+    }
+
+    /** What {@link #writePath} wrote; the path is not checked yet. */
+    static String readPath(ByteBuffer payload) {
+        int length = payload.getInt();
+        if (length < 0 || length > MAX_PATH) {
+            throw new IllegalArgumentException("a path of " + Integer.toUnsignedString(length) + " bytes");
+        }
+        if (length > payload.remaining()) {
+            throw new BufferUnderflowException();
+        }
+        String path = utf8(payload.slice(payload.position(), length));
+        payload.position(payload.position() + length);
+        return path;
     }
 
     /** Strictly: a path that is not UTF-8 would otherwise name another file, with replacement characters. */

@@ -13,7 +13,8 @@ import java.util.BitSet;
 sealed interface ProgramRequest extends ClientRequest {
     /** The largest CPU set an AFFINITY carries: 8192 CPUs. */
     int MAX_CPU_SET_BYTES = 1024;
-    int MAX_PAYLOAD = ProgramId.BYTES + 8 + MAX_CPU_SET_BYTES;
+    /** An AFFINITY's fields, or a WATCH's cleanup directory, whichever is longer. */
+    int MAX_PAYLOAD = ProgramId.BYTES + Math.max(8 + MAX_CPU_SET_BYTES, 4 + FileRequest.MAX_PATH);
 
     ProgramId program();
 
@@ -53,8 +54,23 @@ sealed interface ProgramRequest extends ClientRequest {
         }
     }
 
-    /** The connection stays open until the program ends. */
-    record Watch(ProgramId program) implements ProgramRequest {
+    /**
+     * The connection stays open until the program ends. {@code cleanup} ("": none; a path beneath a state directory)
+     * is a directory of the program's own: once the program has ended, the server removes the files in it and then
+     * the directory, before it answers (so the client learns of the end and of the removal in one answer). Its
+     * fields: nothing, or {@code u32 length, path}.
+     */
+    record Watch(ProgramId program, String cleanup) implements ProgramRequest {
+        public Watch {
+            if (!cleanup.isEmpty()) {
+                FileRequest.checkPath(cleanup);
+            }
+        }
+
+        public Watch(ProgramId program) {
+            this(program, "");
+        }
+
         @Override
         public int type() {
             return Protocol.DETACHED_WATCH;
@@ -62,6 +78,9 @@ sealed interface ProgramRequest extends ClientRequest {
 
         @Override
         public void encodeArguments(ByteBuffer buffer) {
+            if (!cleanup.isEmpty()) {
+                FileRequest.writePath(buffer, cleanup);
+            }
         }
     }
 
@@ -123,7 +142,7 @@ sealed interface ProgramRequest extends ClientRequest {
             ProgramRequest request = switch (type) {
                 case Protocol.DETACHED_SIGNAL -> new Signal(program, payload.getInt());
                 case Protocol.DETACHED_STATUS -> new Status(program);
-                case Protocol.DETACHED_WATCH -> new Watch(program);
+                case Protocol.DETACHED_WATCH -> new Watch(program, payload.hasRemaining() ? FileRequest.readPath(payload) : "");
                 case Protocol.DETACHED_AFFINITY -> {
                     int thread = payload.getInt();
                     int length = payload.getInt();

@@ -137,9 +137,24 @@ public final class RexecClient implements AutoCloseable {
      * connection breaks first (server stopped, link cut): then watch again. Cancelling closes the connection.
      */
     public CompletableFuture<ProgramState.Ended> watch(ProgramId program) throws IOException {
+        return watch(new ProgramRequest.Watch(program));
+    }
+
+    /**
+     * As {@link #watch(ProgramId)}; and once the program has ended, the server removes {@code runDirectory} (beneath
+     * one of its --state-dir) with the files in it before it answers: the end and the cleanup in one round trip.
+     * Where the server no longer knows the program (it ended long ago), the directory is removed and the watch
+     * refused as for any program gone.
+     */
+    public CompletableFuture<ProgramState.Ended> watch(ProgramId program, Path runDirectory) throws IOException {
+        return watch(new ProgramRequest.Watch(program, runDirectory.toString()));
+    }
+
+    private CompletableFuture<ProgramState.Ended> watch(ProgramRequest.Watch request) throws IOException {
+        ProgramId program = request.program();
         Wire wire = connect(false);
         try {
-            wire.write(new ProgramRequest.Watch(program).encode());
+            wire.write(request.encode());
         } catch (IOException e) {
             wire.close();
             throw e;

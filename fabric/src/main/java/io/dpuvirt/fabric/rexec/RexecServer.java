@@ -73,8 +73,9 @@ public final class RexecServer implements AutoCloseable {
         childRecords.terminateLeftovers(config.killGrace());
         this.detachedPrograms = DetachedPrograms.load(config.detachedDirectory());
         this.launcher = new ProgramLauncher(policy, new OutputDirectories(config.outputDirectories()), programs);
-        this.detached = new DetachedService(launcher, detachedPrograms);
-        this.files = new FileService(new FileAreas(config.stateDirectories(), config.outputDirectories(), config.readableDirectories()), allowedUid);
+        FileAreas areas = new FileAreas(config.stateDirectories(), config.outputDirectories(), config.readableDirectories());
+        this.detached = new DetachedService(launcher, detachedPrograms, areas);
+        this.files = new FileService(areas, allowedUid);
         try {
             this.listener = bind(config.socket());
         } catch (IOException | RuntimeException e) {

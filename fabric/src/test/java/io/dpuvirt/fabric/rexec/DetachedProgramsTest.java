@@ -50,7 +50,8 @@ class DetachedProgramsTest {
         Files.writeString(whitelist, "/bin/sh\n/bin/sleep\n/bin/true\n");
         Files.setPosixFilePermissions(whitelist, PosixFilePermissions.fromString("rw-------"));
         Files.createDirectory(dir.resolve("logs"));
-        config = new RexecServerConfig(socket, whitelist, false, GRACE, List.of(dir.resolve("logs")), List.of(), List.of());
+        Files.createDirectory(dir.resolve("state"));
+        config = new RexecServerConfig(socket, whitelist, false, GRACE, List.of(dir.resolve("logs")), List.of(dir.resolve("state")), List.of());
         server = RexecServer.start(config);
         client = new RexecClient(socket);
     }
@@ -143,6 +144,47 @@ class DetachedProgramsTest {
         assertThat(Files.readString(config.detachedDirectory().resolve(Integer.toString(program.pid()))))
                 .isEqualTo("start-time " + program.startTime() + "\nuid 0\nprogram /usr/bin/dash\n");
         assertThat(config.childrenDirectory().resolve(Integer.toString(program.pid()))).doesNotExist();
+    }
+
+    @Test
+    void aWatchRemovesTheProgramsDirectoryWithItsFilesBeforeItTellsOfTheEnd() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("state/domain-1"));
+        Files.writeString(run.resolve("pid"), "1\n"); // what a hypervisor leaves when it is killed
+        Files.createSymbolicLink(run.resolve("link"), dir.resolve("logs")); // removed itself, not followed
+        ProgramId program = detachedSleep();
+        CompletableFuture<ProgramState.Ended> watch = client.watch(program, run);
+        assertThat(client.status(program)).isInstanceOf(ProgramState.Running.class);
+        assertThat(run).isDirectory();
+
+        client.signal(program, Signals.SIGTERM);
+        assertThat(endOf(watch)).isEqualTo(ProgramState.Ended.of(ExitStatus.killed(Signals.SIGTERM)));
+        assertThat(run).as("gone by the time the end is told").doesNotExist();
+        assertThat(dir.resolve("logs")).isDirectory();
+
+        Path holding = Files.createDirectories(dir.resolve("state/domain-2/sub"));
+        Files.writeString(holding.getParent().resolve("pid"), "2\n");
+        assertThat(endOf(client.watch(program, holding.getParent()))).isEqualTo(ProgramState.Ended.of(ExitStatus.killed(Signals.SIGTERM)));
+        assertThat(holding.getParent().resolve("pid")).as("its files go").doesNotExist();
+        assertThat(holding).as("a directory in it stays, and so does it").isDirectory();
+    }
+
+    @Test
+    void aWatchCleansUpOnlyBeneathAStateDirectoryAndAlsoForAProgramLongGone() throws Exception {
+        ProgramId program = detachedSleep();
+        Path logs = dir.resolve("logs");
+        assertThatThrownBy(() -> endOf(client.watch(program, logs)))
+                .hasCauseInstanceOf(RequestRefusedException.class)
+                .hasMessageContaining("beneath a state directory");
+        assertThat(logs).isDirectory();
+        assertThat(runs(program)).isTrue();
+
+        Path run = Files.createDirectories(dir.resolve("state/domain-3"));
+        Files.writeString(run.resolve("pid"), "3\n");
+        ProgramId unknown = new ProgramId(program.pid(), program.startTime() + 1);
+        assertThatThrownBy(() -> endOf(client.watch(unknown, run)))
+                .hasCauseInstanceOf(RequestRefusedException.class)
+                .hasMessageContaining("no detached program " + unknown);
+        assertThat(run).as("a program the server no longer knows ended long ago: its directory goes").doesNotExist();
     }
 
     @Test
