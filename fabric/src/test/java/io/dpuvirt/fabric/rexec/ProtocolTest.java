@@ -132,7 +132,8 @@ class ProtocolTest {
         cpus.set(9);
         cpus.set(200);
         for (ProgramRequest request : List.of(new ProgramRequest.Signal(program, 15), new ProgramRequest.Status(program),
-                new ProgramRequest.Watch(program), new ProgramRequest.Affinity(program, 4243, cpus), new ProgramRequest.CpuTime(program))) {
+                new ProgramRequest.Watch(program), new ProgramRequest.Watch(program, "/var/lib/dpuvirt/qemu/domain-1-vm"),
+                new ProgramRequest.Affinity(program, 4243, cpus), new ProgramRequest.CpuTime(program))) {
             ByteBuffer frame = request.encode();
             assertThat(ProgramRequest.isProgramRequest(Protocol.type(frame, 0))).isTrue();
             assertThat(ProgramRequest.decode(Protocol.type(frame, 0), frame.slice(Protocol.HEADER, frame.getInt(4)))).isEqualTo(request);
@@ -143,6 +144,7 @@ class ProtocolTest {
         ByteBuffer noSuchSignal = copy(signal.slice(Protocol.HEADER, signal.getInt(4))).putInt(ProgramId.BYTES, 99);
         assertThatThrownBy(() -> ProgramRequest.decode(Protocol.DETACHED_SIGNAL, noSuchSignal)).hasMessage("malformed DETACHED_SIGNAL: no signal 99");
         assertThatThrownBy(() -> new ProgramRequest.Affinity(program, 1, new java.util.BitSet())).hasMessageContaining("cannot be pinned");
+        assertThatThrownBy(() -> new ProgramRequest.Watch(program, "relative/dir")).hasMessageContaining("absolute path");
     }
 
     @Test
