@@ -6,6 +6,8 @@ import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.common.linux.WaitStatus;
 import io.dpuvirt.common.log.Log;
 
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -16,16 +18,19 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class ChildProcess implements HostProcess {
     private final ProcessId id;
+    private final Optional<Path> runDirectory;
     private final CompletableFuture<ProcessExit> exit = new CompletableFuture<>();
     private final ReentrantLock lock = new ReentrantLock();
     private boolean ended;
 
-    private ChildProcess(ProcessId id) {
+    private ChildProcess(ProcessId id, Optional<Path> runDirectory) {
         this.id = id;
+        this.runDirectory = runDirectory;
     }
 
-    static ChildProcess watch(ProcessId id) {
-        ChildProcess child = new ChildProcess(id);
+    /** Waits for the process in the background; its run directory goes before its end is reported. */
+    static ChildProcess watch(ProcessId id, Optional<Path> runDirectory) {
+        ChildProcess child = new ChildProcess(id, runDirectory);
         Thread.ofPlatform().daemon().name("wait-" + id.pid()).start(child::awaitExit);
         return child;
     }
@@ -78,6 +83,7 @@ final class ChildProcess implements HostProcess {
             } finally {
                 lock.unlock();
             }
+            runDirectory.ifPresent(RunDirectory::remove);
             exit.complete(status.exited() ? new ProcessExit.Exited(status.exitCode())
                     : new ProcessExit.Signalled(status.signal()));
         } catch (LinuxException e) {

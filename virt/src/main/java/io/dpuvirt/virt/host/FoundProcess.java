@@ -6,7 +6,9 @@ import io.dpuvirt.common.linux.SignalCalls;
 import io.dpuvirt.common.linux.LinuxException;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -18,14 +20,17 @@ final class FoundProcess implements HostProcess {
     static final Duration POLL_INTERVAL = Duration.ofMillis(100);
 
     private final ProcessId id;
+    private final Optional<Path> runDirectory;
     private final CompletableFuture<ProcessExit> exit = new CompletableFuture<>();
 
-    private FoundProcess(ProcessId id) {
+    private FoundProcess(ProcessId id, Optional<Path> runDirectory) {
         this.id = id;
+        this.runDirectory = runDirectory;
     }
 
-    static FoundProcess watch(ProcessId id) {
-        FoundProcess found = new FoundProcess(id);
+    /** Polls for the process's end in the background; its run directory goes before the end is reported. */
+    static FoundProcess watch(ProcessId id, Optional<Path> runDirectory) {
+        FoundProcess found = new FoundProcess(id, runDirectory);
         Thread.ofVirtual().name("watch-" + id.pid()).start(found::pollUntilEnded);
         return found;
     }
@@ -80,6 +85,7 @@ final class FoundProcess implements HostProcess {
             while (lives(id)) {
                 Thread.sleep(POLL_INTERVAL);
             }
+            runDirectory.ifPresent(RunDirectory::remove);
             exit.complete(new ProcessExit.Vanished());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

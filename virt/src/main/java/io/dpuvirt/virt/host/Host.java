@@ -22,9 +22,10 @@ public interface Host {
 
     /**
      * A process started earlier, found again by its id (after a daemon restart): empty when it is gone
-     * or its pid now belongs to another process.
+     * or its pid now belongs to another process. {@code runDirectory} is its spec's
+     * ({@link ProcessSpec#withRunDirectory}): removed after it as after a process just started.
      */
-    Optional<HostProcess> find(ProcessId id) throws IOException;
+    Optional<HostProcess> find(ProcessId id, Optional<Path> runDirectory) throws IOException;
 
     byte[] readFile(Path file) throws IOException;
 

@@ -47,12 +47,12 @@ public final class LocalHost implements Host {
                 .orElseThrow(() -> new IOException("process " + pid + " (" + spec.argv().getFirst()
                         + ") has no /proc entry right after it was started"))
                 .startTime();
-        return ChildProcess.watch(new ProcessId(pid, startTime));
+        return ChildProcess.watch(new ProcessId(pid, startTime), spec.runDirectory());
     }
 
     @Override
-    public Optional<HostProcess> find(ProcessId id) throws IOException {
-        return FoundProcess.lives(id) ? Optional.of(FoundProcess.watch(id)) : Optional.empty();
+    public Optional<HostProcess> find(ProcessId id, Optional<Path> runDirectory) {
+        return FoundProcess.lives(id) ? Optional.of(FoundProcess.watch(id, runDirectory)) : Optional.empty();
     }
 
     /** The CPU time of process {@code id} on this machine; zero when it is gone or its pid is another's. */

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -65,16 +66,16 @@ class LocalHostTest {
     @Test
     void aProcessIsFoundAgainByItsIdAndItsEndIsNoticed() throws Exception {
         HostProcess child = host.spawn(ProcessSpec.of(List.of("sleep", "30")));
-        HostProcess found = host.find(child.id()).orElseThrow();
+        HostProcess found = host.find(child.id(), Optional.empty()).orElseThrow();
         assertThat(found.isAlive()).isTrue();
-        assertThat(host.find(new ProcessId(child.id().pid(), child.id().startTime() + 1)))
+        assertThat(host.find(new ProcessId(child.id().pid(), child.id().startTime() + 1), Optional.empty()))
                 .as("same pid, other start time: another process").isEmpty();
 
         found.signal(Signal.KILL);
 
         assertThat(found.waitFor(WAIT)).hasValue(new ProcessExit.Vanished());
         assertThat(child.waitFor(WAIT)).hasValue(new ProcessExit.Signalled(Signal.KILL.number()));
-        assertThat(host.find(child.id())).isEmpty();
+        assertThat(host.find(child.id(), Optional.empty())).isEmpty();
     }
 
     @Test
@@ -132,5 +133,19 @@ class LocalHostTest {
         }
         buffer.flip();
         return StandardCharsets.UTF_8.decode(buffer).toString();
+    }
+
+    @Test
+    void theRunDirectoryGoesWithItsFilesBeforeTheEndIsReported() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("domain-1"));
+        Files.writeString(run.resolve("pid"), "1\n");
+        HostProcess process = host.spawn(ProcessSpec.of(List.of("/bin/sh", "-c", "exec sleep 30")).withRunDirectory(run));
+        Files.writeString(run.resolve("monitor.sock"), ""); // stands for what the process made there
+        assertThat(run).isDirectory();
+
+        process.signal(Signal.KILL);
+
+        assertThat(process.waitFor(WAIT)).hasValue(new ProcessExit.Signalled(Signal.KILL.number()));
+        assertThat(run).as("gone when the end is known").doesNotExist();
     }
 }

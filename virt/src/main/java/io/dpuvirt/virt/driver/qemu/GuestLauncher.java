@@ -57,7 +57,8 @@ final class GuestLauncher {
             process = host.spawn(ProcessSpec.of(argv)
                     .withEnvironment(Map.of("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                             "LC_ALL", "C", "HOME", plan.files().directory().toString()))
-                    .withStdio(Stdio.none(), Stdio.appendTo(plan.files().log()), Stdio.appendTo(plan.files().log())));
+                    .withStdio(Stdio.none(), Stdio.appendTo(plan.files().log()), Stdio.appendTo(plan.files().log()))
+                    .withRunDirectory(plan.files().directory()));
         } catch (IOException e) {
             throw failed("cannot start " + argv.getFirst() + " for domain '" + name + "': " + e.getMessage(), e);
         }

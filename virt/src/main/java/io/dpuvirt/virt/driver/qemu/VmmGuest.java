@@ -10,7 +10,6 @@ import io.dpuvirt.virt.driver.StateReason;
 import io.dpuvirt.virt.driver.VirErrorCode;
 import io.dpuvirt.virt.driver.managed.Guest;
 import io.dpuvirt.virt.driver.managed.GuestListener;
-import io.dpuvirt.virt.host.Host;
 import io.dpuvirt.virt.host.HostProcess;
 import io.dpuvirt.virt.host.ProcessExit;
 import io.dpuvirt.virt.host.Signal;
@@ -21,7 +20,6 @@ import io.dpuvirt.virt.qmp.QmpListener;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -275,9 +273,9 @@ final class VmmGuest implements Guest, QmpListener {
         }
     }
 
+    /** The host removed the run directory before it reported the end ({@link io.dpuvirt.virt.host.ProcessSpec#withRunDirectory}). */
     private void processEnded(ProcessExit exit, Throwable error) {
         try {
-            removeFiles();
             if (monitor != null) {
                 monitor.close();
             }
@@ -292,25 +290,6 @@ final class VmmGuest implements Guest, QmpListener {
         } finally {
             ended.complete(null);
             events.finish();
-        }
-    }
-
-    private void removeFiles() {
-        // A hypervisor that exits cleanly removes its sockets and pid file itself: then the directory alone goes, in
-        // one call (one request where the host is remote); otherwise it is not empty and each file goes first.
-        try {
-            if (context.host().deleteFile(plan.files().directory())) {
-                return;
-            }
-        } catch (IOException notEmpty) {
-            Log.debug(name() + ": " + plan.files().directory() + " is not empty: removing its files first");
-        }
-        for (Path file : plan.runFiles()) {
-            try {
-                context.host().deleteFile(file);
-            } catch (IOException e) {
-                Log.warn(name() + ": cannot remove " + file + ": " + e.getMessage());
-            }
         }
     }
 

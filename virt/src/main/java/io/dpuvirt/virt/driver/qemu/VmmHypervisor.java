@@ -150,7 +150,7 @@ public final class VmmHypervisor implements Hypervisor {
         }
         try {
             LaunchPlan plan = launcher.plan(config, id, found.files());
-            Optional<HostProcess> process = host.find(found.process());
+            Optional<HostProcess> process = host.find(found.process(), Optional.of(plan.files().directory()));
             if (process.isEmpty()) {
                 removeLeftovers(plan);
                 return Optional.empty();

@@ -54,7 +54,7 @@ public final class RemoteHost implements Host {
                 .withEnvironment(spec.environment())
                 .withDirectory(ByteString.of(spec.workingDirectory().orElse(ROOT_DIRECTORY).toString()));
         ProgramId program = rexec.spawnDetached(request, new DetachedOutput(outputPath(spec.stdout()), outputPath(spec.stderr())));
-        return RemoteProcess.watch(rexec, new ProcessId(program.pid(), program.startTime()));
+        return RemoteProcess.watch(rexec, new ProcessId(program.pid(), program.startTime()), spec.runDirectory());
     }
 
     /** Appending to a file is what rexec_server does with a detached program's output: truncating is not offered. */
@@ -68,10 +68,10 @@ public final class RemoteHost implements Host {
     }
 
     @Override
-    public Optional<HostProcess> find(ProcessId id) throws IOException {
+    public Optional<HostProcess> find(ProcessId id, Optional<Path> runDirectory) throws IOException {
         try {
             ProgramState state = rexec.status(new ProgramId(id.pid(), id.startTime()));
-            return state instanceof ProgramState.Running ? Optional.of(RemoteProcess.watch(rexec, id)) : Optional.empty();
+            return state instanceof ProgramState.Running ? Optional.of(RemoteProcess.watch(rexec, id, runDirectory)) : Optional.empty();
         } catch (RequestRefusedException e) {
             if (e.programGone()) {
                 return Optional.empty();

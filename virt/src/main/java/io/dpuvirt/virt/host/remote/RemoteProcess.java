@@ -12,8 +12,10 @@ import io.dpuvirt.virt.host.ProcessId;
 import io.dpuvirt.virt.host.Signal;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.BitSet;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -29,16 +31,22 @@ final class RemoteProcess implements HostProcess {
     private final RexecClient rexec;
     private final ProcessId id;
     private final ProgramId program;
+    private final Optional<Path> runDirectory;
     private final CompletableFuture<ProcessExit> exit = new CompletableFuture<>();
 
-    private RemoteProcess(RexecClient rexec, ProcessId id) {
+    private RemoteProcess(RexecClient rexec, ProcessId id, Optional<Path> runDirectory) {
         this.rexec = rexec;
         this.id = id;
         this.program = new ProgramId(id.pid(), id.startTime());
+        this.runDirectory = runDirectory;
     }
 
-    static RemoteProcess watch(RexecClient rexec, ProcessId id) {
-        RemoteProcess process = new RemoteProcess(rexec, id);
+    /**
+     * Watches the program; every watch names its run directory, which rexec_server removes at the program's end
+     * before it answers (also when it answers that the program is long gone).
+     */
+    static RemoteProcess watch(RexecClient rexec, ProcessId id, Optional<Path> runDirectory) {
+        RemoteProcess process = new RemoteProcess(rexec, id, runDirectory);
         Thread.ofVirtual().name("remote-watch-" + id.pid()).start(process::watchUntilEnded);
         return process;
     }
@@ -90,7 +98,7 @@ final class RemoteProcess implements HostProcess {
         boolean lostSight = false;
         while (true) {
             try {
-                ProgramState.Ended end = rexec.watch(program).join();
+                ProgramState.Ended end = (runDirectory.isPresent() ? rexec.watch(program, runDirectory.get()) : rexec.watch(program)).join();
                 exit.complete(end.status().map(RemoteProcess::exitOf).orElseGet(ProcessExit.Vanished::new));
                 return;
             } catch (IOException | CompletionException e) {

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -91,12 +92,12 @@ class RemoteHostTest {
         assertThat(sleeper.cpuTime()).isGreaterThanOrEqualTo(Duration.ZERO);
 
         RemoteHost restarted = new RemoteHost(new RexecClient(socket)); // a daemon restarted on the DPU
-        HostProcess found = restarted.find(sleeper.id()).orElseThrow();
+        HostProcess found = restarted.find(sleeper.id(), Optional.empty()).orElseThrow();
         found.signal(Signal.TERM);
 
         assertThat(found.waitFor(WAIT)).hasValue(new ProcessExit.Signalled(Signal.TERM.number()));
         assertThat(sleeper.waitFor(WAIT)).hasValue(new ProcessExit.Signalled(Signal.TERM.number()));
-        assertThat(restarted.find(sleeper.id())).isEmpty();
+        assertThat(restarted.find(sleeper.id(), Optional.empty())).isEmpty();
         found.signal(Signal.KILL); // ended: nothing is sent, nothing fails
         assertThat(found.cpuTime()).isEqualTo(Duration.ZERO);
     }
@@ -137,5 +138,19 @@ class RemoteHostTest {
         assertThatThrownBy(() -> host.spawn(ProcessSpec.of(List.of("/bin/sleep", "1"))
                 .withStdio(Stdio.none(), new Stdio.WriteFile(logs.resolve("x"), false), Stdio.none())))
                 .hasMessageContaining("can only be appended to");
+    }
+
+    @Test
+    void theRunDirectoryGoesWithItsFilesBeforeTheEndIsReported() throws Exception {
+        Path run = Files.createDirectories(state.resolve("domain-1"));
+        Files.writeString(run.resolve("pid"), "1\n");
+        HostProcess process = host.spawn(ProcessSpec.of(List.of("/bin/sh", "-c", "exec sleep 30")).withRunDirectory(run));
+        Files.writeString(run.resolve("monitor.sock"), ""); // stands for what the process made there
+        assertThat(run).isDirectory();
+
+        process.signal(Signal.KILL);
+
+        assertThat(process.waitFor(WAIT)).hasValue(new ProcessExit.Signalled(Signal.KILL.number()));
+        assertThat(run).as("gone when the end is known").doesNotExist();
     }
 }
