@@ -58,8 +58,10 @@ class RfsMountTest {
     @Test
     void mountTypeQtfsWorksThroughTheHelperAndUmountEndsTheDaemon() throws Exception {
         Path helper = Path.of("/sbin/mount.qtfs");
-        if (!Files.exists(helper)) {
-            Files.createSymbolicLink(helper, Path.of(Project.bin("mount.qtfs"))); // what scripts/setup installs
+        Path ours = Path.of(Project.bin("mount.qtfs"));
+        if (!Files.exists(helper) || !Files.isSameFile(helper, ours)) { // what scripts/setup does: ln -sfn
+            Files.deleteIfExists(helper); // also a link left dangling by a removed checkout
+            Files.createSymbolicLink(helper, ours);
         }
         rfs.whitelist(RfsPair.allowAll("/home/VMs"));
         host.shell("echo 'a VM image' > /home/VMs/vm1.img");
@@ -131,6 +133,34 @@ class RfsMountTest {
         report("a mode change", () -> dpu.run("stat", "-c", "%a", "/home/VMs/later").stdout().strip().equals("600"));
         host.shell("rm /home/VMs/later");
         report("a removed name", () -> !dpu.run("test", "-e", "/home/VMs/later").succeeded());
+    }
+
+    /**
+     * After a listing, lookups in order are answered from a look-ahead (one round trip for many names): what this
+     * mount changes meanwhile shows at once, what the HOST changes within the cache time, as without it.
+     */
+    @Test
+    void lookupsAnsweredAheadShowChangesMadeThroughTheMountAtOnceAndOnTheHostWithinTheCacheTime() throws Exception {
+        rfs.whitelist(RfsPair.allowAll("/home/VMs"));
+        host.shell("mkdir /home/VMs/d && cd /home/VMs/d && for i in $(seq 10 40); do echo $i > f$i; done && ln f20 link && ln f22 other");
+        rfs.startEngine();
+        rfs.mount("/home/VMs", "/home/VMs").orThrow();
+        // one command, so that everything happens within the second the answers are good for: the listing, the
+        // DPU's kernel made to forget what the listing told it (else it would ask nothing), the first lookups in
+        // sorted order (the look-ahead), then changes through the mount and lookups of what changed
+        String script = """
+                cd /home/VMs/d && ls > /dev/null && echo 2 > /proc/sys/vm/drop_caches && stat f10 f11 > /dev/null
+                rm link && stat -c '%s %h' f20
+                echo more >> other && stat -c '%s %h' f22
+                chmod 600 f30 && stat -c %a f30
+                rm f31 && test ! -e f31 && echo f31 gone
+                """;
+        assertThat(dpu.run("sh", "-ec", script).stdout().lines()).as("the other name's link count, a write through"
+                + " the other name, a mode change, a removal").containsExactly("3 1", "8 2", "600", "f31 gone");
+
+        dpu.run("sh", "-c", "ls /home/VMs/d > /dev/null && echo 2 > /proc/sys/vm/drop_caches && stat /home/VMs/d/f32 /home/VMs/d/f33 > /dev/null");
+        host.shell("chmod 640 /home/VMs/d/f34");
+        report("a mode change after a look-ahead", () -> dpu.run("stat", "-c", "%a", "/home/VMs/d/f34").stdout().strip().equals("640"));
     }
 
     /** Waits for {@code change} to show and prints how long it took (the stated bound is 1 s; never asserted). */

@@ -27,8 +27,13 @@ final class AttrCache {
     }
 
     void put(long nodeId, Attr attr) {
+        put(nodeId, attr, System.nanoTime());
+    }
+
+    /** Attributes the HOST gave at {@code received} (System.nanoTime). */
+    void put(long nodeId, Attr attr, long received) {
         if (validNanos > 0) {
-            entries.put(nodeId, new Entry(attr, System.nanoTime()));
+            entries.put(nodeId, new Entry(attr, received));
         }
     }
 

@@ -4,18 +4,22 @@ import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.rfs.fuse.FuseReply;
 import io.dpuvirt.rfs.fuse.FuseRequest;
 import io.dpuvirt.rfs.fuse.FuseSession;
+import io.dpuvirt.rfs.wire.Attr;
 import io.dpuvirt.rfs.wire.DirEntry;
 import io.dpuvirt.rfs.wire.Op;
 import io.dpuvirt.rfs.wire.WireReader;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * opendir, readdir, readdirplus and releasedir: a listing is fetched at offset 0 and served by index (see
- * {@link DirectoryListing}). READDIRPLUS hands the kernel each entry's node and attributes with its name, so the
- * lookups that usually follow a listing (ls -l, find, rm -r) need no round trip.
+ * opendir, readdir, readdirplus and releasedir: a listing (names, inode numbers and types) is fetched at offset 0
+ * and served by index (see {@link DirectoryListing}). READDIRPLUS hands the kernel each entry's node and attributes
+ * with its name, looked up on the HOST in one round trip for the entries of that reply only; so a plain listing
+ * costs no inode reads on the HOST, and the lookups that follow one are looked ahead ({@link LookAhead}).
  */
 final class DirectoryRequests {
     private final Requests requests;
@@ -26,9 +30,11 @@ final class DirectoryRequests {
     private final NodeTable nodes;
     private final AttrCache attrs;
     private final CacheTimes times;
+    private final LookAhead lookAhead;
+    private final BatchLookups batch;
 
     DirectoryRequests(Requests requests, NodeRequests nodeRequests, OpenHandles handles, LocalSockets sockets,
-                      NodeTable nodes, AttrCache attrs, CacheTimes times) {
+                      NodeTable nodes, AttrCache attrs, CacheTimes times, LookAhead lookAhead, BatchLookups batch) {
         this.requests = requests;
         this.nodeRequests = nodeRequests;
         this.handles = handles;
@@ -37,6 +43,8 @@ final class DirectoryRequests {
         this.nodes = nodes;
         this.attrs = attrs;
         this.times = times;
+        this.lookAhead = lookAhead;
+        this.batch = batch;
     }
 
     void opendir(FuseRequest request) {
@@ -63,10 +71,11 @@ final class DirectoryRequests {
         long offset = request.u64(8);
         int size = request.u32(16);
         long unique = request.unique();
+        int uid = request.uid(), gid = request.gid();
         if (offset == 0 || listing.entries() == null) {
-            fetch(request, listing, new ArrayList<>(), 0, () -> answer(unique, listing, offset, size, plus));
+            fetch(request, listing, new ArrayList<>(), 0, () -> answer(unique, uid, gid, listing, offset, size, plus, true));
         } else {
-            answer(unique, listing, offset, size, plus);
+            answer(unique, uid, gid, listing, offset, size, plus, false);
         }
     }
 
@@ -101,41 +110,79 @@ final class DirectoryRequests {
         }
         collected.addAll(sockets.in(listing.path));
         listing.entries(collected);
+        lookAhead.listed(listing.path, collected);
         done.run();
     }
 
     /**
      * fuse_dirent records (fuse_direntplus with {@code plus}) from index {@code offset} on, as many as fit
-     * {@code size} bytes; off is the next index. Each entry handed out with a node id counts as a lookup, so an
-     * entry is registered only once it is sure to fit.
+     * {@code size} bytes; off is the next index. {@code onReader}: called on the link's reader thread.
      */
-    private void answer(long unique, DirectoryListing listing, long offset, int size, boolean plus) {
+    private void answer(long unique, int uid, int gid, DirectoryListing listing, long offset, int size, boolean plus,
+                        boolean onReader) {
         List<DirEntry> entries = listing.entries();
-        FuseReply reply = session.reply();
-        for (long index = offset; index < entries.size(); index++) {
-            DirEntry entry = entries.get((int) index);
-            byte[] name = entry.name().getBytes(StandardCharsets.UTF_8);
-            int record = ((plus ? ENTRY_OUT : 0) + 24 + name.length + 7) & ~7;
-            if (reply.bodyLength() + record > size) {
+        int from = (int) Math.min(offset, entries.size());
+        int to = from;
+        for (int bytes = 0; to < entries.size(); to++) {
+            int record = recordLength(entries.get(to), plus);
+            if (bytes + record > size) {
                 break;
             }
-            if (plus) {
-                entryOut(reply, listing.path, entry);
+            bytes += record;
+        }
+        List<DirEntry> chunk = entries.subList(from, to);
+        List<String> names = plus ? chunk.stream().filter(DirectoryRequests::fromHost).map(DirEntry::name).toList() : List.of();
+        if (names.isEmpty()) {
+            reply(unique, listing.path, chunk, from, plus, Map.of());
+            return;
+        }
+        batch.send(listing.path, names, uid, gid, unique, onReader, found -> {
+            Map<String, Attr> attributes = new HashMap<>();
+            for (BatchLookups.Found answer : found) {
+                if (answer.attr() != null && (answer.attr().mode() & Attr.S_IFMT) != Attr.S_IFSOCK) {
+                    attributes.put(answer.name(), answer.attr());
+                }
             }
-            reply.u64(entry.ino()).u64(index + 1).u32(name.length).u32(entry.type()).bytes(name).align8();
+            reply(unique, listing.path, chunk, from, true, attributes);
+        });
+    }
+
+    /**
+     * Writes the records of {@code chunk} (index {@code first} on); with {@code plus} each entry also carries its
+     * node and attributes where the HOST gave them. Each entry handed out with a node id counts as a lookup.
+     */
+    private void reply(long unique, String directory, List<DirEntry> chunk, int first, boolean plus,
+                       Map<String, Attr> attributes) {
+        FuseReply reply = session.reply();
+        for (int i = 0; i < chunk.size(); i++) {
+            DirEntry entry = chunk.get(i);
+            byte[] name = entry.name().getBytes(StandardCharsets.UTF_8);
+            if (plus) {
+                entryOut(reply, directory, entry.name(), attributes.get(entry.name()));
+            }
+            reply.u64(entry.ino()).u64(first + i + 1L).u32(name.length).u32(entry.type()).bytes(name).align8();
         }
         reply.send(unique);
     }
 
     /** fuse_entry_out: the node and its attributes, or node id 0 (the kernel then only lists the name). */
-    private void entryOut(FuseReply reply, String directory, DirEntry entry) {
-        if (entry.attr() == null) {
+    private void entryOut(FuseReply reply, String directory, String name, Attr attr) {
+        if (attr == null) {
             reply.zeros(ENTRY_OUT);
             return;
         }
-        long nodeId = nodes.found(NodeTable.child(directory, entry.name()), entry.attr());
-        attrs.put(nodeId, entry.attr());
-        FuseStructs.entry(reply, nodeId, entry.attr(), times);
+        long nodeId = nodes.found(NodeTable.child(directory, name), attr);
+        attrs.put(nodeId, attr);
+        FuseStructs.entry(reply, nodeId, attr, times);
+    }
+
+    /** Entries whose attributes the HOST gives: not "." and "..", nor this side's own socket nodes. */
+    private static boolean fromHost(DirEntry entry) {
+        return entry.type() != DirEntry.DT_SOCK && !entry.name().equals(".") && !entry.name().equals("..");
+    }
+
+    private static int recordLength(DirEntry entry, boolean plus) {
+        return ((plus ? ENTRY_OUT : 0) + 24 + entry.name().getBytes(StandardCharsets.UTF_8).length + 7) & ~7;
     }
 
     /** sizeof(struct fuse_entry_out). */

@@ -30,9 +30,10 @@ final class FileRequests {
     private final FuseSession session;
     private final AttrCache attrs;
     private final CapabilityCache capabilities;
+    private final LookAhead lookAhead;
 
     FileRequests(Requests requests, NodeRequests nodeRequests, NodeTable nodes, OpenHandles handles, CacheTimes times,
-                 AttrCache attrs, CapabilityCache capabilities) {
+                 AttrCache attrs, CapabilityCache capabilities, LookAhead lookAhead) {
         this.requests = requests;
         this.nodeRequests = nodeRequests;
         this.nodes = nodes;
@@ -41,6 +42,7 @@ final class FileRequests {
         this.session = requests.session;
         this.attrs = attrs;
         this.capabilities = capabilities;
+        this.lookAhead = lookAhead;
     }
 
     void open(FuseRequest request) {
@@ -54,6 +56,9 @@ final class FileRequests {
         long generation = requests.link.generation();
         attrs.forget(nodeId); // O_TRUNC changes the size
         requests.send(requests.start(Op.OPEN, request).string(path).u32(OpenFlags.toWire(flags)), unique, result -> {
+            if ((flags & O_TRUNC) != 0) {
+                lookAhead.changed();
+            }
             long serverHandle = result.u64();
             int serverFlags = result.u32();
             attrs.put(nodeId, Attr.read(result));
@@ -74,11 +79,17 @@ final class FileRequests {
         String path = NodeTable.child(parent, request.string(16));
         long unique = request.unique();
         long generation = requests.link.generation();
-        attrs.forget(request.nodeId()); // the directory's times change
+        long directory = request.nodeId();
+        attrs.forget(directory); // the directory's times change
         requests.send(requests.start(Op.CREATE, request).string(path).u32(OpenFlags.toWire(flags)).u32(mode), unique, result -> {
             long serverHandle = result.u64();
             int serverFlags = result.u32();
             Attr attr = Attr.read(result);
+            nodeRequests.directoryChanged(directory, result);
+            lookAhead.named(path, null);
+            if ((flags & O_TRUNC) != 0) {
+                lookAhead.changed(); // a file the HOST made meanwhile was emptied
+            }
             long handle = handles.addFile(new OpenHandles.FileHandle(path, reopenable(flags), serverHandle, generation));
             long nodeId = nodes.found(path, attr);
             attrs.put(nodeId, attr);
@@ -171,6 +182,7 @@ final class FileRequests {
         WireWriter out = requests.start(Op.WRITE, request).u64(server).u64(request.u64(8)).u32((int) data.byteSize());
         requests.send(out, data, unique, result -> {
             int written = result.u32();
+            lookAhead.changed();
             attrs.put(nodeId, Attr.read(result));
             session.reply().u32(written).u32(0).send(unique);
         });
@@ -210,7 +222,7 @@ final class FileRequests {
         attrs.forget(request.nodeId());
         if (server >= 0) {
             requests.sendEmpty(requests.start(Op.FALLOCATE, request).u64(server).u32(request.u32(24))
-                    .u64(request.u64(8)).u64(request.u64(16)), request.unique());
+                    .u64(request.u64(8)).u64(request.u64(16)), request.unique(), lookAhead::changed);
         }
     }
 

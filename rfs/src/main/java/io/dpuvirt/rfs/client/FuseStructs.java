@@ -4,6 +4,8 @@ import io.dpuvirt.rfs.fuse.FuseReply;
 import io.dpuvirt.rfs.wire.Attr;
 import io.dpuvirt.rfs.wire.StatFs;
 
+import java.time.Duration;
+
 /** The kernel's reply structures (fuse_attr, fuse_entry_out, fuse_attr_out, fuse_open_out, fuse_kstatfs) from rfs records. */
 final class FuseStructs {
     static final int FOPEN_DIRECT_IO = 1;
@@ -19,17 +21,25 @@ final class FuseStructs {
     }
 
     static void entry(FuseReply reply, long nodeId, Attr attr, CacheTimes times) {
-        reply.u64(nodeId).u64(0).u64(times.entry().getSeconds()).u64(times.attr().getSeconds())
-                .u32(times.entry().getNano()).u32(times.attr().getNano());
+        entry(reply, nodeId, attr, times.entry(), times.attr());
+    }
+
+    static void entry(FuseReply reply, long nodeId, Attr attr, Duration entryValid, Duration attrValid) {
+        reply.u64(nodeId).u64(0).u64(entryValid.getSeconds()).u64(attrValid.getSeconds())
+                .u32(entryValid.getNano()).u32(attrValid.getNano());
         attr(reply, attr);
     }
 
     /** "No such name", remembered by the kernel for the negative timeout (node id 0). */
     static void negativeEntry(FuseReply reply, CacheTimes times) {
-        reply.u64(0).u64(0).u64(times.negative().getSeconds()).u64(0).u32(times.negative().getNano()).u32(0).zeros(88);
+        negativeEntry(reply, times.negative());
     }
 
-    static void attrOut(FuseReply reply, Attr attr, java.time.Duration valid) {
+    static void negativeEntry(FuseReply reply, Duration valid) {
+        reply.u64(0).u64(0).u64(valid.getSeconds()).u64(0).u32(valid.getNano()).u32(0).zeros(88);
+    }
+
+    static void attrOut(FuseReply reply, Attr attr, Duration valid) {
         reply.u64(valid.getSeconds()).u32(valid.getNano()).u32(0);
         attr(reply, attr);
     }

@@ -69,7 +69,7 @@ final class LocalSockets {
         for (Map.Entry<String, Socket> entry : byPath.entrySet()) {
             String path = entry.getKey();
             if (path.startsWith(prefix) && path.indexOf('/', prefix.length()) < 0) {
-                entries.add(new DirEntry(entry.getValue().attr().ino(), DirEntry.DT_SOCK, path.substring(prefix.length()), null));
+                entries.add(new DirEntry(entry.getValue().attr().ino(), DirEntry.DT_SOCK, path.substring(prefix.length())));
             }
         }
         return entries;

@@ -7,9 +7,13 @@ import io.dpuvirt.rfs.fuse.FuseSession;
 import io.dpuvirt.rfs.wire.Attr;
 import io.dpuvirt.rfs.wire.Op;
 import io.dpuvirt.rfs.wire.StatFs;
+import io.dpuvirt.rfs.wire.WireException;
+import io.dpuvirt.rfs.wire.WireReader;
 import io.dpuvirt.rfs.wire.WireWriter;
 
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * FUSE requests about names and attributes, translated to rfs requests on paths: lookup, getattr, setattr,
@@ -25,9 +29,11 @@ final class NodeRequests {
     private final FuseSession session;
     private final CapabilityCache capabilities;
     private final AttrCache attrs;
+    private final LookAhead lookAhead;
+    private final BatchLookups batch;
 
     NodeRequests(Requests requests, NodeTable nodes, LocalSockets sockets, CacheTimes times, AttrCache attrs,
-                 CapabilityCache capabilities) {
+                 CapabilityCache capabilities, LookAhead lookAhead, BatchLookups batch) {
         this.requests = requests;
         this.nodes = nodes;
         this.sockets = sockets;
@@ -35,6 +41,8 @@ final class NodeRequests {
         this.session = requests.session;
         this.capabilities = capabilities;
         this.attrs = attrs;
+        this.lookAhead = lookAhead;
+        this.batch = batch;
     }
 
     /** The path of the request's node, or null after answering ESTALE (a node the table no longer maps). */
@@ -56,7 +64,8 @@ final class NodeRequests {
         if (parent == null) {
             return;
         }
-        String path = NodeTable.child(parent, request.string(0));
+        String name = request.string(0);
+        String path = NodeTable.child(parent, name);
         LocalSockets.Socket socket = sockets.at(path);
         if (socket != null) {
             nodes.refer(socket.nodeId());
@@ -64,12 +73,29 @@ final class NodeRequests {
             return;
         }
         long unique = request.unique();
+        LookAhead.Answer kept = lookAhead.take(parent, name);
+        if (kept != null) {
+            entryFor(unique, path, kept.attr(), kept.received(), Duration.ofNanos(lookAhead.remaining(kept)));
+            return;
+        }
+        List<String> names = lookAhead.plan(parent, name);
+        if (names != null && names.size() > 1) {
+            long sentAt = lookAhead.sequence();
+            batch.send(parent, names, request.uid(), request.gid(), unique, false, found -> {
+                lookAhead.keep(parent, found, sentAt);
+                BatchLookups.Found first = found.getFirst();
+                if (first.attr() == null && !BatchLookups.absent(first)) {
+                    session.error(unique, first.errno());
+                } else {
+                    entryFor(unique, path, first.attr());
+                }
+            });
+            return;
+        }
         WireWriter out = requests.start(Op.LOOKUP, request).string(path);
         requests.link.call(out, (errno, result) -> {
             if (errno == Errno.ENOENT) {
-                FuseReply reply = session.reply();
-                FuseStructs.negativeEntry(reply, times);
-                reply.send(unique);
+                entryFor(unique, path, null);
             } else if (errno != 0) {
                 session.error(unique, errno);
             } else {
@@ -78,15 +104,24 @@ final class NodeRequests {
         });
     }
 
-    /** Answers with the node at {@code path}; the HOST's socket nodes are not shown (see {@link LocalSockets}). */
+    /** Answers with the node at {@code path} (null: none); the HOST's socket nodes are not shown (see {@link LocalSockets}). */
     private void entryFor(long unique, String path, Attr attr) {
+        entryFor(unique, path, attr, System.nanoTime(), null);
+    }
+
+    /** The same with attributes received at {@code received}, trusted for {@code valid} (null: the full cache times). */
+    private void entryFor(long unique, String path, Attr attr, long received, Duration valid) {
         FuseReply reply = session.reply();
-        if ((attr.mode() & Attr.S_IFMT) == Attr.S_IFSOCK) {
-            FuseStructs.negativeEntry(reply, times);
+        if (attr == null || (attr.mode() & Attr.S_IFMT) == Attr.S_IFSOCK) {
+            FuseStructs.negativeEntry(reply, valid != null ? valid : times.negative());
         } else {
             long nodeId = nodes.found(path, attr);
-            attrs.put(nodeId, attr);
-            FuseStructs.entry(reply, nodeId, attr, times);
+            attrs.put(nodeId, attr, received);
+            if (valid != null) {
+                FuseStructs.entry(reply, nodeId, attr, valid, valid);
+            } else {
+                FuseStructs.entry(reply, nodeId, attr, times);
+            }
         }
         reply.send(unique);
     }
@@ -148,7 +183,10 @@ final class NodeRequests {
         WireWriter out = requests.start(Op.SETATTR, request).string(path).u64(serverHandle).u32(valid)
                 .u32(request.u32(68)).u32(request.u32(76)).u32(request.u32(80)).u64(request.u64(16))
                 .u64(request.u64(32)).u32(request.u32(56)).u64(request.u64(40)).u32(request.u32(60));
-        requests.send(out, unique, result -> replyAttr(unique, nodeId, Attr.read(result)));
+        requests.send(out, unique, result -> {
+            lookAhead.changed();
+            replyAttr(unique, nodeId, Attr.read(result));
+        });
     }
 
     /** chmod, chown and utimes of a local socket node change only what this client remembers. */
@@ -188,7 +226,7 @@ final class NodeRequests {
             makeLocalSocket(request, path, mode);
             return;
         }
-        creating(request, path, requests.start(Op.MKNOD, request).string(path).u32(mode).u32(request.u32(4)));
+        creating(request, path, null, requests.start(Op.MKNOD, request).string(path).u32(mode).u32(request.u32(4)));
     }
 
     /** bind() in the mount: the node exists only on this side (see {@link LocalSockets}). */
@@ -206,7 +244,7 @@ final class NodeRequests {
             return;
         }
         String path = NodeTable.child(parent, request.string(8));
-        creating(request, path, requests.start(Op.MKDIR, request).string(path).u32(request.u32(0)));
+        creating(request, path, null, requests.start(Op.MKDIR, request).string(path).u32(request.u32(0)));
     }
 
     void symlink(FuseRequest request) {
@@ -216,7 +254,7 @@ final class NodeRequests {
         }
         String path = NodeTable.child(parent, request.string(0));
         String target = request.string(request.after(0));
-        creating(request, path, requests.start(Op.SYMLINK, request).string(path).blob(target.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        creating(request, path, null, requests.start(Op.SYMLINK, request).string(path).blob(target.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     void link(FuseRequest request) {
@@ -227,13 +265,34 @@ final class NodeRequests {
         }
         String path = NodeTable.child(parent, request.string(8));
         attrs.forgetAll();
-        creating(request, path, requests.start(Op.LINK, request).string(from).string(path));
+        creating(request, path, nodes.inodeAt(from), requests.start(Op.LINK, request).string(from).string(path));
     }
 
-    private void creating(FuseRequest request, String path, WireWriter out) {
-        attrs.forget(request.nodeId()); // the directory's times and link count change
+    /** A new name at {@code path}; {@code linked}: the inode it names already had others (link), or null. */
+    private void creating(FuseRequest request, String path, NodeTable.Inode linked, WireWriter out) {
+        long directory = request.nodeId();
+        attrs.forget(directory); // the directory's times and link count change
         long unique = request.unique();
-        requests.send(out, unique, result -> entryFor(unique, path, Attr.read(result)));
+        requests.send(out, unique, result -> {
+            lookAhead.named(path, linked);
+            Attr attr = Attr.read(result);
+            directoryChanged(directory, result);
+            entryFor(unique, path, attr);
+        });
+    }
+
+    /**
+     * Keeps the attributes the server sent for a directory it just changed (see {@code Op}'s "Directory"): the
+     * kernel forgets its own copy after each change in a directory and asks again at the next path walk through it.
+     */
+    void directoryChanged(long nodeId, WireReader result) throws WireException {
+        if (result.u8() == 0) {
+            return;
+        }
+        Attr attr = Attr.read(result);
+        if (nodes.holds(nodeId, attr)) {
+            attrs.put(nodeId, attr);
+        }
     }
 
     void unlink(FuseRequest request, boolean directory) {
@@ -247,9 +306,12 @@ final class NodeRequests {
             return;
         }
         long unique = request.unique();
+        long parentId = request.nodeId();
         attrs.forgetAll();
         requests.send(requests.start(directory ? Op.RMDIR : Op.UNLINK, request).string(path), unique, result -> {
+            lookAhead.named(path, nodes.inodeAt(path));
             nodes.removed(path);
+            directoryChanged(parentId, result);
             session.reply().send(unique);
         });
     }
@@ -270,9 +332,13 @@ final class NodeRequests {
             return;
         }
         long unique = request.unique();
+        long fromDirectory = request.nodeId(), toDirectory = request.u64(0);
         attrs.forgetAll();
         requests.send(requests.start(Op.RENAME, request).string(from).string(to).u32(flags), unique, result -> {
+            lookAhead.changed();
             nodes.renamed(from, to, (flags & RENAME_EXCHANGE) != 0);
+            directoryChanged(fromDirectory, result);
+            directoryChanged(toDirectory, result);
             session.reply().send(unique);
         });
     }
@@ -341,7 +407,7 @@ final class NodeRequests {
         requests.send(out, unique, result -> replySized(unique, size, result));
     }
 
-    private void replySized(long unique, int size, io.dpuvirt.rfs.wire.WireReader result) throws Exception {
+    private void replySized(long unique, int size, WireReader result) throws Exception {
         int length = result.u32();
         FuseReply reply = session.reply();
         if (size == 0) {
@@ -363,7 +429,8 @@ final class NodeRequests {
         MemorySegment value = request.body().asSlice(request.after(8), size);
         capabilities.changed(request.nodeId());
         attrs.forget(request.nodeId());
-        requests.sendEmpty(requests.start(Op.SETXATTR, request).string(path).string(name).blob(value).u32(flags), request.unique());
+        requests.sendEmpty(requests.start(Op.SETXATTR, request).string(path).string(name).blob(value).u32(flags),
+                request.unique(), lookAhead::changed);
     }
 
     void removexattr(FuseRequest request) {
@@ -373,6 +440,7 @@ final class NodeRequests {
         }
         capabilities.changed(request.nodeId());
         attrs.forget(request.nodeId());
-        requests.sendEmpty(requests.start(Op.REMOVEXATTR, request).string(path).string(request.string(0)), request.unique());
+        requests.sendEmpty(requests.start(Op.REMOVEXATTR, request).string(path).string(request.string(0)), request.unique(),
+                lookAhead::changed);
     }
 }

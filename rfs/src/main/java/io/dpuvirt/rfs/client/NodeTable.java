@@ -39,6 +39,9 @@ final class NodeTable {
 
     /** A HOST inode: device and number. */
     record Inode(long dev, long ino) {
+        boolean holds(Attr attr) {
+            return dev == attr.dev() && ino == attr.ino();
+        }
     }
 
     public static final long ROOT = 1;
@@ -60,6 +63,18 @@ final class NodeTable {
     synchronized String path(long id) {
         Node node = byId.get(id);
         return node == null ? null : node.path();
+    }
+
+    /** Whether node {@code id} stands for the HOST inode these attributes are of. */
+    synchronized boolean holds(long id, Attr attr) {
+        Node node = byId.get(id);
+        return node != null && node.inode.holds(attr);
+    }
+
+    /** The HOST inode of the node named {@code path}, or null if the kernel holds none by that name. */
+    synchronized Inode inodeAt(String path) {
+        Node node = byPath.get(path);
+        return node == null ? null : node.inode;
     }
 
     /** Records one more kernel reference to the node at {@code path} with these attributes; returns its id. */

@@ -59,6 +59,14 @@ final class Requests {
         send(request, unique, result -> session.reply().send(unique));
     }
 
+    /** The same for a request that changes something: {@code changed} runs once it is made, before the answer. */
+    void sendEmpty(WireWriter request, long unique, Runnable changed) {
+        send(request, unique, result -> {
+            changed.run();
+            session.reply().send(unique);
+        });
+    }
+
     /** Reads what a caller needs out of a reply while the reply is still valid (on the link's reader thread). */
     @FunctionalInterface
     interface Decoder<T> {

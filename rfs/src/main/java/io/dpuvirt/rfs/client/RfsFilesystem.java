@@ -37,9 +37,11 @@ final class RfsFilesystem implements FuseHandler {
     /** Connects the translators to the session that will deliver requests (built after the mount exists). */
     void attach(FuseSession session) {
         Requests requests = new Requests(link, session);
-        nodeRequests = new NodeRequests(requests, nodes, sockets, times, attrs, capabilities);
-        fileRequests = new FileRequests(requests, nodeRequests, nodes, handles, times, attrs, capabilities);
-        directoryRequests = new DirectoryRequests(requests, nodeRequests, handles, sockets, nodes, attrs, times);
+        LookAhead lookAhead = new LookAhead(times);
+        BatchLookups batch = new BatchLookups(requests);
+        nodeRequests = new NodeRequests(requests, nodes, sockets, times, attrs, capabilities, lookAhead, batch);
+        fileRequests = new FileRequests(requests, nodeRequests, nodes, handles, times, attrs, capabilities, lookAhead);
+        directoryRequests = new DirectoryRequests(requests, nodeRequests, handles, sockets, nodes, attrs, times, lookAhead, batch);
         lockRequests = new LockRequests(requests, fileRequests, timer);
     }
 

@@ -200,13 +200,14 @@ final class ClientSession {
             case SETXATTR -> nodes.setxattr(in, out);
             case REMOVEXATTR -> nodes.removexattr(in, out);
             case LISTDIR -> nodes.listdir(in, out);
+            case LOOKUPS -> nodes.lookups(in, out);
             case MKNOD -> tree.mknod(in, out, caller);
             case MKDIR -> tree.mkdir(in, out, caller);
             case SYMLINK -> tree.symlink(in, out, caller);
             case LINK -> tree.link(in, out);
-            case UNLINK -> tree.unlink(in);
-            case RMDIR -> tree.rmdir(in);
-            case RENAME -> tree.rename(in);
+            case UNLINK -> tree.unlink(in, out);
+            case RMDIR -> tree.rmdir(in, out);
+            case RENAME -> tree.rename(in, out);
             case OPEN -> fileOps.open(in, out);
             case CREATE -> fileOps.create(in, out, caller);
             case READ -> fileOps.read(in, out);

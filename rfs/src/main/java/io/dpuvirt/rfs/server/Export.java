@@ -101,11 +101,14 @@ public final class Export implements AutoCloseable {
         int slash = relative.lastIndexOf('/');
         String directory = slash < 0 ? "." : relative.substring(0, slash);
         int fd = FileCalls.openat2(rootFd, directory, O_PATH | O_DIRECTORY | O_CLOEXEC, 0, RESOLVE);
-        return new Parent(fd, relative.substring(slash + 1));
+        return new Parent(fd, slash < 0 ? "" : directory, relative.substring(slash + 1));
     }
 
-    /** A directory descriptor and a single name in it; closing releases the descriptor. */
-    record Parent(int fd, String name) implements AutoCloseable {
+    /**
+     * A directory descriptor, the directory's relative path and a single name in it; closing releases the
+     * descriptor.
+     */
+    record Parent(int fd, String path, String name) implements AutoCloseable {
         @Override
         public void close() {
             Libc.close(fd);

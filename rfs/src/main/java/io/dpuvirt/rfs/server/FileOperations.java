@@ -53,19 +53,22 @@ final class FileOperations {
         requireAccess(path, flags);
         int fd;
         int created = Op.OPEN_CREATED;
-        try {
-            fd = export.openFile(path, (flags & PASSED_FLAGS) | Export.O_CREAT | Export.O_EXCL, mode);
-            if (!caller.isRoot()) {
-                giveTo(fd, caller);
+        try (Export.Parent parent = export.openParent(path)) {
+            try {
+                fd = export.openFile(path, (flags & PASSED_FLAGS) | Export.O_CREAT | Export.O_EXCL, mode);
+                if (!caller.isRoot()) {
+                    giveTo(fd, caller);
+                }
+            } catch (LinuxException e) {
+                if (!e.is(Errno.EEXIST) || (flags & Export.O_EXCL) != 0) {
+                    throw e;
+                }
+                fd = export.openFile(path, flags & PASSED_FLAGS, 0);
+                created = 0;
             }
-        } catch (LinuxException e) {
-            if (!e.is(Errno.EEXIST) || (flags & Export.O_EXCL) != 0) {
-                throw e;
-            }
-            fd = export.openFile(path, flags & PASSED_FLAGS, 0);
-            created = 0;
+            reply(out, fd, flags, created);
+            Nodes.writeDirectory(out, parent, guard);
         }
-        reply(out, fd, flags, created);
     }
 
     private void giveTo(int fd, Caller caller) throws LinuxException {

@@ -7,6 +7,7 @@ import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.rfs.wire.Attr;
 import io.dpuvirt.rfs.wire.DirEntry;
+import io.dpuvirt.rfs.wire.Op;
 import io.dpuvirt.rfs.wire.StatFs;
 import io.dpuvirt.rfs.wire.WireException;
 import io.dpuvirt.rfs.wire.WireReader;
@@ -221,12 +222,9 @@ final class NodeOperations {
                     String name = cString(buffer, at + 19, recordLength - 19);
                     out.u8(1);
                     new DirEntry(buffer.get(ValueLayout.JAVA_LONG_UNALIGNED, at), buffer.get(ValueLayout.JAVA_BYTE, at + 18) & 0xff,
-                            name, attributesOf(fd, path, name)).write(out);
+                            name).write(out);
                     next = buffer.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 8);
                     at += recordLength;
-                }
-                if (out.length() - start >= LIST_BUDGET) {
-                    break;
                 }
             }
             out.u8(0).u64(next).u8(end ? 1 : 0);
@@ -238,20 +236,39 @@ final class NodeOperations {
     static final long LIST_BUDGET = 128 * 1024;
 
     /**
-     * An entry's attributes, so that listing a directory also answers the lookups that usually follow (READDIRPLUS):
-     * none for "." and ".." (which lead out of the directory), nor where [Lookup] would refuse the name. The name is
-     * a single component of the directory just read and is never followed.
+     * The attributes of several names in one directory, each checked as its own LOOKUP would be (but a refusal is
+     * not logged: these are asked ahead of need). A name is a single component of the directory and is never
+     * followed; one that fails gets its errno, the others their attributes.
      */
-    private Attr attributesOf(int directory, String path, String name) {
-        if (name.equals(".") || name.equals("..") || !guard.allows(Section.LOOKUP, path.isEmpty() ? name : path + "/" + name)) {
-            return null;
+    void lookups(WireReader in, WireWriter out) throws LinuxException, WireException {
+        String path = in.string();
+        int count = in.u32();
+        if (count < 0 || count > Op.MAX_LOOKUPS) {
+            throw new WireException("LOOKUPS of " + Integer.toUnsignedString(count) + " names (at most " + Op.MAX_LOOKUPS + ")");
         }
+        int directory = export.openNode(path);
         try {
             Scratch scratch = Scratch.get();
-            FileCalls.statx(directory, name, Nodes.AT_SYMLINK_NOFOLLOW, Attr.STATX_BASIC_STATS, scratch.statx);
-            return Attr.ofStatx(scratch.statx);
-        } catch (LinuxException e) {
-            return null; // gone meanwhile: the entry is listed without attributes
+            for (int i = 0; i < count; i++) {
+                String name = in.string();
+                String child = path.isEmpty() ? name : path + "/" + name;
+                try {
+                    if (name.isEmpty() || name.indexOf('/') >= 0) {
+                        throw new LinuxException("rfs name", name, Errno.EINVAL);
+                    }
+                    Export.validate(child);
+                    if (!guard.allows(Section.LOOKUP, child)) { // asked ahead of need: refused without a log line
+                        throw new LinuxException("whitelist", child, Errno.EACCES);
+                    }
+                    FileCalls.statx(directory, name, Nodes.AT_SYMLINK_NOFOLLOW, Attr.STATX_BASIC_STATS, scratch.statx);
+                    out.u32(0);
+                    Attr.ofStatx(scratch.statx).write(out);
+                } catch (LinuxException e) {
+                    out.u32(e.errno());
+                }
+            }
+        } finally {
+            Libc.close(directory);
         }
     }
 

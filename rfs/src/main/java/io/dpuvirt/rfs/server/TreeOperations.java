@@ -10,7 +10,10 @@ import io.dpuvirt.rfs.wire.WireWriter;
 
 import java.nio.charset.StandardCharsets;
 
-/** Operations that add names to the tree or take them away: mknod, mkdir, symlink, link, unlink, rmdir, rename. */
+/**
+ * Operations that add names to the tree or take them away: mknod, mkdir, symlink, link, unlink, rmdir, rename.
+ * Each reply ends with the attributes of the directories it changed ({@link Nodes#writeDirectory}).
+ */
 final class TreeOperations {
     private final Export export;
     private final Guard guard;
@@ -29,6 +32,7 @@ final class TreeOperations {
             FileCalls.mknodat(parent.fd(), parent.name(), mode, linuxDevice(rdev));
             giveTo(parent, caller);
             Nodes.stat(export, path).write(out);
+            Nodes.writeDirectory(out, parent, guard);
         }
     }
 
@@ -40,6 +44,7 @@ final class TreeOperations {
             FileCalls.mkdirat(parent.fd(), parent.name(), mode);
             giveTo(parent, caller);
             Nodes.stat(export, path).write(out);
+            Nodes.writeDirectory(out, parent, guard);
         }
     }
 
@@ -52,6 +57,7 @@ final class TreeOperations {
             FileCalls.symlinkat(target, parent.fd(), parent.name());
             giveTo(parent, caller);
             Nodes.stat(export, path).write(out);
+            Nodes.writeDirectory(out, parent, guard);
         }
     }
 
@@ -63,26 +69,29 @@ final class TreeOperations {
         try (Export.Parent source = export.openParent(from); Export.Parent target = export.openParent(to)) {
             FileCalls.linkat(source.fd(), source.name(), target.fd(), target.name(), 0);
             Nodes.stat(export, to).write(out);
+            Nodes.writeDirectory(out, target, guard);
         }
     }
 
-    void unlink(WireReader in) throws LinuxException, WireException {
+    void unlink(WireReader in, WireWriter out) throws LinuxException, WireException {
         String path = in.string();
         guard.require(Section.UNLINK, path);
         try (Export.Parent parent = export.openParent(path)) {
             FileCalls.unlinkat(parent.fd(), parent.name(), 0);
+            Nodes.writeDirectory(out, parent, guard);
         }
     }
 
-    void rmdir(WireReader in) throws LinuxException, WireException {
+    void rmdir(WireReader in, WireWriter out) throws LinuxException, WireException {
         String path = in.string();
         guard.require(Section.RMDIR, path);
         try (Export.Parent parent = export.openParent(path)) {
             FileCalls.unlinkat(parent.fd(), parent.name(), Nodes.AT_REMOVEDIR);
+            Nodes.writeDirectory(out, parent, guard);
         }
     }
 
-    void rename(WireReader in) throws LinuxException, WireException {
+    void rename(WireReader in, WireWriter out) throws LinuxException, WireException {
         String from = in.string();
         String to = in.string();
         int flags = in.u32();
@@ -90,6 +99,8 @@ final class TreeOperations {
         guard.require(Section.RENAME, to);
         try (Export.Parent source = export.openParent(from); Export.Parent target = export.openParent(to)) {
             FileCalls.renameat2(source.fd(), source.name(), target.fd(), target.name(), flags);
+            Nodes.writeDirectory(out, source, guard);
+            Nodes.writeDirectory(out, target, guard);
         }
     }
 

@@ -19,7 +19,7 @@ public final class MessageType {
     public static final int PING = 6;
     public static final int PONG = 7;
 
-    public static final int PROTOCOL_VERSION = 1;
+    public static final int PROTOCOL_VERSION = 2;
 
     private MessageType() {
     }

@@ -3,7 +3,8 @@ package io.dpuvirt.rfs.wire;
 /**
  * The operations a client asks of the server. Paths are relative to the export root ({@code ""} is the root) and
  * never contain {@code .} or {@code ..} components; the server resolves them beneath the root without following
- * any symlink (the DPU's kernel follows symlinks itself, component by component).
+ * any symlink (the DPU's kernel follows symlinks itself, component by component). "Directory" in a reply is the
+ * changed directory's attributes after the change: u8 1 and an Attr, or u8 0 where the whitelist hides them.
  */
 public enum Op {
     /** path → Attr. */
@@ -14,23 +15,23 @@ public enum Op {
     SETATTR,
     /** path → string target. */
     READLINK,
-    /** path, u32 mode, u32 rdev → Attr. */
+    /** path, u32 mode, u32 rdev → Attr, Directory. */
     MKNOD,
-    /** path, u32 mode → Attr. */
+    /** path, u32 mode → Attr, Directory. */
     MKDIR,
-    /** path, string target → Attr. */
+    /** path, string target → Attr, Directory. */
     SYMLINK,
-    /** path. */
+    /** path → Directory. */
     UNLINK,
-    /** path. */
+    /** path → Directory. */
     RMDIR,
-    /** path, path to, u32 flags (RENAME_NOREPLACE, RENAME_EXCHANGE). */
+    /** path, path to, u32 flags (RENAME_NOREPLACE, RENAME_EXCHANGE) → Directory (from), Directory (to). */
     RENAME,
-    /** path (existing), path to → Attr. */
+    /** path (existing), path to → Attr, Directory (to). */
     LINK,
     /** path, u32 flags (x86-64 values, see OpenFlags) → u64 fh, u32 open flags (OPEN_DIRECT), Attr. */
     OPEN,
-    /** path, u32 flags (as OPEN), u32 mode → u64 fh, u32 open flags (OPEN_DIRECT, OPEN_CREATED), Attr. */
+    /** path, u32 flags (as OPEN), u32 mode → u64 fh, u32 open flags (OPEN_DIRECT, OPEN_CREATED), Attr, Directory. */
     CREATE,
     /** u64 fh, u64 offset, u32 size → blob. */
     READ,
@@ -42,7 +43,7 @@ public enum Op {
     FLUSH,
     /** u64 fh, u32 datasync. */
     FSYNC,
-    /** path, u64 cookie → (u8 1, DirEntry)…, u8 0, u64 next cookie, u8 end; entries carry their Attr where allowed. */
+    /** path, u64 cookie → (u8 1, DirEntry)…, u8 0, u64 next cookie, u8 end. */
     LISTDIR,
     /** path → StatFs. */
     STATFS,
@@ -61,7 +62,15 @@ public enum Op {
     /** u64 fh, u32 mode, u64 offset, u64 length. */
     FALLOCATE,
     /** u64 fh, u64 offset, u32 whence → u64 offset (SEEK_DATA, SEEK_HOLE). */
-    LSEEK;
+    LSEEK,
+    /**
+     * path (a directory), u32 n (at most {@link #MAX_LOOKUPS}), n × string name → n × (u32 errno, Attr if 0): the
+     * lookups of several names in one directory, for READDIRPLUS and the client's look-ahead.
+     */
+    LOOKUPS;
+
+    /** The most names one LOOKUPS may ask for. */
+    public static final int MAX_LOOKUPS = 256;
 
     private static final Op[] VALUES = values();
 
