@@ -163,6 +163,39 @@ class RfsMountTest {
         report("a mode change after a look-ahead", () -> dpu.run("stat", "-c", "%a", "/home/VMs/d/f34").stdout().strip().equals("640"));
     }
 
+    /**
+     * In a directory made or listed through the mount, the client answers "no such name" itself for a second: what
+     * the mount creates, removes and renames shows at once, what the HOST creates within the cache time.
+     */
+    @Test
+    void namesKnownToBeAbsentShowChangesThroughTheMountAtOnceAndOnTheHostWithinTheCacheTime() throws Exception {
+        rfs.whitelist(RfsPair.allowAll("/home/VMs"));
+        host.shell("mkdir /home/VMs/listed && touch /home/VMs/listed/there");
+        rfs.startEngine();
+        rfs.mount("/home/VMs", "/home/VMs").orThrow();
+        // the kernel is made to forget its names before each check, so that the client is asked
+        String script = """
+                forget() { echo 2 > /proc/sys/vm/drop_caches; }
+                cd /home/VMs && mkdir made && test ! -e made/a && touch made/a && forget && test -e made/a && echo made/a
+                mkdir made/sub && forget && test -d made/sub && echo made/sub
+                mv made/a made/b && forget && test ! -e made/a && test -e made/b && echo moved
+                rm made/b && forget && test ! -e made/b && echo removed
+                ls listed > /dev/null && test -e listed/there && test ! -e listed/new && touch listed/new \
+                    && forget && test -e listed/new && echo listed/new
+                """;
+        assertThat(dpu.run("sh", "-ec", script).stdout().lines())
+                .containsExactly("made/a", "made/sub", "moved", "removed", "listed/new");
+
+        dpu.run("sh", "-c", "mkdir /home/VMs/fresh && test ! -e /home/VMs/fresh/late");
+        host.shell("touch /home/VMs/fresh/late");
+        report("a name made on the HOST in a directory made through the mount",
+                () -> dpu.run("test", "-e", "/home/VMs/fresh/late").succeeded());
+        dpu.run("sh", "-c", "ls /home/VMs/listed > /dev/null && test ! -e /home/VMs/listed/late");
+        host.shell("touch /home/VMs/listed/late");
+        report("a name made on the HOST in a directory listed through the mount",
+                () -> dpu.run("test", "-e", "/home/VMs/listed/late").succeeded());
+    }
+
     /** Waits for {@code change} to show and prints how long it took (the stated bound is 1 s; never asserted). */
     private static void report(String change, ProxyPair.Check visible) throws Exception {
         long start = System.nanoTime();

@@ -6,11 +6,8 @@ import io.dpuvirt.rfs.fuse.FuseRequest;
 import io.dpuvirt.rfs.fuse.FuseSession;
 import io.dpuvirt.rfs.wire.Attr;
 import io.dpuvirt.rfs.wire.DirEntry;
-import io.dpuvirt.rfs.wire.Op;
-import io.dpuvirt.rfs.wire.WireReader;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +29,12 @@ final class DirectoryRequests {
     private final CacheTimes times;
     private final LookAhead lookAhead;
     private final BatchLookups batch;
+    private final Listings listings;
+    private final KnownNames knownNames;
 
     DirectoryRequests(Requests requests, NodeRequests nodeRequests, OpenHandles handles, LocalSockets sockets,
-                      NodeTable nodes, AttrCache attrs, CacheTimes times, LookAhead lookAhead, BatchLookups batch) {
+                      NodeTable nodes, AttrCache attrs, CacheTimes times, LookAhead lookAhead, BatchLookups batch,
+                      Listings listings, KnownNames knownNames) {
         this.requests = requests;
         this.nodeRequests = nodeRequests;
         this.handles = handles;
@@ -45,6 +45,8 @@ final class DirectoryRequests {
         this.times = times;
         this.lookAhead = lookAhead;
         this.batch = batch;
+        this.listings = listings;
+        this.knownNames = knownNames;
     }
 
     void opendir(FuseRequest request) {
@@ -73,45 +75,20 @@ final class DirectoryRequests {
         long unique = request.unique();
         int uid = request.uid(), gid = request.gid();
         if (offset == 0 || listing.entries() == null) {
-            fetch(request, listing, new ArrayList<>(), 0, () -> answer(unique, uid, gid, listing, offset, size, plus, true));
+            long token = knownNames.fetching(listing.path);
+            listings.fetch(listing.path, uid, gid, false, entries -> {
+                knownNames.listed(listing.path, entries, token);
+                entries.addAll(sockets.in(listing.path));
+                listing.entries(entries);
+                lookAhead.listed(listing.path, entries);
+                answer(unique, uid, gid, listing, offset, size, plus, true);
+            }, errno -> {
+                knownNames.abandoned(listing.path, token);
+                session.error(unique, errno);
+            });
         } else {
             answer(unique, uid, gid, listing, offset, size, plus, false);
         }
-    }
-
-    /** Asks for entries from {@code cookie} on until the server says the end is reached, then runs {@code done}. */
-    private void fetch(FuseRequest request, DirectoryListing listing, List<DirEntry> collected, long cookie, Runnable done) {
-        long unique = request.unique();
-        int uid = request.uid(), gid = request.gid();
-        requests.send(requests.start(Op.LISTDIR, uid, gid).string(listing.path).u64(cookie), unique,
-                result -> continueFetch(unique, uid, gid, listing, collected, result, done));
-    }
-
-    private void continueFetch(long unique, int uid, int gid, DirectoryListing listing, List<DirEntry> collected,
-                               WireReader result, Runnable done) throws Exception {
-        while (result.u8() != 0) {
-            DirEntry entry = DirEntry.read(result);
-            if (entry.type() != DirEntry.DT_SOCK) { // the HOST's sockets are not shown here (LocalSockets)
-                collected.add(entry);
-            }
-        }
-        long next = result.u64();
-        boolean end = result.u8() != 0;
-        if (!end) {
-            // on the link's reader thread: the follow-up must not wait for a reconnect
-            requests.link.callNow(requests.start(Op.LISTDIR, uid, gid).string(listing.path).u64(next), (errno, more) -> {
-                if (errno != 0) {
-                    session.error(unique, errno);
-                } else {
-                    continueFetch(unique, uid, gid, listing, collected, more, done);
-                }
-            });
-            return;
-        }
-        collected.addAll(sockets.in(listing.path));
-        listing.entries(collected);
-        lookAhead.listed(listing.path, collected);
-        done.run();
     }
 
     /**

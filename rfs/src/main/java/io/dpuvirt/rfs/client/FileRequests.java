@@ -31,9 +31,10 @@ final class FileRequests {
     private final AttrCache attrs;
     private final CapabilityCache capabilities;
     private final LookAhead lookAhead;
+    private final KnownNames knownNames;
 
     FileRequests(Requests requests, NodeRequests nodeRequests, NodeTable nodes, OpenHandles handles, CacheTimes times,
-                 AttrCache attrs, CapabilityCache capabilities, LookAhead lookAhead) {
+                 AttrCache attrs, CapabilityCache capabilities, LookAhead lookAhead, KnownNames knownNames) {
         this.requests = requests;
         this.nodeRequests = nodeRequests;
         this.nodes = nodes;
@@ -43,6 +44,7 @@ final class FileRequests {
         this.attrs = attrs;
         this.capabilities = capabilities;
         this.lookAhead = lookAhead;
+        this.knownNames = knownNames;
     }
 
     void open(FuseRequest request) {
@@ -87,6 +89,7 @@ final class FileRequests {
             Attr attr = Attr.read(result);
             nodeRequests.directoryChanged(directory, result);
             lookAhead.named(path, null);
+            knownNames.added(path);
             if ((flags & O_TRUNC) != 0) {
                 lookAhead.changed(); // a file the HOST made meanwhile was emptied
             }

@@ -31,9 +31,12 @@ final class NodeRequests {
     private final AttrCache attrs;
     private final LookAhead lookAhead;
     private final BatchLookups batch;
+    private final KnownNames knownNames;
+    private final Listings listings;
 
     NodeRequests(Requests requests, NodeTable nodes, LocalSockets sockets, CacheTimes times, AttrCache attrs,
-                 CapabilityCache capabilities, LookAhead lookAhead, BatchLookups batch) {
+                 CapabilityCache capabilities, LookAhead lookAhead, BatchLookups batch, KnownNames knownNames,
+                 Listings listings) {
         this.requests = requests;
         this.nodes = nodes;
         this.sockets = sockets;
@@ -43,6 +46,8 @@ final class NodeRequests {
         this.attrs = attrs;
         this.lookAhead = lookAhead;
         this.batch = batch;
+        this.knownNames = knownNames;
+        this.listings = listings;
     }
 
     /** The path of the request's node, or null after answering ESTALE (a node the table no longer maps). */
@@ -73,6 +78,16 @@ final class NodeRequests {
             return;
         }
         long unique = request.unique();
+        long absent = knownNames.absent(parent, name);
+        if (absent > 0) {
+            entryFor(unique, path, null, 0, Duration.ofNanos(absent));
+            return;
+        }
+        if (knownNames.worthFetching(parent)) { // in the background: this lookup goes on as usual
+            long token = knownNames.fetching(parent);
+            listings.fetch(parent, request.uid(), request.gid(), false, entries -> knownNames.listed(parent, entries, token),
+                    errno -> knownNames.abandoned(parent, token));
+        }
         LookAhead.Answer kept = lookAhead.take(parent, name);
         if (kept != null) {
             entryFor(unique, path, kept.attr(), kept.received(), Duration.ofNanos(lookAhead.remaining(kept)));
@@ -273,9 +288,14 @@ final class NodeRequests {
         long directory = request.nodeId();
         attrs.forget(directory); // the directory's times and link count change
         long unique = request.unique();
+        long sent = System.nanoTime();
         requests.send(out, unique, result -> {
             lookAhead.named(path, linked);
+            knownNames.added(path);
             Attr attr = Attr.read(result);
+            if (attr.isDirectory()) {
+                knownNames.made(path, sent); // empty when it was asked for
+            }
             directoryChanged(directory, result);
             entryFor(unique, path, attr);
         });
@@ -310,6 +330,7 @@ final class NodeRequests {
         attrs.forgetAll();
         requests.send(requests.start(directory ? Op.RMDIR : Op.UNLINK, request).string(path), unique, result -> {
             lookAhead.named(path, nodes.inodeAt(path));
+            knownNames.removed(path);
             nodes.removed(path);
             directoryChanged(parentId, result);
             session.reply().send(unique);
@@ -336,6 +357,7 @@ final class NodeRequests {
         attrs.forgetAll();
         requests.send(requests.start(Op.RENAME, request).string(from).string(to).u32(flags), unique, result -> {
             lookAhead.changed();
+            knownNames.forgetAll();
             nodes.renamed(from, to, (flags & RENAME_EXCHANGE) != 0);
             directoryChanged(fromDirectory, result);
             directoryChanged(toDirectory, result);

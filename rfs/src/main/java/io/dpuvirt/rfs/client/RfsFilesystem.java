@@ -38,10 +38,15 @@ final class RfsFilesystem implements FuseHandler {
     void attach(FuseSession session) {
         Requests requests = new Requests(link, session);
         LookAhead lookAhead = new LookAhead(times);
+        KnownNames knownNames = new KnownNames(times);
         BatchLookups batch = new BatchLookups(requests);
-        nodeRequests = new NodeRequests(requests, nodes, sockets, times, attrs, capabilities, lookAhead, batch);
-        fileRequests = new FileRequests(requests, nodeRequests, nodes, handles, times, attrs, capabilities, lookAhead);
-        directoryRequests = new DirectoryRequests(requests, nodeRequests, handles, sockets, nodes, attrs, times, lookAhead, batch);
+        Listings listings = new Listings(requests);
+        nodeRequests = new NodeRequests(requests, nodes, sockets, times, attrs, capabilities, lookAhead, batch,
+                knownNames, listings);
+        fileRequests = new FileRequests(requests, nodeRequests, nodes, handles, times, attrs, capabilities, lookAhead,
+                knownNames);
+        directoryRequests = new DirectoryRequests(requests, nodeRequests, handles, sockets, nodes, attrs, times,
+                lookAhead, batch, listings, knownNames);
         lockRequests = new LockRequests(requests, fileRequests, timer);
     }
 
