@@ -78,9 +78,7 @@ final class NodeRequests {
             return;
         }
         long unique = request.unique();
-        long absent = knownNames.absent(parent, name);
-        if (absent > 0) {
-            entryFor(unique, path, null, 0, Duration.ofNanos(absent));
+        if (answeredHere(unique, parent, name, path)) {
             return;
         }
         if (knownNames.worthFetching(parent)) { // in the background: this lookup goes on as usual
@@ -88,23 +86,9 @@ final class NodeRequests {
             listings.fetch(parent, request.uid(), request.gid(), false, entries -> knownNames.listed(parent, entries, token),
                     errno -> knownNames.abandoned(parent, token));
         }
-        LookAhead.Answer kept = lookAhead.take(parent, name);
-        if (kept != null) {
-            entryFor(unique, path, kept.attr(), kept.received(), Duration.ofNanos(lookAhead.remaining(kept)));
-            return;
-        }
         List<String> names = lookAhead.plan(parent, name);
         if (names != null && names.size() > 1) {
-            long sentAt = lookAhead.sequence();
-            batch.send(parent, names, request.uid(), request.gid(), unique, false, found -> {
-                lookAhead.keep(parent, found, sentAt);
-                BatchLookups.Found first = found.getFirst();
-                if (first.attr() == null && !BatchLookups.absent(first)) {
-                    session.error(unique, first.errno());
-                } else {
-                    entryFor(unique, path, first.attr());
-                }
-            });
+            lookAhead(unique, request.uid(), request.gid(), parent, names, path);
             return;
         }
         WireWriter out = requests.start(Op.LOOKUP, request).string(path);
@@ -115,6 +99,35 @@ final class NodeRequests {
                 session.error(unique, errno);
             } else {
                 entryFor(unique, path, Attr.read(result));
+            }
+        });
+    }
+
+    /** Answers from what this client knows (see {@link KnownNames}, {@link LookAhead}), if it can. */
+    private boolean answeredHere(long unique, String parent, String name, String path) {
+        long absent = knownNames.absent(parent, name);
+        if (absent > 0) {
+            entryFor(unique, path, null, 0, Duration.ofNanos(absent));
+            return true;
+        }
+        LookAhead.Answer kept = lookAhead.take(parent, name);
+        if (kept != null) {
+            entryFor(unique, path, kept.attr(), kept.received(), Duration.ofNanos(lookAhead.remaining(kept)));
+            return true;
+        }
+        return false;
+    }
+
+    /** Looks up {@code names} (the first is the one asked for) in one round trip; the others are kept. */
+    private void lookAhead(long unique, int uid, int gid, String parent, List<String> names, String path) {
+        long sentAt = lookAhead.sequence();
+        batch.send(parent, names, uid, gid, unique, false, found -> {
+            lookAhead.keep(parent, found, sentAt);
+            BatchLookups.Found first = found.getFirst();
+            if (first.attr() == null && !BatchLookups.absent(first)) {
+                session.error(unique, first.errno());
+            } else {
+                entryFor(unique, path, first.attr());
             }
         });
     }
