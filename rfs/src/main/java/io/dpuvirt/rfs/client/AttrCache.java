@@ -59,7 +59,10 @@ final class AttrCache {
         entries.remove(nodeId);
     }
 
-    /** After a rename, unlink or link: link counts and change times of nodes not named here may have moved. */
+    /**
+     * After a rename (or an unlink of a name this client does not know): link counts and change times of nodes not
+     * named here may have moved.
+     */
     void forgetAll() {
         entries.clear();
     }

@@ -292,7 +292,7 @@ final class NodeRequests {
             return;
         }
         String path = NodeTable.child(parent, request.string(8));
-        attrs.forgetAll();
+        attrs.forget(request.u64(0)); // its link count moves; its other names are the same node
         creating(request, path, nodes.inodeAt(from), requests.start(Op.LINK, request).string(from).string(path));
     }
 
@@ -340,7 +340,7 @@ final class NodeRequests {
         }
         long unique = request.unique();
         long parentId = request.nodeId();
-        attrs.forgetAll();
+        forgetNodeAt(path);
         requests.send(requests.start(directory ? Op.RMDIR : Op.UNLINK, request).string(path), unique, result -> {
             lookAhead.named(path, nodes.inodeAt(path));
             knownNames.removed(path);
@@ -348,6 +348,20 @@ final class NodeRequests {
             directoryChanged(parentId, result);
             session.reply().send(unique);
         });
+    }
+
+    /**
+     * The attributes kept for the node named {@code path} go (its link count and change time are about to move):
+     * one node stands for all the names of a HOST inode, so its other names are covered. The directory's own
+     * attributes come with the reply. Every node's go where the name is not known here.
+     */
+    private void forgetNodeAt(String path) {
+        long nodeId = nodes.idAt(path);
+        if (nodeId == 0) {
+            attrs.forgetAll();
+        } else {
+            attrs.forget(nodeId);
+        }
     }
 
     /** RENAME (body: newdir, names) and RENAME2 (newdir, flags, padding, names). */

@@ -71,6 +71,12 @@ final class NodeTable {
         return node != null && node.inode.holds(attr);
     }
 
+    /** The id of the node named {@code path}, or 0 if the kernel holds none by that name. */
+    synchronized long idAt(String path) {
+        Node node = byPath.get(path);
+        return node == null ? 0 : node.id;
+    }
+
     /** The HOST inode of the node named {@code path}, or null if the kernel holds none by that name. */
     synchronized Inode inodeAt(String path) {
         Node node = byPath.get(path);
