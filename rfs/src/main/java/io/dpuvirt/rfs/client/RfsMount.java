@@ -6,6 +6,7 @@ import io.dpuvirt.fabric.link.LinkEndpoint;
 import io.dpuvirt.rfs.fuse.FuseConfig;
 import io.dpuvirt.rfs.fuse.FuseDevice;
 import io.dpuvirt.rfs.fuse.FuseSession;
+import io.dpuvirt.rfs.wire.Op;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,13 +19,11 @@ import java.util.concurrent.ScheduledExecutorService;
  * fails the mount with the reason, and nothing is mounted), then mounts FUSE and serves it until unmounted.
  */
 public final class RfsMount implements AutoCloseable {
-    /** Largest read and write per FUSE request: 512 KiB keeps a whole request in one link frame (1 MiB at most). */
-    public static final int MAX_IO = 512 * 1024;
     private static final int READAHEAD_KB = 1024;
     static final FuseConfig FUSE = new FuseConfig(FuseSession.ASYNC_READ | FuseSession.POSIX_LOCKS
             | FuseSession.ATOMIC_O_TRUNC | FuseSession.BIG_WRITES | FuseSession.FLOCK_LOCKS | FuseSession.AUTO_INVAL_DATA
             | FuseSession.ASYNC_DIO | FuseSession.PARALLEL_DIROPS | FuseSession.MAX_PAGES | FuseSession.DO_READDIRPLUS
-            | FuseSession.READDIRPLUS_AUTO, MAX_IO, READAHEAD_KB * 1024, 64, 8);
+            | FuseSession.READDIRPLUS_AUTO, Op.MAX_IO, READAHEAD_KB * 1024, 64, 8);
 
     private final MountConfig config;
     private final RfsLink link;
@@ -50,7 +49,7 @@ public final class RfsMount implements AutoCloseable {
         RfsFilesystem filesystem = new RfsFilesystem(link, config.cacheTimes(), timer);
         FuseDevice device;
         try {
-            device = FuseDevice.mount(config.hostPath(), config.mountPoint(), "qtfs", config.mountFlags(), MAX_IO);
+            device = FuseDevice.mount(config.hostPath(), config.mountPoint(), "qtfs", config.mountFlags(), Op.MAX_IO);
         } catch (IOException e) {
             link.close();
             timer.shutdownNow();

@@ -110,7 +110,7 @@ final class FileOperations {
     void read(WireReader in, WireWriter out) throws LinuxException, WireException {
         OpenFiles.OpenFile file = files.get(in.u64());
         long offset = in.u64();
-        int size = Math.min(in.u32(), MAX_IO);
+        int size = Math.min(in.u32(), Op.MAX_IO);
         MemorySegment target = out.reserveBlob(size);
         long done = 0;
         while (done < size) {
@@ -123,14 +123,11 @@ final class FileOperations {
         out.commitBlob(done);
     }
 
-    /** The largest read or write one request carries (the client asks for less: FUSE's max_write). */
-    static final int MAX_IO = 1 << 19;
-
     void write(WireReader in, WireWriter out) throws LinuxException, WireException {
         OpenFiles.OpenFile file = files.get(in.u64());
         long offset = in.u64();
         MemorySegment data = in.blob();
-        if (data.byteSize() > MAX_IO) {
+        if (data.byteSize() > Op.MAX_IO) {
             throw new LinuxException("write", null, Errno.EINVAL);
         }
         long done = 0; // data is a view into the receive buffer: writes are served on the connection's reader

@@ -71,6 +71,8 @@ public enum Op {
 
     /** The most names one LOOKUPS may ask for. */
     public static final int MAX_LOOKUPS = 256;
+    /** The most bytes one READ or WRITE carries: a whole request then fits one link frame (1 MiB at most). */
+    public static final int MAX_IO = 512 * 1024;
 
     private static final Op[] VALUES = values();
 
