@@ -1,5 +1,6 @@
 package io.dpuvirt.fabric.rexec;
 
+import io.dpuvirt.common.collect.BoundedMap;
 import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,12 +37,7 @@ final class DetachedPrograms implements AutoCloseable {
 
     private final DetachedRecords records;
     private final Map<Integer, Running> running = new HashMap<>();
-    private final Map<ProgramId, ProgramState.Ended> ended = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<ProgramId, ProgramState.Ended> eldest) {
-            return size() > REMEMBERED_ENDS;
-        }
-    };
+    private final Map<ProgramId, ProgramState.Ended> ended = BoundedMap.eldestGoes(REMEMBERED_ENDS);
     private final Map<ProgramId, List<Consumer<ProgramState.Ended>>> watchers = new HashMap<>();
     private PidfdWatcher adopted;
     private boolean closed;

@@ -1,11 +1,12 @@
 package io.dpuvirt.rfs.client;
 
+import io.dpuvirt.common.collect.BoundedMap;
 import io.dpuvirt.rfs.wire.DirEntry;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,13 +53,8 @@ final class KnownNames {
     }
 
     private final long validNanos;
-    private final Map<String, Names> directories = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Names> eldest) {
-            return size() > DIRECTORIES;
-        }
-    };
-    private final Map<String, Fetch> fetches = new LinkedHashMap<>();
+    private final Map<String, Names> directories = BoundedMap.leastRecentlyUsedGoes(DIRECTORIES);
+    private final Map<String, Fetch> fetches = new HashMap<>();
     private long forgotten = 0;
 
     KnownNames(CacheTimes times) {

@@ -1,5 +1,6 @@
 package io.dpuvirt.rfs.client;
 
+import io.dpuvirt.common.collect.BoundedMap;
 import io.dpuvirt.rfs.wire.Attr;
 import io.dpuvirt.rfs.wire.DirEntry;
 
@@ -7,7 +8,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -98,12 +98,7 @@ final class LookAhead {
 
     private final long attrNanos;
     private final long negativeNanos;
-    private final Map<String, Listing> listings = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Listing> eldest) {
-            return size() > DIRECTORIES;
-        }
-    };
+    private final Map<String, Listing> listings = BoundedMap.leastRecentlyUsedGoes(DIRECTORIES);
     private final Map<String, Answer> answers = new HashMap<>();
     private final ArrayDeque<Change> changes = new ArrayDeque<>();
     private long sequence;

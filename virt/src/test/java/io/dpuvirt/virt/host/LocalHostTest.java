@@ -137,15 +137,6 @@ class LocalHostTest {
 
     @Test
     void theRunDirectoryGoesWithItsFilesBeforeTheEndIsReported() throws Exception {
-        Path run = Files.createDirectories(dir.resolve("domain-1"));
-        Files.writeString(run.resolve("pid"), "1\n");
-        HostProcess process = host.spawn(ProcessSpec.of(List.of("/bin/sh", "-c", "exec sleep 30")).withRunDirectory(run));
-        Files.writeString(run.resolve("monitor.sock"), ""); // stands for what the process made there
-        assertThat(run).isDirectory();
-
-        process.signal(Signal.KILL);
-
-        assertThat(process.waitFor(WAIT)).hasValue(new ProcessExit.Signalled(Signal.KILL.number()));
-        assertThat(run).as("gone when the end is known").doesNotExist();
+        HostChecks.runDirectoryGoesWithItsFilesBeforeTheEndIsReported(host, dir.resolve("domain-1"), WAIT);
     }
 }

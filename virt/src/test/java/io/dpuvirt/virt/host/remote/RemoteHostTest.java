@@ -3,6 +3,7 @@ package io.dpuvirt.virt.host.remote;
 import io.dpuvirt.fabric.rexec.RexecClient;
 import io.dpuvirt.fabric.rexec.RexecServer;
 import io.dpuvirt.fabric.rexec.RexecServerConfig;
+import io.dpuvirt.virt.host.HostChecks;
 import io.dpuvirt.virt.host.HostProcess;
 import io.dpuvirt.virt.host.ProcessExit;
 import io.dpuvirt.virt.host.ProcessSpec;
@@ -142,15 +143,6 @@ class RemoteHostTest {
 
     @Test
     void theRunDirectoryGoesWithItsFilesBeforeTheEndIsReported() throws Exception {
-        Path run = Files.createDirectories(state.resolve("domain-1"));
-        Files.writeString(run.resolve("pid"), "1\n");
-        HostProcess process = host.spawn(ProcessSpec.of(List.of("/bin/sh", "-c", "exec sleep 30")).withRunDirectory(run));
-        Files.writeString(run.resolve("monitor.sock"), ""); // stands for what the process made there
-        assertThat(run).isDirectory();
-
-        process.signal(Signal.KILL);
-
-        assertThat(process.waitFor(WAIT)).hasValue(new ProcessExit.Signalled(Signal.KILL.number()));
-        assertThat(run).as("gone when the end is known").doesNotExist();
+        HostChecks.runDirectoryGoesWithItsFilesBeforeTheEndIsReported(host, state.resolve("domain-1"), WAIT);
     }
 }
