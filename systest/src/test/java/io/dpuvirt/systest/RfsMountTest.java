@@ -136,6 +136,68 @@ class RfsMountTest {
     }
 
     /**
+     * Writes are answered once their data is on its way to the HOST (write-behind): when close(2) returns, the HOST
+     * has them all, checked at once through the HOST's view of its own files (the engine's /proc/PID/root).
+     */
+    @Test
+    void writesAreOnTheHostWhenCloseReturns() throws Exception {
+        rfs.whitelist(RfsPair.allowAll("/home/VMs"));
+        rfs.startEngine();
+        rfs.mount("/home/VMs", "/home/VMs").orThrow();
+        String script = """
+                import os, sys
+                block = os.urandom(1024 * 1024)
+                for round in range(3):
+                    fd = os.open("/home/VMs/image", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                    for _ in range(64):
+                        os.write(fd, block)
+                    os.close(fd)
+                    size = os.stat(sys.argv[1]).st_size  # at once: data still on its way would show here
+                    with open(sys.argv[1], "rb") as on_host:
+                        same = on_host.read() == block * 64
+                    print(size, same)
+                """;
+        CommandResult result = dpu.run(Duration.ofSeconds(60), "python3", "-c", script,
+                "/proc/" + rfs.enginePid() + "/root/home/VMs/image");
+        assertThat(result.stdout().lines()).as(result.stderr()).containsExactly(
+                64 * 1024 * 1024 + " True", 64 * 1024 * 1024 + " True", 64 * 1024 * 1024 + " True");
+    }
+
+    /**
+     * A write the HOST cannot make (its file system is full) after the write(2) was answered is not lost: the
+     * application gets ENOSPC from a later write(2) or from close(2), and the next open works as usual.
+     */
+    @Test
+    void aWriteTheHostCouldNotMakeFailsALaterWriteOrTheClose() throws Exception {
+        rfs.whitelist(RfsPair.allowAll("/home/VMs"));
+        host.run("mkdir", "-p", "/home/VMs/small").orThrow();
+        host.run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", "/home/VMs/small").orThrow();
+        rfs.startEngine();
+        rfs.mount("/home/VMs", "/home/VMs").orThrow();
+        String script = """
+                import errno, os
+                fd = os.open("/home/VMs/small/full", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                failed = None
+                for _ in range(64):
+                    try:
+                        os.write(fd, b"x" * 65536)
+                    except OSError as e:
+                        failed = "write " + errno.errorcode[e.errno]
+                        break
+                try:
+                    os.close(fd)
+                except OSError as e:
+                    failed = failed or "close " + errno.errorcode[e.errno]
+                os.unlink("/home/VMs/small/full")
+                with open("/home/VMs/small/after", "w") as f:
+                    f.write("fine")
+                print(failed, open("/home/VMs/small/after").read())
+                """;
+        CommandResult result = dpu.run(Duration.ofSeconds(60), "python3", "-c", script);
+        assertThat(result.stdout().strip()).as(result.stderr()).matches("(write|close) ENOSPC fine");
+    }
+
+    /**
      * After a listing, lookups in order are answered from a look-ahead (one round trip for many names): what this
      * mount changes meanwhile shows at once, what the HOST changes within the cache time, as without it.
      */

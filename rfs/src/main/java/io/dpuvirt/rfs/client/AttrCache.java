@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * attributes after each write, so such a GETATTR is answered here, without a round trip. An answer from here is
  * given only with the validity left ({@link #remaining}), so the kernel never trusts it longer than
  * {@link CacheTimes#attr()} after the HOST reported it: the consistency rule is unchanged. Whatever this mount
- * changes forgets the nodes it touches.
+ * changes forgets the nodes it touches. While a write answered before the HOST made it (write-behind) is on its
+ * way, nothing is answered from here for its node, nor kept: the HOST's answer to a later getattr includes it.
  */
 final class AttrCache {
     /** Attributes and the time (System.nanoTime) they were received. */
@@ -21,6 +22,8 @@ final class AttrCache {
 
     private final long validNanos;
     private final Map<Long, Entry> entries = new ConcurrentHashMap<>();
+    /** Writes on their way per node; changed, and checked before an entry is kept, under this cache's lock. */
+    private final Map<Long, Integer> writing = new ConcurrentHashMap<>();
 
     AttrCache(Duration valid) {
         this.validNanos = valid.toNanos();
@@ -31,16 +34,30 @@ final class AttrCache {
     }
 
     /** Attributes the HOST gave at {@code received} (System.nanoTime). */
-    void put(long nodeId, Attr attr, long received) {
-        if (validNanos > 0) {
+    synchronized void put(long nodeId, Attr attr, long received) {
+        if (validNanos > 0 && !writing.containsKey(nodeId)) {
             entries.put(nodeId, new Entry(attr, received));
+        }
+    }
+
+    /** A write of the node is on its way to the HOST. */
+    synchronized void writing(long nodeId) {
+        writing.merge(nodeId, 1, Integer::sum);
+        entries.remove(nodeId);
+    }
+
+    /** A write's answer came: the attributes the HOST sent with it (null: it failed), kept if it was the last. */
+    synchronized void written(long nodeId, Attr attr) {
+        Integer left = writing.merge(nodeId, -1, (count, one) -> count + one == 0 ? null : count + one);
+        if (left == null && attr != null) {
+            put(nodeId, attr);
         }
     }
 
     /** Attributes still valid, or null. */
     Entry fresh(long nodeId) {
         Entry entry = entries.get(nodeId);
-        if (entry == null) {
+        if (entry == null || writing.containsKey(nodeId)) {
             return null;
         }
         if (System.nanoTime() - entry.received() >= validNanos) {

@@ -19,8 +19,8 @@ import java.lang.foreign.MemorySegment;
  */
 final class FileRequests {
     static final int O_CREAT = 0x40, O_EXCL = 0x80, O_TRUNC = 0x200;
-    /** fuse_write_in precedes the data of a WRITE. */
-    private static final int WRITE_IN = 40;
+    /** fuse_write_in precedes the data of a WRITE; its flags field holds the file's open flags. */
+    private static final int WRITE_IN = 40, WRITE_FILE_FLAGS = 32;
 
     private final Requests requests;
     private final NodeRequests nodeRequests;
@@ -64,7 +64,8 @@ final class FileRequests {
             long serverHandle = result.u64();
             int serverFlags = result.u32();
             attrs.put(nodeId, Attr.read(result));
-            long handle = handles.addFile(new OpenHandles.FileHandle(path, reopenable(flags), serverHandle, generation));
+            long handle = handles.addFile(new OpenHandles.FileHandle(path, reopenable(flags), serverHandle, generation,
+                    writeThrough(flags, serverFlags)));
             FuseReply reply = session.reply();
             FuseStructs.openOut(reply, handle, openFlags(flags, serverFlags));
             reply.send(unique);
@@ -93,7 +94,8 @@ final class FileRequests {
             if ((flags & O_TRUNC) != 0) {
                 lookAhead.changed(); // a file the HOST made meanwhile was emptied
             }
-            long handle = handles.addFile(new OpenHandles.FileHandle(path, reopenable(flags), serverHandle, generation));
+            long handle = handles.addFile(new OpenHandles.FileHandle(path, reopenable(flags), serverHandle, generation,
+                    writeThrough(flags, serverFlags)));
             long nodeId = nodes.found(path, attr);
             attrs.put(nodeId, attr);
             if ((serverFlags & Op.OPEN_CREATED) != 0) {
@@ -108,6 +110,12 @@ final class FileRequests {
 
     private static int reopenable(int flags) {
         return flags & ~(O_CREAT | O_EXCL | O_TRUNC);
+    }
+
+    /** See {@link OpenHandles.FileHandle#writeThrough}; {@code flags} may also be a write's (fcntl may add O_DIRECT). */
+    private static boolean writeThrough(int flags, int serverFlags) {
+        // O_SYNC includes O_DSYNC's bit
+        return (flags & (OpenFlags.O_DIRECT | OpenFlags.O_DSYNC)) != 0 || (serverFlags & Op.OPEN_DIRECT) != 0;
     }
 
     /** No page cache for O_DIRECT (qemu's cache=none) nor for pseudo files whose size says nothing (proc, sysfs). */
@@ -174,41 +182,103 @@ final class FileRequests {
     }
 
     void write(FuseRequest request) {
-        long server = serverHandle(request, request.u64(0));
+        OpenHandles.FileHandle file = handles.file(request.u64(0));
+        long server = file == null ? missing(request) : serverHandle(request, file);
         if (server < 0) {
             return;
         }
         long unique = request.unique();
         long nodeId = request.nodeId();
         MemorySegment data = request.body().asSlice(WRITE_IN, request.u32(16));
+        int size = (int) data.byteSize();
         // the data goes from the FUSE request's buffer to the socket: only its length is copied into the message
-        WireWriter out = requests.start(Op.WRITE, request).u64(server).u64(request.u64(8)).u32((int) data.byteSize());
-        requests.send(out, data, unique, result -> {
-            int written = result.u32();
-            lookAhead.changed();
-            attrs.put(nodeId, Attr.read(result));
-            session.reply().u32(written).u32(0).send(unique);
+        WireWriter out = requests.start(Op.WRITE, request).u64(server).u64(request.u64(8)).u32(size);
+        if (file.writeThrough || writeThrough(request.u32(WRITE_FILE_FLAGS), 0)) {
+            requests.send(out, data, unique, result -> {
+                int written = result.u32();
+                lookAhead.changed();
+                attrs.put(nodeId, Attr.read(result));
+                session.reply().u32(written).u32(0).send(unique);
+            });
+            return;
+        }
+        int earlier = file.writes.takeFailure();
+        if (earlier != 0) {
+            session.error(unique, earlier); // nothing is written behind a write that failed
+            return;
+        }
+        lookAhead.changed();
+        attrs.writing(nodeId);
+        file.writes.sent();
+        requests.link.call(out, data, (errno, result) -> {
+            Attr attr = null;
+            if (errno == 0) {
+                int written = result.u32();
+                attr = Attr.read(result);
+                errno = written == size ? 0 : Errno.EIO;
+            }
+            attrs.written(nodeId, errno == 0 ? attr : null);
+            file.writes.answered(errno);
         });
+        // the data is in the link's socket, the HOST makes it in order: answered now, unless the link is down
+        int failed = file.writes.takeFailure();
+        if (failed != 0) {
+            session.error(unique, failed);
+        } else {
+            session.reply().u32(size).u32(0).send(unique);
+        }
     }
 
     /**
-     * close(2) of one descriptor: the lock owner's POSIX locks go. Nothing to do (and no round trip) for a file
-     * that never saw a lock, or a handle of an older link (whose locks went with it).
+     * close(2) of one descriptor: the file's writes are made on the HOST before it returns, and the first that
+     * failed is its error (close-to-open: what a process opens after this close returned sees them); the lock
+     * owner's POSIX locks go. No round trip for a file that never saw a lock, or a handle of an older link (whose
+     * locks went with it).
      */
     void flush(FuseRequest request) {
+        long unique = request.unique();
         OpenHandles.FileHandle file = handles.file(request.u64(0));
-        if (file == null || !file.locked || file.generation != requests.link.generation()) {
-            session.reply().send(request.unique());
+        if (file == null) {
+            session.reply().send(unique);
             return;
         }
-        requests.sendEmpty(requests.start(Op.FLUSH, request).u64(file.serverHandle).u64(request.u64(16)), request.unique());
+        try {
+            file.writes.awaitAnswers(); // on a FUSE reader thread: the answers come on the link's
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            session.error(unique, Errno.EINTR);
+            return;
+        }
+        int failed = file.writes.takeFailure();
+        if (!file.locked || file.generation != requests.link.generation()) {
+            answer(unique, failed);
+            return;
+        }
+        requests.link.call(requests.start(Op.FLUSH, request).u64(file.serverHandle).u64(request.u64(16)),
+                (errno, result) -> answer(unique, failed != 0 ? failed : errno));
     }
 
-    void fsync(FuseRequest request) {
-        long server = serverHandle(request, request.u64(0));
-        if (server >= 0) {
-            requests.sendEmpty(requests.start(Op.FSYNC, request).u64(server).u32(request.u32(8) & 1), request.unique());
+    /** An empty answer, or the error {@code errno} when not 0. */
+    private void answer(long unique, int errno) {
+        if (errno != 0) {
+            session.error(unique, errno);
+        } else {
+            session.reply().send(unique);
         }
+    }
+
+    /** The HOST syncs after the writes sent before; their answers came before this one, a failure among them is its. */
+    void fsync(FuseRequest request) {
+        OpenHandles.FileHandle file = handles.file(request.u64(0));
+        long server = file == null ? missing(request) : serverHandle(request, file);
+        if (server < 0) {
+            return;
+        }
+        long unique = request.unique();
+        requests.link.call(requests.start(Op.FSYNC, request).u64(server).u32(request.u32(8) & 1), (errno, result) -> {
+            int failed = file.writes.takeFailure();
+            answer(unique, failed != 0 ? failed : errno);
+        });
     }
 
     /** Answered at once; the server closes its descriptor when the request reaches it. */

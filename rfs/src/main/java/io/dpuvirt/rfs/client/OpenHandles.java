@@ -19,12 +19,19 @@ final class OpenHandles {
         volatile long generation;
         /** Set once a POSIX lock was asked for: only then does close(2) need the server (to drop the owner's locks). */
         volatile boolean locked;
+        /**
+         * Writes are answered once the HOST made them: O_DIRECT, O_SYNC and O_DSYNC opens (qemu's cache=none wants
+         * each write's own result) and pseudo files (a write to /proc or /sys is a command, its error its answer).
+         */
+        final boolean writeThrough;
+        final WritesInFlight writes = new WritesInFlight();
 
-        FileHandle(String path, int reopenFlags, long serverHandle, long generation) {
+        FileHandle(String path, int reopenFlags, long serverHandle, long generation, boolean writeThrough) {
             this.path = path;
             this.reopenFlags = reopenFlags;
             this.serverHandle = serverHandle;
             this.generation = generation;
+            this.writeThrough = writeThrough;
         }
     }
 

@@ -13,6 +13,8 @@ public final class OpenFlags {
 
     /** This machine's values. */
     public static final int O_DIRECTORY = NATIVE[0], O_NOFOLLOW = NATIVE[1], O_DIRECT = NATIVE[2];
+    /** The same on both; O_SYNC includes this bit. */
+    public static final int O_DSYNC = 0x1000;
 
     private OpenFlags() {
     }
