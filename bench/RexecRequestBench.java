@@ -1,5 +1,5 @@
 import io.dpuvirt.common.linux.Signals;
-import io.dpuvirt.fabric.rexec.DetachedOutput;
+import io.dpuvirt.fabric.rexec.DetachedFiles;
 import io.dpuvirt.fabric.rexec.ProgramId;
 import io.dpuvirt.fabric.rexec.RexecClient;
 import io.dpuvirt.fabric.rexec.SpawnRequest;
@@ -29,7 +29,7 @@ public class RexecRequestBench {
         int runs = Integer.parseInt(args[1]);
         int warmup = Integer.parseInt(args[2]);
         try (RexecClient kept = new RexecClient(socket)) {
-            ProgramId sleep = kept.spawnDetached(SpawnRequest.of("/bin/sleep", "1000"), DetachedOutput.DISCARD);
+            ProgramId sleep = kept.spawnDetached(SpawnRequest.of("/bin/sleep", "1000"), DetachedFiles.DISCARD);
             try {
                 Map<String, Request> requests = new LinkedHashMap<>();
                 requests.put("file-exists", client -> client.files().exists(CPUINFO));

@@ -1,6 +1,6 @@
 package io.dpuvirt.systest;
 
-import io.dpuvirt.fabric.rexec.DetachedOutput;
+import io.dpuvirt.fabric.rexec.DetachedFiles;
 import io.dpuvirt.fabric.rexec.ExitStatus;
 import io.dpuvirt.fabric.rexec.ProgramId;
 import io.dpuvirt.fabric.rexec.ProgramState;
@@ -94,7 +94,7 @@ public final class DetachedControl {
 
     private static String programCommand(RexecClient client, String[] words) throws IOException {
         if (words[0].equals("spawn")) {
-            ProgramId program = client.spawnDetached(SpawnRequest.of(Arrays.copyOfRange(words, 1, words.length)), DetachedOutput.DISCARD);
+            ProgramId program = client.spawnDetached(SpawnRequest.of(Arrays.copyOfRange(words, 1, words.length)), DetachedFiles.DISCARD);
             watch(client, program);
             return "started " + program.pid() + " " + program.startTime();
         }

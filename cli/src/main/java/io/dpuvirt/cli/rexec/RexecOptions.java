@@ -2,7 +2,7 @@ package io.dpuvirt.cli.rexec;
 
 import io.dpuvirt.cli.UsageException;
 import io.dpuvirt.fabric.rexec.ByteString;
-import io.dpuvirt.fabric.rexec.DetachedOutput;
+import io.dpuvirt.fabric.rexec.DetachedFiles;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ import java.util.List;
  * @param detached        null: the program is attached; else it is detached, its output going to these files
  */
 record RexecOptions(boolean help, boolean terminal, boolean stdinFromNull, List<ByteString> environment,
-                    ByteString directory, Path socket, List<Integer> fds, DetachedOutput detached, List<ByteString> command) {
+                    ByteString directory, Path socket, List<Integer> fds, DetachedFiles detached, List<ByteString> command) {
     static final String USAGE = """
             usage: rexec [options] PROGRAM [ARGUMENT...]
 
@@ -98,19 +98,20 @@ record RexecOptions(boolean help, boolean terminal, boolean stdinFromNull, List<
             throw new UsageException("no PROGRAM given");
         }
         List<ByteString> environment = noEnvironment || !chosen.isEmpty() ? List.copyOf(chosen) : null;
-        DetachedOutput detached = detach ? detachedOutput(terminal, stdout, stderr) : null;
+        DetachedFiles detached = detach ? detachedOutput(terminal, stdout, stderr) : null;
         if (!detach && (stdout != null || stderr != null)) {
             throw new UsageException("--stdout and --stderr go with --detach (an attached program's output comes here)");
         }
         return new RexecOptions(help, terminal, stdinFromNull || detach, environment, directory, socket, List.copyOf(fds), detached, command);
     }
 
-    private static DetachedOutput detachedOutput(boolean terminal, ByteString stdout, ByteString stderr) throws UsageException {
+    private static DetachedFiles detachedOutput(boolean terminal, ByteString stdout, ByteString stderr) throws UsageException {
         if (terminal) {
             throw new UsageException("--detach and -t contradict each other: nothing of a detached program's stdio comes here");
         }
         try {
-            return new DetachedOutput(stdout == null ? ByteString.EMPTY : stdout, stderr == null ? ByteString.EMPTY : stderr);
+            return new DetachedFiles(stdout == null ? ByteString.EMPTY : stdout, stderr == null ? ByteString.EMPTY : stderr,
+                    ByteString.EMPTY);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--stdout and --stderr need absolute paths on the server's machine");
         }

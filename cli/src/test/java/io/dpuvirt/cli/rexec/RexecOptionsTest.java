@@ -2,7 +2,7 @@ package io.dpuvirt.cli.rexec;
 
 import io.dpuvirt.cli.UsageException;
 import io.dpuvirt.fabric.rexec.ByteString;
-import io.dpuvirt.fabric.rexec.DetachedOutput;
+import io.dpuvirt.fabric.rexec.DetachedFiles;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -73,10 +73,10 @@ class RexecOptionsTest {
     @Test
     void detachWithOutputFilesOnTheServer() throws Exception {
         RexecOptions options = parse("--detach", "--stdout", "/var/log/vm1.log", "--stderr=/var/log/vm1.err", "qemu-kvm", "--stdout", "x");
-        assertThat(options.detached()).isEqualTo(new DetachedOutput(ByteString.of("/var/log/vm1.log"), ByteString.of("/var/log/vm1.err")));
+        assertThat(options.detached()).isEqualTo(new DetachedFiles(ByteString.of("/var/log/vm1.log"), ByteString.of("/var/log/vm1.err"), ByteString.EMPTY));
         assertThat(options.stdinFromNull()).isTrue();
         assertThat(command(options)).containsExactly("qemu-kvm", "--stdout", "x");
-        assertThat(parse("--detach", "sleep", "9").detached()).isEqualTo(DetachedOutput.DISCARD);
+        assertThat(parse("--detach", "sleep", "9").detached()).isEqualTo(DetachedFiles.DISCARD);
         assertThat(parse("sleep", "9").detached()).isNull();
 
         assertThatThrownBy(() -> parse("--stdout", "/var/log/x", "ls")).hasMessageStartingWith("--stdout and --stderr go with --detach");

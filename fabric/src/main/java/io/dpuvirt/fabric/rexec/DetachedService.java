@@ -39,13 +39,13 @@ final class DetachedService {
         SessionOutput output = new SessionOutput(socket);
         ProgramLauncher.Launched launched;
         try {
-            launched = launcher.launch(request, path -> registry.child(path, peer.uid()));
+            launched = launcher.launch(request, peer.uid(), path -> registry.child(path, peer.uid()));
         } catch (SpawnFailedException e) {
             Log.warn("refused for peer pid " + peer.pid() + " (uid " + peer.uid() + "): " + e.getMessage());
             output.failed(e.failure());
             return;
         }
-        DetachedOutput files = request.detached().orElseThrow();
+        DetachedFiles files = request.detached().orElseThrow();
         Log.info(launched.describe(" detached", peer) + "; stdout " + shown(files.stdout()) + ", stderr " + shown(files.stderr()));
         output.started(launched.program());
         serve(socket, peer, output, new ProgramRequest.Watch(launched.program()));

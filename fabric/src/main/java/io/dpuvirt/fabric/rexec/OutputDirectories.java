@@ -5,7 +5,10 @@ import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,10 +16,12 @@ import java.util.List;
  * A client that could name any file would make a whitelisted program write wherever it likes: a program's error
  * messages quote its arguments, and one line appended to /etc/cron.d is a root shell. The path is checked in its
  * canonical form before the file is created, and the file actually opened is checked again (/proc/self/fd), so
- * neither {@code ..} nor a symlink, even one swapped in between, leads out.
+ * neither {@code ..} nor a symlink, even one swapped in between, leads out. Missing directories between the output
+ * directory and the file are made (0755), walking down from the output directory without following symlinks.
  */
 final class OutputDirectories {
     private static final int O_WRONLY = 1, O_CREAT = 0x40, O_APPEND = 0x400, O_CLOEXEC = 0x80000;
+    private static final int DIRECTORY_MODE = 0755;
     private static final ByteString DEV_NULL = ByteString.of("/dev/null");
 
     private final AllowedDirectories directories;
@@ -31,9 +36,11 @@ final class OutputDirectories {
             return openForAppending(DEV_NULL.toString(), program, stream);
         }
         String requested = path.toString();
-        if (!directories.holdsBeneath(resolve(() -> CanonicalPaths.canonical(Path.of(requested)), program, stream, requested))) {
+        Path canonical = resolve(() -> CanonicalPaths.canonical(Path.of(requested)), program, stream, requested);
+        if (!directories.holdsBeneath(canonical)) {
             throw outside(program, stream, requested); // before the file is created where it must not be
         }
+        makeDirectoriesTo(canonical, requested, program, stream);
         int fd = openForAppending(requested, program, stream);
         try {
             if (!directories.holdsBeneath(resolve(() -> AllowedDirectories.opened(fd), program, stream, requested))) {
@@ -43,6 +50,23 @@ final class OutputDirectories {
         } catch (SpawnFailedException e) {
             Libc.close(fd);
             throw e;
+        }
+    }
+
+    /** Makes what is missing of the directories between the output directory holding {@code canonical} and it. */
+    private void makeDirectoriesTo(Path canonical, String requested, String program, String stream) throws SpawnFailedException {
+        Path parent = canonical.getParent();
+        if (Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Path root = directories.holding(canonical).orElseThrow(() -> outside(program, stream, requested));
+        List<String> names = new ArrayList<>();
+        root.relativize(parent).forEach(name -> names.add(name.toString()));
+        try {
+            FileOperations.createDirectories(new FileAreas.Location(requested, root, names), DIRECTORY_MODE);
+        } catch (IOException e) {
+            throw new SpawnFailedException(ProgramPolicy.NOT_ALLOWED, program + ": cannot make the directory of its " + stream
+                    + " " + requested + " on the server: " + e.getMessage());
         }
     }
 

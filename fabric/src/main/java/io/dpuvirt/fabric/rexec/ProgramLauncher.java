@@ -6,6 +6,7 @@ import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.common.linux.PosixSpawn;
 import io.dpuvirt.common.net.PeerCredentials;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Function;
@@ -14,18 +15,22 @@ import java.util.function.Function;
  * Starts the program of a request with posix_spawn: the whitelisted canonical path, argv as sent, the filtered
  * environment, its working directory, a new session (setsid, so that it and its children can be signalled as a
  * process group), fds 0-2 on pipes, a terminal or (detached) files, passed descriptors at their numbers, and nothing
- * else open. Attached and detached programs pass the same checks.
+ * else open. Attached and detached programs pass the same checks; a detached program's run directory is made after
+ * them, before it starts.
  */
 final class ProgramLauncher {
     private static final byte[] ROOT = {'/'};
 
     private final ProgramPolicy policy;
     private final OutputDirectories outputDirectories;
+    /** Where run directories may be made: beneath a state directory, as for MKDIR_PRIVATE. */
+    private final FileAreas areas;
     private final Programs programs;
 
-    ProgramLauncher(ProgramPolicy policy, OutputDirectories outputDirectories, Programs programs) {
+    ProgramLauncher(ProgramPolicy policy, OutputDirectories outputDirectories, FileAreas areas, Programs programs) {
         this.policy = policy;
         this.outputDirectories = outputDirectories;
+        this.areas = areas;
         this.programs = programs;
     }
 
@@ -39,12 +44,13 @@ final class ProgramLauncher {
     }
 
     /**
-     * Starts the program; {@code childOf} gives, for the canonical path about to run, what is told of its start
-     * and end. The descriptors passed with the request are closed here: the program has its own copies.
+     * Starts the program for the client with user id {@code uid}; {@code childOf} gives, for the canonical path
+     * about to run, what is told of its start and end. The descriptors passed with the request are closed here: the
+     * program has its own copies.
      */
-    Launched launch(SpawnRequest request, Function<String, Reaper.Child> childOf) throws SpawnFailedException {
+    Launched launch(SpawnRequest request, int uid, Function<String, Reaper.Child> childOf) throws SpawnFailedException {
         try {
-            return start(request, childOf);
+            return start(request, uid, childOf);
         } finally {
             for (PassedFd fd : request.fds()) {
                 Libc.close(fd.source());
@@ -52,10 +58,13 @@ final class ProgramLauncher {
         }
     }
 
-    private Launched start(SpawnRequest request, Function<String, Reaper.Child> childOf) throws SpawnFailedException {
+    private Launched start(SpawnRequest request, int uid, Function<String, Reaper.Child> childOf) throws SpawnFailedException {
         ByteString program = request.argv().getFirst();
         byte[] path = policy.resolve(program);
         String shownPath = new String(path, StandardCharsets.UTF_8);
+        if (request.detached().isPresent()) {
+            makeRunDirectory(request.detached().get().runDirectory(), uid, program);
+        }
         byte[] directory = directory(request);
         EnvironmentPolicy.Filtered environment = EnvironmentPolicy.apply(request.environment());
         List<byte[]> argv = request.argv().stream().map(ByteString::toByteArray).toList();
@@ -75,9 +84,20 @@ final class ProgramLauncher {
         }
     }
 
+    private void makeRunDirectory(ByteString runDirectory, int uid, ByteString program) throws SpawnFailedException {
+        if (runDirectory.length() == 0) {
+            return;
+        }
+        try {
+            FileOperations.createPrivateDirectory(areas.locate(runDirectory.toString(), FileAreas.Access.CHANGE), uid);
+        } catch (IOException e) {
+            throw new SpawnFailedException(ProgramPolicy.NOT_ALLOWED, program + ": its run directory " + runDirectory + ": " + e.getMessage());
+        }
+    }
+
     private ChildStdio stdio(SpawnRequest request, ByteString program) throws SpawnFailedException {
         if (request.detached().isPresent()) {
-            DetachedOutput output = request.detached().get();
+            DetachedFiles output = request.detached().get();
             int stdout = outputDirectories.open(output.stdout(), program.toString(), "stdout");
             try {
                 return ChildStdio.files(stdout, outputDirectories.open(output.stderr(), program.toString(), "stderr"));

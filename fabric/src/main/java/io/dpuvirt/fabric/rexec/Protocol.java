@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
  * at once (all but SPAWN and WATCH) may be followed by the next on the same connection.
  */
 final class Protocol {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int HEADER = 8;
     /** The largest STDIN, STDOUT or STDERR payload; the sender splits larger writes. */
     static final int MAX_DATA = 128 * 1024;

@@ -97,7 +97,7 @@ public final class RexecClient implements AutoCloseable {
      * {@code output}'s files on the server's machine, and it runs on whatever happens to this process, the link or
      * the server. A program the server does not start is a {@link SpawnFailedException}, as for {@link #start}.
      */
-    public ProgramId spawnDetached(SpawnRequest request, DetachedOutput output) throws IOException {
+    public ProgramId spawnDetached(SpawnRequest request, DetachedFiles output) throws IOException {
         SpawnRequest detached = request.withDetached(output);
         String program = request.argv().getFirst().toString();
         try (Wire wire = connect(!detached.fds().isEmpty())) {

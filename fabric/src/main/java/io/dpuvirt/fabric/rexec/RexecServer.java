@@ -72,8 +72,8 @@ public final class RexecServer implements AutoCloseable {
         this.childRecords = new ChildRecords(config.childrenDirectory());
         childRecords.terminateLeftovers(config.killGrace());
         this.detachedPrograms = DetachedPrograms.load(config.detachedDirectory());
-        this.launcher = new ProgramLauncher(policy, new OutputDirectories(config.outputDirectories()), programs);
         FileAreas areas = new FileAreas(config.stateDirectories(), config.outputDirectories(), config.readableDirectories());
+        this.launcher = new ProgramLauncher(policy, new OutputDirectories(config.outputDirectories()), areas, programs);
         this.detached = new DetachedService(launcher, detachedPrograms, areas);
         this.files = new FileService(areas, allowedUid);
         try {

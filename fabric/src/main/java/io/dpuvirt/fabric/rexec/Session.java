@@ -77,7 +77,7 @@ final class Session implements Runnable {
         try {
             ProgramLauncher.Launched launched;
             synchronized (this) { // the program may end before this block does: programExited waits for it
-                launched = launcher.launch(request, path -> new Reaper.Child() {
+                launched = launcher.launch(request, peer.uid(), path -> new Reaper.Child() {
                     @Override
                     public void started(ProgramId started) {
                         records.add(started);

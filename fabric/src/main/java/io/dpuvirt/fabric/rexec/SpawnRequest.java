@@ -24,7 +24,7 @@ import java.util.Optional;
  */
 public record SpawnRequest(List<ByteString> argv, List<ByteString> environment, ByteString directory,
                            boolean directoryRequired, Optional<WindowSize> terminal, boolean stdinFromNull,
-                           List<PassedFd> fds, Optional<DetachedOutput> detached) implements ClientRequest {
+                           List<PassedFd> fds, Optional<DetachedFiles> detached) implements ClientRequest {
     private static final int TERMINAL = 1, STDIN_NULL = 2, DIRECTORY_REQUIRED = 4, DETACHED = 8;
 
     public SpawnRequest {
@@ -87,17 +87,17 @@ public record SpawnRequest(List<ByteString> argv, List<ByteString> environment, 
     }
 
     /** The program is detached, its output going to {@code output}; its stdin is /dev/null. */
-    public SpawnRequest withDetached(DetachedOutput output) {
+    public SpawnRequest withDetached(DetachedFiles output) {
         return new SpawnRequest(argv, environment, directory, directoryRequired, terminal, true, fds, Optional.of(output));
     }
 
     /**
      * The SPAWN payload; the descriptors' sources travel beside it (SCM_RIGHTS), in {@link #fds()} order. A detached
-     * request ends with its two output paths.
+     * request ends with its two output paths and its run directory.
      */
     ByteBuffer encode() {
         int size = 2 + 2 + 8 + 4 + 4 + 4 + 4 + directory.length();
-        for (ByteString string : concat(argv, environment, outputPaths())) {
+        for (ByteString string : concat(argv, environment, detachedPaths())) {
             size += 4 + string.length();
         }
         size += 4 * fds.size();
@@ -119,16 +119,18 @@ public record SpawnRequest(List<ByteString> argv, List<ByteString> environment, 
         for (PassedFd fd : fds) {
             buffer.putInt(fd.target());
         }
-        for (ByteString path : outputPaths()) {
+        for (ByteString path : detachedPaths()) {
             buffer.putInt(path.length());
             path.writeTo(buffer);
         }
         return buffer.flip();
     }
 
-    private List<ByteString> outputPaths() {
+    private List<ByteString> detachedPaths() {
         // no lambda: this runs on rexec's start-up path, where each one costs a bootstrap
-        return detached.isPresent() ? List.of(detached.get().stdout(), detached.get().stderr()) : List.of();
+        return detached.isPresent()
+                ? List.of(detached.get().stdout(), detached.get().stderr(), detached.get().runDirectory())
+                : List.of();
     }
 
     /** Decodes a SPAWN payload; the descriptors received with it become the sources, in order. */
@@ -152,8 +154,8 @@ public record SpawnRequest(List<ByteString> argv, List<ByteString> environment, 
             for (int i = 0; i < count; i++) {
                 fds.add(new PassedFd(payload.getInt(), receivedFds[i]));
             }
-            Optional<DetachedOutput> detached = (flags & DETACHED) != 0
-                    ? Optional.of(new DetachedOutput(string(payload), string(payload)))
+            Optional<DetachedFiles> detached = (flags & DETACHED) != 0
+                    ? Optional.of(new DetachedFiles(string(payload), string(payload), string(payload)))
                     : Optional.empty();
             if (payload.hasRemaining()) {
                 throw new ProtocolException("SPAWN has " + payload.remaining() + " bytes after its last field");

@@ -104,7 +104,7 @@ class ConnectionPoolTest {
     @Test
     void aRequestAfterTheServerRestartedIsAnswered() throws Exception {
         startServer();
-        ProgramId sleep = client.spawnDetached(SpawnRequest.of("/bin/sleep", "1000"), DetachedOutput.DISCARD);
+        ProgramId sleep = client.spawnDetached(SpawnRequest.of("/bin/sleep", "1000"), DetachedFiles.DISCARD);
         try {
             assertThat(client.status(sleep)).isEqualTo(new ProgramState.Running());
             assertThat(client.files().exists(dir)).isTrue();

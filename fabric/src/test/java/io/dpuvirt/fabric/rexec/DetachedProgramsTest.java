@@ -81,14 +81,14 @@ class DetachedProgramsTest {
         }
     }
 
-    private ProgramId detached(DetachedOutput output, String... argv) throws Exception {
+    private ProgramId detached(DetachedFiles output, String... argv) throws Exception {
         ProgramId program = client.spawnDetached(SpawnRequest.of(argv), output);
         started.add(program);
         return program;
     }
 
     private ProgramId detachedSleep() throws Exception {
-        return detached(DetachedOutput.DISCARD, "/bin/sleep", "1000");
+        return detached(DetachedFiles.DISCARD, "/bin/sleep", "1000");
     }
 
     /** A process started by the program itself, known by its pid: adopted for clean-up. */
@@ -131,7 +131,7 @@ class DetachedProgramsTest {
         Path err = dir.resolve("logs/err.log");
         Files.writeString(out, "before\n");
         // spawnDetached has closed its connection when it returns: the client is gone, the program runs on
-        ProgramId program = detached(DetachedOutput.appendTo(out, err), "/bin/sh", "-c", "echo out; echo err >&2; exec sleep 1000");
+        ProgramId program = detached(DetachedFiles.appendTo(out, err), "/bin/sh", "-c", "echo out; echo err >&2; exec sleep 1000");
 
         assertThat(runs(program)).isTrue();
         assertThat(ProcessStat.read(program.pid()).orElseThrow().session()).isEqualTo(program.pid());
@@ -189,7 +189,7 @@ class DetachedProgramsTest {
 
     @Test
     void signalStatusWatchAffinityAndCpuTimeReachTheProgram() throws Exception {
-        ProgramId program = detached(DetachedOutput.DISCARD, "/bin/sh", "-c", "trap 'exit 3' USR1; while :; do sleep 0.02; done");
+        ProgramId program = detached(DetachedFiles.DISCARD, "/bin/sh", "-c", "trap 'exit 3' USR1; while :; do sleep 0.02; done");
         CompletableFuture<ProgramState.Ended> watch = client.watch(program);
 
         assertThat(client.cpuTime(program)).isGreaterThanOrEqualTo(Duration.ZERO);
@@ -257,7 +257,7 @@ class DetachedProgramsTest {
     @Test
     void aClientMayStayConnectedAfterStartedToBeToldTheEnd() throws Exception {
         try (ChannelWire wire = ChannelWire.connect(socket)) {
-            wire.write(SpawnRequest.of("/bin/sh", "-c", "exit 7").withDetached(DetachedOutput.DISCARD).encode());
+            wire.write(SpawnRequest.of("/bin/sh", "-c", "exit 7").withDetached(DetachedFiles.DISCARD).encode());
             FrameReader reader = new FrameReader(wire, Protocol.MAX_ANSWER);
             FrameReader.Frame started = reader.next();
             assertThat(started.type()).isEqualTo(Protocol.STARTED);
@@ -271,9 +271,38 @@ class DetachedProgramsTest {
     }
 
     @Test
+    void theRunDirectoryAndTheOutputsDirectoryAreMadeBeforeTheStartBeneathTheirAreasOnly() throws Exception {
+        Path run = dir.resolve("state/qemu/domain-1-vm");
+        Path log = dir.resolve("logs/qemu/vm.log");
+        ProgramId program = detached(DetachedFiles.appendTo(log, log).withRunDirectory(run),
+                "/bin/sh", "-c", "test -d \"$0\" && echo there; exec sleep 1000", run.toString());
+        await("the program's output", () -> read(log).equals("there\n"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(run))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(log.getParent()))).isEqualTo("rwxr-xr-x");
+        client.signal(program, Signals.SIGKILL);
+
+        Path outsideRun = dir.resolve("elsewhere/run");
+        assertThatThrownBy(() -> detached(DetachedFiles.DISCARD.withRunDirectory(outsideRun), "/bin/sleep", "1000"))
+                .isInstanceOf(SpawnFailedException.class).hasMessageContaining("is not beneath a state directory");
+        Path outsideLog = dir.resolve("elsewhere/log/vm.log");
+        assertThatThrownBy(() -> detached(DetachedFiles.appendTo(outsideLog, outsideLog), "/bin/sleep", "1000"))
+                .isInstanceOf(SpawnFailedException.class).hasMessageContaining("outside the directories");
+        Files.createDirectory(dir.resolve("state/link-target"));
+        Files.createSymbolicLink(dir.resolve("logs/escape"), dir.resolve("state/link-target"));
+        Path throughLink = dir.resolve("logs/escape/new/vm.log");
+        assertThatThrownBy(() -> detached(DetachedFiles.appendTo(throughLink, throughLink), "/bin/sleep", "1000"))
+                .isInstanceOf(SpawnFailedException.class);
+        assertThat(dir.resolve("elsewhere")).doesNotExist();
+        assertThat(dir.resolve("state/link-target/new")).doesNotExist();
+        assertThatThrownBy(() -> detached(DetachedFiles.DISCARD.withRunDirectory(dir.resolve("state/x")), "/bin/forbidden"))
+                .isInstanceOf(SpawnFailedException.class);
+        assertThat(dir.resolve("state/x")).as("nothing is made for a program that is refused").doesNotExist();
+    }
+
+    @Test
     void aRestartedServerTakesOverTheDetachedProgramsItsPredecessorLeft() throws Exception {
         Path out = dir.resolve("logs/background");
-        ProgramId program = detached(new DetachedOutput(ByteString.of(out.toString()), ByteString.EMPTY),
+        ProgramId program = detached(new DetachedFiles(ByteString.of(out.toString()), ByteString.EMPTY, ByteString.EMPTY),
                 "/bin/sh", "-c", "sleep 1000 & echo $!; exec sleep 1000");
         await("the background pid", () -> read(out).endsWith("\n"));
         ProgramId background = process(Integer.parseInt(read(out).strip()));
@@ -311,14 +340,14 @@ class DetachedProgramsTest {
 
     @Test
     void detachedProgramsPassTheSameChecksAsAnyAndWriteOnlyWhereAllowed() throws Exception {
-        assertThatThrownBy(() -> client.spawnDetached(SpawnRequest.of("/usr/bin/id"), DetachedOutput.DISCARD))
+        assertThatThrownBy(() -> client.spawnDetached(SpawnRequest.of("/usr/bin/id"), DetachedFiles.DISCARD))
                 .isInstanceOfSatisfying(SpawnFailedException.class, e -> assertThat(e.exitStatus()).isEqualTo(126))
                 .hasMessage("/usr/bin/id: not allowed, not in the whitelist " + config.whitelist());
 
         Path outside = dir.resolve("outside.log");
         Files.createSymbolicLink(dir.resolve("logs/link.log"), outside);
         for (Path target : List.of(outside, dir.resolve("logs/../outside.log"), dir.resolve("logs/link.log"))) {
-            assertThatThrownBy(() -> client.spawnDetached(SpawnRequest.of("/bin/true"), DetachedOutput.appendTo(Path.of("/dev/null"), target)))
+            assertThatThrownBy(() -> client.spawnDetached(SpawnRequest.of("/bin/true"), DetachedFiles.appendTo(Path.of("/dev/null"), target)))
                     .isInstanceOfSatisfying(SpawnFailedException.class, e -> assertThat(e.exitStatus()).isEqualTo(126))
                     .hasMessage("/bin/true: its stderr " + target + " is outside the directories for detached programs' output ("
                             + dir.resolve("logs") + ")");

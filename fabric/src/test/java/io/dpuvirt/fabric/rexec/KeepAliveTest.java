@@ -166,7 +166,7 @@ class KeepAliveTest {
     void aWatchAfterOtherRequestsKeepsTheConnectionUntilTheProgramEnds() throws Exception {
         start(Duration.ofMillis(200)); // the watch outlasts the idle timeout
         try (RexecClient client = new RexecClient(server.socket()); Raw connection = new Raw()) {
-            ProgramId sleep = client.spawnDetached(SpawnRequest.of("/bin/sleep", "1000"), DetachedOutput.DISCARD);
+            ProgramId sleep = client.spawnDetached(SpawnRequest.of("/bin/sleep", "1000"), DetachedFiles.DISCARD);
             try {
                 assertThat(connection.ask(new ProgramRequest.Status(sleep).encode()).type()).isEqualTo(Protocol.RUNNING);
                 connection.wire.write(new ProgramRequest.Watch(sleep).encode());

@@ -50,7 +50,7 @@ class ProtocolTest {
         assertThatThrownBy(() -> SpawnRequest.decode(truncated, new int[0])).isInstanceOf(ProtocolException.class).hasMessageContaining("malformed SPAWN");
 
         ByteBuffer wrongVersion = copy(good).putShort(0, (short) 9);
-        assertThatThrownBy(() -> SpawnRequest.decode(wrongVersion, new int[0])).hasMessage("client speaks rexec protocol version 9, this server 1");
+        assertThatThrownBy(() -> SpawnRequest.decode(wrongVersion, new int[0])).hasMessage("client speaks rexec protocol version 9, this server 2");
 
         ByteBuffer hugeCount = copy(good).putInt(12, Integer.MAX_VALUE);
         assertThatThrownBy(() -> SpawnRequest.decode(hugeCount, new int[0])).hasMessageContaining("strings announced");
@@ -113,14 +113,14 @@ class ProtocolTest {
     void detachedSpawnsCarryTheirOutputFilesAndNeitherTerminalNorStdin() throws Exception {
         SpawnRequest request = SpawnRequest.of("/usr/bin/qemu-kvm", "-name", "vm1")
                 .withFds(List.of(new PassedFd(3, 11)))
-                .withDetached(new DetachedOutput(ByteString.of("/var/log/vm1.log"), ByteString.EMPTY));
+                .withDetached(new DetachedFiles(ByteString.of("/var/log/vm1.log"), ByteString.EMPTY, ByteString.of("/run/dpuvirt/vm1")));
         assertThat(request.stdinFromNull()).isTrue();
         SpawnRequest decoded = SpawnRequest.decode(payloadOf(request.encode()), new int[] {11});
         assertThat(decoded).isEqualTo(request);
-        assertThat(decoded.detached()).contains(new DetachedOutput(ByteString.of("/var/log/vm1.log"), ByteString.EMPTY));
+        assertThat(decoded.detached()).contains(new DetachedFiles(ByteString.of("/var/log/vm1.log"), ByteString.EMPTY, ByteString.of("/run/dpuvirt/vm1")));
 
         assertThatThrownBy(() -> request.withTerminal(new WindowSize(24, 80, 0, 0))).hasMessageContaining("a detached program has no terminal");
-        assertThatThrownBy(() -> DetachedOutput.appendTo(java.nio.file.Path.of("relative.log"), java.nio.file.Path.of("/x")))
+        assertThatThrownBy(() -> DetachedFiles.appendTo(java.nio.file.Path.of("relative.log"), java.nio.file.Path.of("/x")))
                 .hasMessageContaining("absolute path");
     }
 

@@ -17,7 +17,10 @@ import java.util.Set;
  * daemon. Paths are the host's paths.
  */
 public interface Host {
-    /** Starts a program in a session of its own; it runs until it exits or is signalled. */
+    /**
+     * Starts a program in a session of its own; it runs until it exits or is signalled. Its run directory and the
+     * directories of its output files are made first, in the same exchange with a remote host.
+     */
     HostProcess spawn(ProcessSpec spec) throws IOException;
 
     /**
@@ -38,12 +41,6 @@ public interface Host {
     boolean exists(Path path) throws IOException;
 
     void createDirectories(Path directory) throws IOException;
-
-    /**
-     * Creates {@code directory} (and its parents) readable and writable by its owner only (0700), or makes an
-     * existing one so: for sockets such as a guest's monitor, which anyone who can reach could control.
-     */
-    void createPrivateDirectory(Path directory) throws IOException;
 
     /** Connects to a unix stream socket, such as a guest's monitor or console. */
     SocketChannel connect(Path unixSocket) throws IOException;

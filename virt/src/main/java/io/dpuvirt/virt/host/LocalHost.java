@@ -10,7 +10,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -30,6 +32,16 @@ public final class LocalHost implements Host {
 
     @Override
     public HostProcess spawn(ProcessSpec spec) throws IOException {
+        if (spec.runDirectory().isPresent()) {
+            Path directory = spec.runDirectory().get();
+            Files.createDirectories(directory);
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+        }
+        for (Stdio output : List.of(spec.stdout(), spec.stderr())) {
+            if (output instanceof Stdio.WriteFile file) {
+                Files.createDirectories(file.path().toAbsolutePath().getParent());
+            }
+        }
         int pid;
         try (PosixSpawn spawn = new PosixSpawn().newSession()) {
             stdio(spawn, 0, spec.stdin());
@@ -85,12 +97,6 @@ public final class LocalHost implements Host {
     @Override
     public void createDirectories(Path directory) throws IOException {
         Files.createDirectories(directory);
-    }
-
-    @Override
-    public void createPrivateDirectory(Path directory) throws IOException {
-        Files.createDirectories(directory);
-        Files.setPosixFilePermissions(directory, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     }
 
     @Override

@@ -44,9 +44,11 @@ public record ProcessSpec(List<String> argv, Map<String, String> environment, Op
     }
 
     /**
-     * A directory of the process's own (a hypervisor's sockets and pid file): once the process has ended, the host
-     * removes the files in it and then the directory, before the end is reported ({@link HostProcess#exit()}), so
-     * that a remote host does both in one exchange.
+     * A directory of the process's own (a hypervisor's sockets and pid file): the host makes it (with missing
+     * parents) before the start, readable and writable by its owner only (0700; an existing one is made so), since
+     * whoever reaches a monitor socket controls the guest; once the process has ended, the host removes the files
+     * in it and then the directory, before the end is reported ({@link HostProcess#exit()}). A remote host does
+     * each in the exchange that starts the process or reports its end.
      */
     public ProcessSpec withRunDirectory(Path directory) {
         return new ProcessSpec(argv, environment, workingDirectory, stdin, stdout, stderr, Optional.of(directory));

@@ -9,7 +9,7 @@ public sealed interface Stdio {
     record None() implements Stdio {
     }
 
-    /** A file written (stdout, stderr), created 0600 if missing, appended to or truncated. */
+    /** A file written (stdout, stderr), created 0600 if missing (its missing directories too), appended to or truncated. */
     record WriteFile(Path path, boolean append) implements Stdio {
         public WriteFile {
             Objects.requireNonNull(path, "path");

@@ -136,7 +136,8 @@ class LocalHostTest {
     }
 
     @Test
-    void theRunDirectoryGoesWithItsFilesBeforeTheEndIsReported() throws Exception {
-        HostChecks.runDirectoryGoesWithItsFilesBeforeTheEndIsReported(host, dir.resolve("domain-1"), WAIT);
+    void theRunDirectoryIsMadeBeforeTheStartAndGoesBeforeTheEndIsReported() throws Exception {
+        HostChecks.runDirectoryIsMadeBeforeTheStartAndGoesBeforeTheEndIsReported(host, dir.resolve("qemu/domain-1"),
+                dir.resolve("log/qemu/vm.log"), WAIT);
     }
 }

@@ -52,8 +52,7 @@ final class EmulatorVersion {
 
     private long probe() {
         try {
-            host.createDirectories(output.getParent());
-            host.deleteFile(output);
+            host.deleteFile(output); // the spawn makes its directory
             HostProcess process = host.spawn(ProcessSpec.of(List.of(program, flag))
                     .withStdio(Stdio.none(), Stdio.appendTo(output), Stdio.none()));
             if (process.waitFor(PATIENCE).isEmpty()) {

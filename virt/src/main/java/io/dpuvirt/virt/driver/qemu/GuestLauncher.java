@@ -50,8 +50,6 @@ final class GuestLauncher {
         List<String> argv = context.profile().commandLine().build(plan);
         HostProcess process;
         try {
-            host.createPrivateDirectory(plan.files().directory());
-            host.createDirectories(plan.files().log().getParent());
             FirmwareFiles.prepare(plan.config().os(), host);
             Log.debug(context.profile().name() + ": starting domain '" + name + "': " + String.join(" ", argv));
             process = host.spawn(ProcessSpec.of(argv)

@@ -1,7 +1,7 @@
 package io.dpuvirt.virt.host.remote;
 
 import io.dpuvirt.fabric.rexec.ByteString;
-import io.dpuvirt.fabric.rexec.DetachedOutput;
+import io.dpuvirt.fabric.rexec.DetachedFiles;
 import io.dpuvirt.fabric.rexec.ProgramId;
 import io.dpuvirt.fabric.rexec.ProgramState;
 import io.dpuvirt.fabric.rexec.RemoteFiles;
@@ -53,7 +53,8 @@ public final class RemoteHost implements Host {
         SpawnRequest request = SpawnRequest.of(spec.argv().stream().map(ByteString::of).toList())
                 .withEnvironment(spec.environment())
                 .withDirectory(ByteString.of(spec.workingDirectory().orElse(ROOT_DIRECTORY).toString()));
-        ProgramId program = rexec.spawnDetached(request, new DetachedOutput(outputPath(spec.stdout()), outputPath(spec.stderr())));
+        DetachedFiles files = new DetachedFiles(outputPath(spec.stdout()), outputPath(spec.stderr()), ByteString.EMPTY);
+        ProgramId program = rexec.spawnDetached(request, spec.runDirectory().map(files::withRunDirectory).orElse(files));
         return RemoteProcess.watch(rexec, new ProcessId(program.pid(), program.startTime()), spec.runDirectory());
     }
 
@@ -103,11 +104,6 @@ public final class RemoteHost implements Host {
     @Override
     public void createDirectories(Path directory) throws IOException {
         files.createDirectories(directory, FileModes.DIRECTORY);
-    }
-
-    @Override
-    public void createPrivateDirectory(Path directory) throws IOException {
-        files.createPrivateDirectory(directory);
     }
 
     @Override

@@ -120,8 +120,7 @@ class RemoteHostTest {
     @Test
     void filesAreConfinedToTheStateDirectories() throws Exception {
         Path guest = state.resolve("qemu/domain-1-vm");
-        host.createPrivateDirectory(guest);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(guest))).isEqualTo("rwx------");
+        host.createDirectories(guest);
         Path nvram = guest.resolve("VARS.fd");
         host.writeFile(nvram, "vars".getBytes(StandardCharsets.UTF_8), PosixFilePermissions.fromString("rw-------"));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(nvram))).isEqualTo("rw-------");
@@ -142,7 +141,8 @@ class RemoteHostTest {
     }
 
     @Test
-    void theRunDirectoryGoesWithItsFilesBeforeTheEndIsReported() throws Exception {
-        HostChecks.runDirectoryGoesWithItsFilesBeforeTheEndIsReported(host, state.resolve("domain-1"), WAIT);
+    void theRunDirectoryIsMadeBeforeTheStartAndGoesBeforeTheEndIsReported() throws Exception {
+        HostChecks.runDirectoryIsMadeBeforeTheStartAndGoesBeforeTheEndIsReported(host, state.resolve("qemu/domain-1"),
+                logs.resolve("qemu/vm.log"), WAIT);
     }
 }
