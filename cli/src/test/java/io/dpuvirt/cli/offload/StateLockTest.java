@@ -63,6 +63,9 @@ class StateLockTest {
         Path state = dir.resolve("offload");
         StateLock down = StateLock.acquireCreating(state, err);
         CompletableFuture<Optional<StateLock>> waitingDown = CompletableFuture.supplyAsync(() -> acquire(state), OWN_THREAD);
+        // the other down gets the new directory (before or after the up) or nothing if it looked while there was none;
+        // whatever it gets it lets go at once, so that the up never waits for this test
+        CompletableFuture<Void> downDone = waitingDown.thenAccept(lock -> lock.ifPresent(StateLock::close));
         CompletableFuture<StateLock> waitingUp = CompletableFuture.supplyAsync(() -> acquireCreating(state), OWN_THREAD);
         waitUntilSaid("waiting for it to end");
         Files.delete(state); // the first down's last change
@@ -72,8 +75,7 @@ class StateLockTest {
             assertThat(state).isDirectory();
             assertThat(up.createdDirectories()).as("made again, and recorded").containsExactly(state);
         }
-        // the other down gets the new directory, or nothing if it looked while there was none
-        waitingDown.get(WAIT_SECONDS, TimeUnit.SECONDS).ifPresent(StateLock::close);
+        downDone.get(WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
     private void waitUntilSaid(String text) throws InterruptedException {
