@@ -193,13 +193,19 @@ final class FileOperations {
         }
     }
 
-    /** The directory (missing parents created {@link #PARENT_MODE}) made {@code uid}'s and 0700, whether it was there or not. */
-    static void createPrivateDirectory(FileAreas.Location location, int uid) throws IOException {
+    /**
+     * The directory (missing parents created {@link #PARENT_MODE}) made {@code uid}'s and 0700, whether it was there or
+     * not; true when this call made it.
+     */
+    static boolean createPrivateDirectory(FileAreas.Location location, int uid) throws IOException {
         try (Descriptor root = openRoot(location);
-             Descriptor parent = openCreating(location, root, location.parentNames(), PARENT_MODE);
-             Descriptor directory = openCreating(location, parent, List.of(location.name()), PRIVATE_MODE)) {
-            FileCalls.fchownat(directory.fd(), "", uid, -1, AT_EMPTY_PATH);
-            FileCalls.chmod(directory.procPath(), PRIVATE_MODE);
+             Descriptor parent = openCreating(location, root, location.parentNames(), PARENT_MODE)) {
+            boolean made = makeDirectory(parent, location.name(), PRIVATE_MODE);
+            try (Descriptor directory = beneath(location, parent, location.name(), O_PATH | O_DIRECTORY)) {
+                FileCalls.fchownat(directory.fd(), "", uid, -1, AT_EMPTY_PATH);
+                FileCalls.chmod(directory.procPath(), PRIVATE_MODE);
+            }
+            return made;
         }
     }
 
@@ -215,13 +221,8 @@ final class FileOperations {
     }
 
     private static Descriptor openOrCreate(FileAreas.Location location, Descriptor parent, String name, int mode) throws IOException {
-        try {
-            FileCalls.mkdirat(parent.fd(), name, mode);
-        } catch (LinuxException e) {
-            if (e.is(Errno.EEXIST)) {
-                return beneath(location, parent, name, O_PATH | O_DIRECTORY);
-            }
-            throw e;
+        if (!makeDirectory(parent, name, mode)) {
+            return beneath(location, parent, name, O_PATH | O_DIRECTORY);
         }
         Descriptor created = beneath(location, parent, name, O_PATH | O_DIRECTORY);
         try {
@@ -229,6 +230,19 @@ final class FileOperations {
             return created;
         } catch (LinuxException e) {
             created.close();
+            throw e;
+        }
+    }
+
+    /** mkdirat(2) (the umask applies: callers set the mode after); false when something is there already. */
+    private static boolean makeDirectory(Descriptor parent, String name, int mode) throws LinuxException {
+        try {
+            FileCalls.mkdirat(parent.fd(), name, mode);
+            return true;
+        } catch (LinuxException e) {
+            if (e.is(Errno.EEXIST)) {
+                return false;
+            }
             throw e;
         }
     }

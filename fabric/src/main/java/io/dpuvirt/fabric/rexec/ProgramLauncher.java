@@ -4,11 +4,13 @@ import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.common.linux.PosixSpawn;
+import io.dpuvirt.common.log.Log;
 import io.dpuvirt.common.net.PeerCredentials;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -62,9 +64,19 @@ final class ProgramLauncher {
         ByteString program = request.argv().getFirst();
         byte[] path = policy.resolve(program);
         String shownPath = new String(path, StandardCharsets.UTF_8);
-        if (request.detached().isPresent()) {
-            makeRunDirectory(request.detached().get().runDirectory(), uid, program);
+        Optional<FileAreas.Location> madeRunDirectory = request.detached().isPresent()
+                ? makeRunDirectory(request.detached().get().runDirectory(), uid, program)
+                : Optional.empty();
+        try {
+            return spawn(request, childOf, program, path, shownPath);
+        } catch (SpawnFailedException | RuntimeException e) {
+            madeRunDirectory.ifPresent(ProgramLauncher::removeRunDirectory); // nothing ran: it is empty
+            throw e;
         }
+    }
+
+    private Launched spawn(SpawnRequest request, Function<String, Reaper.Child> childOf, ByteString program, byte[] path,
+            String shownPath) throws SpawnFailedException {
         byte[] directory = directory(request);
         EnvironmentPolicy.Filtered environment = EnvironmentPolicy.apply(request.environment());
         List<byte[]> argv = request.argv().stream().map(ByteString::toByteArray).toList();
@@ -84,14 +96,25 @@ final class ProgramLauncher {
         }
     }
 
-    private void makeRunDirectory(ByteString runDirectory, int uid, ByteString program) throws SpawnFailedException {
+    /** Makes the run directory if one is asked for; the one this made, to be removed again if the start fails. */
+    private Optional<FileAreas.Location> makeRunDirectory(ByteString runDirectory, int uid, ByteString program)
+            throws SpawnFailedException {
         if (runDirectory.length() == 0) {
-            return;
+            return Optional.empty();
         }
         try {
-            FileOperations.createPrivateDirectory(areas.locate(runDirectory.toString(), FileAreas.Access.CHANGE), uid);
+            FileAreas.Location location = areas.locate(runDirectory.toString(), FileAreas.Access.CHANGE);
+            return FileOperations.createPrivateDirectory(location, uid) ? Optional.of(location) : Optional.empty();
         } catch (IOException e) {
             throw new SpawnFailedException(ProgramPolicy.NOT_ALLOWED, program + ": its run directory " + runDirectory + ": " + e.getMessage());
+        }
+    }
+
+    private static void removeRunDirectory(FileAreas.Location directory) {
+        try {
+            FileOperations.delete(directory);
+        } catch (IOException e) {
+            Log.warn("cannot remove " + directory.path() + ", made for a start that failed: " + e.getMessage());
         }
     }
 

@@ -300,6 +300,22 @@ class DetachedProgramsTest {
     }
 
     @Test
+    void aStartThatFailsAfterTheRunDirectoryWasMadeTakesItAwayAgainButLeavesOneThatWasThere() throws Exception {
+        Path run = dir.resolve("state/qemu/domain-2-vm");
+        SpawnRequest inMissingDirectory = SpawnRequest.of("/bin/sleep", "1000").withDirectory(ByteString.of(dir + "/none"));
+        assertThatThrownBy(() -> client.spawnDetached(inMissingDirectory, DetachedFiles.DISCARD.withRunDirectory(run)))
+                .isInstanceOf(SpawnFailedException.class).hasMessageContaining("does not exist on the server");
+        assertThat(run).as("made for the start, gone with it").doesNotExist();
+        assertThat(run.getParent()).as("a parent is shared by programs: kept").isDirectory();
+
+        Files.createDirectories(run);
+        Files.writeString(run.resolve("kept"), "");
+        assertThatThrownBy(() -> client.spawnDetached(inMissingDirectory, DetachedFiles.DISCARD.withRunDirectory(run)))
+                .isInstanceOf(SpawnFailedException.class);
+        assertThat(run.resolve("kept")).as("there before the start: not this server's to remove").exists();
+    }
+
+    @Test
     void aRestartedServerTakesOverTheDetachedProgramsItsPredecessorLeft() throws Exception {
         Path out = dir.resolve("logs/background");
         ProgramId program = detached(new DetachedFiles(ByteString.of(out.toString()), ByteString.EMPTY, ByteString.EMPTY),
