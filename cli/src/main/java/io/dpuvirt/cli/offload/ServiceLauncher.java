@@ -11,6 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import static io.dpuvirt.common.linux.OpenFlags.O_APPEND;
+import static io.dpuvirt.common.linux.OpenFlags.O_CREAT;
+import static io.dpuvirt.common.linux.OpenFlags.O_RDONLY;
+import static io.dpuvirt.common.linux.OpenFlags.O_WRONLY;
+
 /**
  * Starts a daemon the way a service manager would: in a session of its own (so that neither the terminal nor the
  * end of {@code dpuvirt} reaches it), in /, stdin from /dev/null, stdout and stderr appended to its log, no other
@@ -21,7 +26,7 @@ import java.util.TreeMap;
 final class ServiceLauncher {
     static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final List<String> PASSED_ON = List.of("DPUVIRT_JAVA", "JAVA_HOME");
-    private static final int O_RDONLY = 0, O_WRONLY = 01, O_CREAT = 0100, O_APPEND = 02000, LOG_MODE = 0600;
+    private static final int LOG_MODE = 0600;
 
     private ServiceLauncher() {
     }

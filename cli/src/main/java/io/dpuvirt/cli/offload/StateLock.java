@@ -13,6 +13,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
+import static io.dpuvirt.common.linux.FileCalls.LOCK_EX;
+import static io.dpuvirt.common.linux.FileCalls.LOCK_NB;
+import static io.dpuvirt.common.linux.OpenFlags.O_CLOEXEC;
+import static io.dpuvirt.common.linux.OpenFlags.O_DIRECTORY;
+import static io.dpuvirt.common.linux.OpenFlags.O_RDONLY;
+
 /**
  * One {@code up} or {@code down} at a time on a side: an exclusive flock(2) on the state directory, held until the
  * command ends (the kernel drops it when the process dies, however it dies). A lock file would outlive {@code down};
@@ -20,12 +26,6 @@ import java.util.Optional;
  * waiter then holds a lock on a directory no longer at the path, notices, and starts over.
  */
 final class StateLock implements AutoCloseable {
-    private static final int O_RDONLY = 0;
-    private static final int O_DIRECTORY = 0200000;
-    private static final int O_CLOEXEC = 02000000;
-    private static final int LOCK_EX = 2;
-    private static final int LOCK_NB = 4;
-
     private final int fd;
     private final List<Path> createdDirectories;
 

@@ -19,6 +19,10 @@ public final class FileCalls {
     }
 
     /** openat2(2) has no glibc wrapper before 2.41; its number is the same on every architecture. */
+    /** The *at calls' directory "the working directory", and their flags (the same on every architecture). */
+    public static final int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
+    /** flock(2)'s operations. */
+    public static final int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
     private static final long SYS_OPENAT2 = 437;
     private static final MethodHandle SYSCALL4 = Downcalls.errnoCall("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG);
     private static final MethodHandle OPENAT = Downcalls.errnoCall("openat", 3, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);

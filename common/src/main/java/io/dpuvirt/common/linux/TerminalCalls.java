@@ -9,10 +9,12 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static io.dpuvirt.common.linux.OpenFlags.O_CLOEXEC;
+import static io.dpuvirt.common.linux.OpenFlags.O_NOCTTY;
+import static io.dpuvirt.common.linux.OpenFlags.O_RDWR;
 
 /** Terminals: pseudo-terminal pairs, raw mode (termios) and window sizes (TIOCGWINSZ, TIOCSWINSZ). */
 public final class TerminalCalls {
-    private static final int O_RDWR = 2, O_NOCTTY = 0x100, O_CLOEXEC = 0x80000;
     private static final long TIOCGWINSZ = 0x5413, TIOCSWINSZ = 0x5414;
     private static final int TCSADRAIN = 1;
     /** struct termios is 60 bytes on Linux; a little more does no harm. */

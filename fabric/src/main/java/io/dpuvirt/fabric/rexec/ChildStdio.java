@@ -8,13 +8,17 @@ import io.dpuvirt.common.linux.WindowSize;
 
 import java.nio.charset.StandardCharsets;
 
+import static io.dpuvirt.common.linux.OpenFlags.O_CLOEXEC;
+import static io.dpuvirt.common.linux.OpenFlags.O_NONBLOCK;
+import static io.dpuvirt.common.linux.OpenFlags.O_RDONLY;
+import static io.dpuvirt.common.linux.OpenFlags.O_RDWR;
+
 /**
  * A program's fds 0-2 and the server's ends of them: three pipes, one pseudo-terminal, or (detached) /dev/null and
  * two files, with no server's ends at all. The server's ends are close-on-exec; the program's ends are closed in the
  * server once it started.
  */
 final class ChildStdio {
-    private static final int O_RDONLY = 0, O_RDWR = 2, O_CLOEXEC = 0x80000, O_NONBLOCK = 0x800;
     private static final int F_GETFL = 3, F_SETFL = 4, F_SETPIPE_SZ = 1031;
     /** Output pipes this large let a busy program hand over 128 KiB per read instead of 64. */
     private static final int OUTPUT_PIPE_BYTES = 1024 * 1024;

@@ -16,6 +16,18 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static io.dpuvirt.common.linux.FileCalls.AT_EMPTY_PATH;
+import static io.dpuvirt.common.linux.FileCalls.AT_REMOVEDIR;
+import static io.dpuvirt.common.linux.OpenFlags.O_CLOEXEC;
+import static io.dpuvirt.common.linux.OpenFlags.O_CREAT;
+import static io.dpuvirt.common.linux.OpenFlags.O_DIRECTORY;
+import static io.dpuvirt.common.linux.OpenFlags.O_EXCL;
+import static io.dpuvirt.common.linux.OpenFlags.O_NOCTTY;
+import static io.dpuvirt.common.linux.OpenFlags.O_NOFOLLOW;
+import static io.dpuvirt.common.linux.OpenFlags.O_NONBLOCK;
+import static io.dpuvirt.common.linux.OpenFlags.O_PATH;
+import static io.dpuvirt.common.linux.OpenFlags.O_RDONLY;
+import static io.dpuvirt.common.linux.OpenFlags.O_WRONLY;
 
 /**
  * What file requests do, at a {@link FileAreas.Location}: its root is opened (and what was opened checked against
@@ -25,10 +37,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * directory's descriptor.
  */
 final class FileOperations {
-    private static final int O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_EXCL = 0x80, O_NOCTTY = 0x100, O_NONBLOCK = 0x800,
-            O_DIRECTORY = 0x10000, O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000, O_PATH = 0x200000;
     private static final long RESOLVE_NO_SYMLINKS = 0x04, RESOLVE_BENEATH = 0x08;
-    private static final int AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
     /** The mode of parents MKDIR_PRIVATE creates, as {@code mkdir -p} with the usual umask. */
     private static final int PARENT_MODE = 0755;
     private static final int PRIVATE_MODE = 0700;

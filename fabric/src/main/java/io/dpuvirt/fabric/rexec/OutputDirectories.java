@@ -11,6 +11,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.dpuvirt.common.linux.OpenFlags.O_APPEND;
+import static io.dpuvirt.common.linux.OpenFlags.O_CLOEXEC;
+import static io.dpuvirt.common.linux.OpenFlags.O_CREAT;
+import static io.dpuvirt.common.linux.OpenFlags.O_WRONLY;
+
 /**
  * Where detached programs' stdout and stderr files may be (rexec_server {@code --output-dir}, /var/log by default).
  * A client that could name any file would make a whitelisted program write wherever it likes: a program's error
@@ -20,7 +25,6 @@ import java.util.List;
  * directory and the file are made (0755), walking down from the output directory without following symlinks.
  */
 final class OutputDirectories {
-    private static final int O_WRONLY = 1, O_CREAT = 0x40, O_APPEND = 0x400, O_CLOEXEC = 0x80000;
     private static final int DIRECTORY_MODE = 0755;
     private static final ByteString DEV_NULL = ByteString.of("/dev/null");
 

@@ -8,6 +8,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
+import static io.dpuvirt.common.linux.OpenFlags.O_CLOEXEC;
+import static io.dpuvirt.common.linux.OpenFlags.O_NONBLOCK;
+
 /**
  * Carries one of a program's output descriptors (stdout, stderr, or a terminal) to the client as frames, until end
  * of file, the client closing that stream, or the client going away. After the program has exited it stops at end of
@@ -17,7 +20,6 @@ import java.lang.foreign.ValueLayout;
 final class OutputPump implements Runnable {
     static final int LINGER_MILLIS = 100;
     private static final short POLLIN = 0x1;
-    private static final int O_CLOEXEC = 0x80000, O_NONBLOCK = 0x800;
 
     private final int fd;
     private final boolean ownsFd;

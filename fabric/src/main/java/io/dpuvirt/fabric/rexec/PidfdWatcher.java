@@ -11,13 +11,14 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import static io.dpuvirt.common.linux.OpenFlags.O_CLOEXEC;
+
 /**
  * Notices the end of programs that are not this process's children (detached programs a previous server started):
  * no wait reports it, but their pidfds poll readable once they have ended. One thread polls them all; the set only
  * shrinks (this server's own programs end through the {@link Reaper}). Stopping wakes the thread through a pipe.
  */
 final class PidfdWatcher implements AutoCloseable {
-    private static final int O_CLOEXEC = 0x80000;
     private static final short POLLIN = 0x1;
 
     private final Map<Integer, ProgramId> programs;

@@ -4,6 +4,7 @@ import io.dpuvirt.common.config.Whitelist;
 import io.dpuvirt.common.fs.CanonicalPaths;
 import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.common.linux.OpenFlags;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -19,6 +20,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
+import static io.dpuvirt.common.linux.OpenFlags.O_ACCMODE;
+import static io.dpuvirt.common.linux.OpenFlags.O_APPEND;
+import static io.dpuvirt.common.linux.OpenFlags.O_CLOEXEC;
+import static io.dpuvirt.common.linux.OpenFlags.O_DIRECT;
+import static io.dpuvirt.common.linux.OpenFlags.O_DSYNC;
+import static io.dpuvirt.common.linux.OpenFlags.O_NOATIME;
+import static io.dpuvirt.common.linux.OpenFlags.O_NOCTTY;
+import static io.dpuvirt.common.linux.OpenFlags.O_NOFOLLOW;
+import static io.dpuvirt.common.linux.OpenFlags.O_NONBLOCK;
+import static io.dpuvirt.common.linux.OpenFlags.O_PATH;
+import static io.dpuvirt.common.linux.OpenFlags.O_RDONLY;
+import static io.dpuvirt.common.linux.OpenFlags.O_SYNC;
+
 /**
  * SCM_RIGHTS across the link. A descriptor cannot travel between machines, but a regular file whose path exists
  * on both sides (a directory shared through rfs) can be re-opened there, with the same access mode, flags and
@@ -27,9 +41,6 @@ import java.util.function.Supplier;
  */
 final class FdPassing {
     private static final int F_GETFL = 3, SEEK_SET = 0, SEEK_CUR = 1;
-    private static final int O_ACCMODE = 3, O_RDONLY = 0, O_APPEND = 0x400, O_NONBLOCK = 0x800, O_DSYNC = 0x1000,
-            O_DIRECT = 0x4000, O_NOATIME = 0x40000, O_SYNC = 0x101000, O_NOCTTY = 0x100, O_NOFOLLOW = 0x20000,
-            O_CLOEXEC = 0x80000, O_PATH = 0x200000;
     /** Flags that describe how the file is used and are re-applied on the other side; creation flags never are. */
     private static final int CARRIED = O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | O_DIRECT | O_NOATIME | O_SYNC;
 
@@ -142,7 +153,7 @@ final class FdPassing {
             out.writeShort(descriptions.size());
             for (Description description : descriptions) {
                 out.writeUTF(description.path());
-                out.writeInt(description.flags());
+                out.writeInt(OpenFlags.toWire(description.flags())); // the sides may differ in architecture
                 out.writeLong(description.offset());
             }
         } catch (IOException e) {
@@ -159,7 +170,7 @@ final class FdPassing {
         }
         List<Description> descriptions = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            descriptions.add(new Description(in.readUTF(), in.readInt() & CARRIED, in.readLong()));
+            descriptions.add(new Description(in.readUTF(), OpenFlags.fromWire(in.readInt()) & CARRIED, in.readLong()));
         }
         return descriptions;
     }

@@ -6,11 +6,17 @@ import io.dpuvirt.rfs.fuse.FuseRequest;
 import io.dpuvirt.rfs.fuse.FuseSession;
 import io.dpuvirt.rfs.wire.Attr;
 import io.dpuvirt.rfs.wire.Op;
-import io.dpuvirt.rfs.wire.OpenFlags;
+import io.dpuvirt.common.linux.OpenFlags;
 import io.dpuvirt.rfs.wire.WireReader;
 import io.dpuvirt.rfs.wire.WireWriter;
 
 import java.lang.foreign.MemorySegment;
+
+import static io.dpuvirt.common.linux.OpenFlags.O_CREAT;
+import static io.dpuvirt.common.linux.OpenFlags.O_DIRECT;
+import static io.dpuvirt.common.linux.OpenFlags.O_DSYNC;
+import static io.dpuvirt.common.linux.OpenFlags.O_EXCL;
+import static io.dpuvirt.common.linux.OpenFlags.O_TRUNC;
 
 /**
  * FUSE requests on open files: open, create, read, write, flush, fsync, release, fallocate, lseek. Each open
@@ -18,7 +24,6 @@ import java.lang.foreign.MemorySegment;
  * before its next use (see {@link OpenHandles}).
  */
 final class FileRequests {
-    static final int O_CREAT = 0x40, O_EXCL = 0x80, O_TRUNC = 0x200;
     /** fuse_write_in precedes the data of a WRITE; its flags field holds the file's open flags. */
     private static final int WRITE_IN = 40, WRITE_FILE_FLAGS = 32;
 
@@ -115,12 +120,12 @@ final class FileRequests {
     /** See {@link OpenHandles.FileHandle#writeThrough}; {@code flags} may also be a write's (fcntl may add O_DIRECT). */
     private static boolean writeThrough(int flags, int serverFlags) {
         // O_SYNC includes O_DSYNC's bit
-        return (flags & (OpenFlags.O_DIRECT | OpenFlags.O_DSYNC)) != 0 || (serverFlags & Op.OPEN_DIRECT) != 0;
+        return (flags & (O_DIRECT | O_DSYNC)) != 0 || (serverFlags & Op.OPEN_DIRECT) != 0;
     }
 
     /** No page cache for O_DIRECT (qemu's cache=none) nor for pseudo files whose size says nothing (proc, sysfs). */
     private static int openFlags(int flags, int serverFlags) {
-        return (flags & OpenFlags.O_DIRECT) != 0 || (serverFlags & Op.OPEN_DIRECT) != 0 ? FuseStructs.FOPEN_DIRECT_IO : 0;
+        return (flags & O_DIRECT) != 0 || (serverFlags & Op.OPEN_DIRECT) != 0 ? FuseStructs.FOPEN_DIRECT_IO : 0;
     }
 
     /** What {@link #serverHandle} returns when it could not get one and has answered the request with the error. */

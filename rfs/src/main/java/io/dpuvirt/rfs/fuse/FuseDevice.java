@@ -8,6 +8,10 @@ import io.dpuvirt.common.linux.LinuxException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
+import static io.dpuvirt.common.linux.OpenFlags.O_CLOEXEC;
+import static io.dpuvirt.common.linux.OpenFlags.O_PATH;
+import static io.dpuvirt.common.linux.OpenFlags.O_RDWR;
+
 /**
  * /dev/fuse with a mount on top: mount(2) is given the open descriptor ({@code fd=N}), and from then on the
  * kernel's requests for that mount are read from it and the replies written to it, one per write(2). No libfuse.
@@ -15,7 +19,7 @@ import java.lang.foreign.ValueLayout;
 public final class FuseDevice implements AutoCloseable {
     public static final long MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_SYNCHRONOUS = 16,
             MS_NOATIME = 1024, MS_NODIRATIME = 2048, MS_RELATIME = 1 << 21;
-    private static final int O_RDWR = 2, O_CLOEXEC = 0x80000, O_PATH = 0x200000, MNT_DETACH = 2;
+    private static final int MNT_DETACH = 2;
     private static final long FUSE_SUPER_MAGIC = 0x65735546L;
 
     private final int fd;

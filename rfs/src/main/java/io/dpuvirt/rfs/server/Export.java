@@ -5,10 +5,16 @@ import io.dpuvirt.common.linux.FileCalls;
 import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
-import io.dpuvirt.rfs.wire.OpenFlags;
 
 import java.io.IOException;
 import java.nio.file.Path;
+
+import static io.dpuvirt.common.linux.OpenFlags.O_CLOEXEC;
+import static io.dpuvirt.common.linux.OpenFlags.O_CREAT;
+import static io.dpuvirt.common.linux.OpenFlags.O_DIRECTORY;
+import static io.dpuvirt.common.linux.OpenFlags.O_NOCTTY;
+import static io.dpuvirt.common.linux.OpenFlags.O_NOFOLLOW;
+import static io.dpuvirt.common.linux.OpenFlags.O_PATH;
 
 /**
  * One exported directory tree, held by a descriptor opened once: every request is resolved beneath it with
@@ -20,9 +26,6 @@ import java.nio.file.Path;
  * plus relative path is the canonical path of what is reached.
  */
 public final class Export implements AutoCloseable {
-    static final int O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3, O_CREAT = 0x40, O_EXCL = 0x80, O_NOCTTY = 0x100,
-            O_TRUNC = 0x200, O_APPEND = 0x400, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000, O_PATH = 0x200000,
-            O_DIRECTORY = OpenFlags.O_DIRECTORY, O_NOFOLLOW = OpenFlags.O_NOFOLLOW;
     static final long RESOLVE_NO_SYMLINKS = 0x04, RESOLVE_BENEATH = 0x08;
     private static final long RESOLVE = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
 

@@ -6,7 +6,7 @@ import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.rfs.wire.Op;
-import io.dpuvirt.rfs.wire.OpenFlags;
+import io.dpuvirt.common.linux.OpenFlags;
 import io.dpuvirt.rfs.wire.WireException;
 import io.dpuvirt.rfs.wire.WireReader;
 import io.dpuvirt.rfs.wire.WireWriter;
@@ -15,16 +15,33 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Set;
 
+import static io.dpuvirt.common.linux.FileCalls.AT_EMPTY_PATH;
+import static io.dpuvirt.common.linux.FileCalls.LOCK_EX;
+import static io.dpuvirt.common.linux.FileCalls.LOCK_NB;
+import static io.dpuvirt.common.linux.FileCalls.LOCK_SH;
+import static io.dpuvirt.common.linux.FileCalls.LOCK_UN;
+import static io.dpuvirt.common.linux.OpenFlags.O_ACCMODE;
+import static io.dpuvirt.common.linux.OpenFlags.O_APPEND;
+import static io.dpuvirt.common.linux.OpenFlags.O_CREAT;
+import static io.dpuvirt.common.linux.OpenFlags.O_DIRECTORY;
+import static io.dpuvirt.common.linux.OpenFlags.O_DSYNC;
+import static io.dpuvirt.common.linux.OpenFlags.O_EXCL;
+import static io.dpuvirt.common.linux.OpenFlags.O_NOATIME;
+import static io.dpuvirt.common.linux.OpenFlags.O_NONBLOCK;
+import static io.dpuvirt.common.linux.OpenFlags.O_SYNC;
+import static io.dpuvirt.common.linux.OpenFlags.O_TRUNC;
+import static io.dpuvirt.common.linux.OpenFlags.O_WRONLY;
+
 /** Open files: open, create, read, write, sync, locks, fallocate, seek, close. */
 final class FileOperations {
     /** Pseudo file systems whose files report size 0 but have content: proc, sysfs, cgroup, debugfs, tracefs… */
     private static final Set<Long> PSEUDO_FILE_SYSTEMS = Set.of(0x9fa0L, 0x62656572L, 0x63677270L, 0x27e0ebL,
             0x64626720L, 0x74726163L, 0x73636673L, 0x62656570L, 0xcafe4a11L, 0x6165676cL, 0xde5e81e4L);
     private static final int F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_UNLCK = 2;
-    private static final int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8, F_RDLCK = 0;
+    private static final int F_RDLCK = 0;
     /** Flags a client may pass through; O_DIRECT is served from the HOST's page cache (our buffers are not aligned). */
-    private static final int PASSED_FLAGS = Export.O_ACCMODE | Export.O_TRUNC | Export.O_APPEND | Export.O_NONBLOCK
-            | 0x101000 /* O_SYNC */ | 0x1000 /* O_DSYNC */ | 0x40000 /* O_NOATIME */ | Export.O_DIRECTORY;
+    private static final int PASSED_FLAGS = O_ACCMODE | O_TRUNC | O_APPEND | O_NONBLOCK
+            | O_SYNC | O_DSYNC | O_NOATIME | O_DIRECTORY;
 
     private final Export export;
     private final Guard guard;
@@ -55,12 +72,12 @@ final class FileOperations {
         int created = Op.OPEN_CREATED;
         try (Export.Parent parent = export.openParent(path)) {
             try {
-                fd = export.openFile(path, (flags & PASSED_FLAGS) | Export.O_CREAT | Export.O_EXCL, mode);
+                fd = export.openFile(path, (flags & PASSED_FLAGS) | O_CREAT | O_EXCL, mode);
                 if (!caller.isRoot()) {
                     giveTo(fd, caller);
                 }
             } catch (LinuxException e) {
-                if (!e.is(Errno.EEXIST) || (flags & Export.O_EXCL) != 0) {
+                if (!e.is(Errno.EEXIST) || (flags & O_EXCL) != 0) {
                     throw e;
                 }
                 fd = export.openFile(path, flags & PASSED_FLAGS, 0);
@@ -73,7 +90,7 @@ final class FileOperations {
 
     private void giveTo(int fd, Caller caller) throws LinuxException {
         try {
-            FileCalls.fchownat(fd, "", caller.uid(), caller.gid(), Nodes.AT_EMPTY_PATH);
+            FileCalls.fchownat(fd, "", caller.uid(), caller.gid(), AT_EMPTY_PATH);
         } catch (LinuxException e) {
             Libc.close(fd);
             throw e;
@@ -82,11 +99,11 @@ final class FileOperations {
 
     private void requireAccess(String path, int flags) throws LinuxException {
         guard.require(Section.OPEN, path);
-        int access = flags & Export.O_ACCMODE;
-        if (access != Export.O_WRONLY) {
+        int access = flags & O_ACCMODE;
+        if (access != O_WRONLY) {
             guard.require(Section.READ, path);
         }
-        if (access != 0 || (flags & Export.O_TRUNC) != 0) {
+        if (access != 0 || (flags & O_TRUNC) != 0) {
             guard.require(Section.WRITE, path);
         }
     }
@@ -99,7 +116,7 @@ final class FileOperations {
                 openFlags |= Op.OPEN_DIRECT;
             }
             var attr = Nodes.stat(fd);
-            out.u64(files.add(fd, flags & Export.O_ACCMODE)).u32(openFlags);
+            out.u64(files.add(fd, flags & O_ACCMODE)).u32(openFlags);
             attr.write(out);
         } catch (LinuxException | RuntimeException e) {
             Libc.close(fd);

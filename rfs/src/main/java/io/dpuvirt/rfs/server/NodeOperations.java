@@ -17,12 +17,21 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 
+import static io.dpuvirt.common.linux.FileCalls.AT_EMPTY_PATH;
+import static io.dpuvirt.common.linux.FileCalls.AT_FDCWD;
+import static io.dpuvirt.common.linux.FileCalls.AT_SYMLINK_NOFOLLOW;
+import static io.dpuvirt.common.linux.OpenFlags.O_ACCMODE;
+import static io.dpuvirt.common.linux.OpenFlags.O_CLOEXEC;
+import static io.dpuvirt.common.linux.OpenFlags.O_DIRECTORY;
+import static io.dpuvirt.common.linux.OpenFlags.O_NOCTTY;
+import static io.dpuvirt.common.linux.OpenFlags.O_NONBLOCK;
+import static io.dpuvirt.common.linux.OpenFlags.O_WRONLY;
+
 /** Operations on one existing node: attributes, symlink target, file system statistics, extended attributes. */
 final class NodeOperations {
     static final int FATTR_MODE = 1, FATTR_UID = 2, FATTR_GID = 4, FATTR_SIZE = 8, FATTR_ATIME = 16, FATTR_MTIME = 32,
             FATTR_ATIME_NOW = 128, FATTR_MTIME_NOW = 256;
     private static final long UTIME_NOW = (1L << 30) - 1, UTIME_OMIT = (1L << 30) - 2;
-    private static final int AT_FDCWD = -100;
 
     private final Export export;
     private final Guard guard;
@@ -67,7 +76,7 @@ final class NodeOperations {
             }
             if ((valid & (FATTR_UID | FATTR_GID)) != 0) {
                 FileCalls.fchownat(node, "", (valid & FATTR_UID) != 0 ? uid : -1, (valid & FATTR_GID) != 0 ? gid : -1,
-                        Nodes.AT_EMPTY_PATH);
+                        AT_EMPTY_PATH);
             }
             if ((valid & FATTR_SIZE) != 0) {
                 truncate(file, node, size);
@@ -85,11 +94,11 @@ final class NodeOperations {
     }
 
     private static void truncate(OpenFiles.OpenFile file, int node, long size) throws LinuxException {
-        if (file != null && (file.accessMode & Export.O_ACCMODE) != 0) {
+        if (file != null && (file.accessMode & O_ACCMODE) != 0) {
             FileCalls.ftruncate(file.fd, size);
             return;
         }
-        int fd = Libc.open(Nodes.procPath(node), Export.O_WRONLY | Export.O_NONBLOCK | Export.O_CLOEXEC | Export.O_NOCTTY, 0);
+        int fd = Libc.open(Nodes.procPath(node), O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0);
         try {
             FileCalls.ftruncate(fd, size);
         } finally {
@@ -202,7 +211,7 @@ final class NodeOperations {
         String path = in.string();
         long cookie = in.u64();
         guard.require(Section.READDIR, path);
-        int fd = export.openFile(path, Export.O_DIRECTORY, 0);
+        int fd = export.openFile(path, O_DIRECTORY, 0);
         try {
             if (cookie != 0) {
                 Libc.lseek(fd, cookie, 0);
@@ -260,7 +269,7 @@ final class NodeOperations {
                     if (!guard.allows(Section.LOOKUP, child)) { // asked ahead of need: refused without a log line
                         throw new LinuxException("whitelist", child, Errno.EACCES);
                     }
-                    FileCalls.statx(directory, name, Nodes.AT_SYMLINK_NOFOLLOW, Attr.STATX_BASIC_STATS, scratch.statx);
+                    FileCalls.statx(directory, name, AT_SYMLINK_NOFOLLOW, Attr.STATX_BASIC_STATS, scratch.statx);
                     out.u32(0);
                     Attr.ofStatx(scratch.statx).write(out);
                 } catch (LinuxException e) {

@@ -7,10 +7,11 @@ import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.rfs.wire.Attr;
 import io.dpuvirt.rfs.wire.WireWriter;
 
+import static io.dpuvirt.common.linux.FileCalls.AT_EMPTY_PATH;
+import static io.dpuvirt.common.linux.FileCalls.AT_SYMLINK_NOFOLLOW;
+
 /** Attributes of nodes in an export, read with statx on descriptors (never on paths that could be swapped). */
 final class Nodes {
-    static final int AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200;
-
     private Nodes() {
     }
 

@@ -8,6 +8,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static io.dpuvirt.common.linux.OpenFlags.O_CLOEXEC;
+import static io.dpuvirt.common.linux.OpenFlags.O_NOCTTY;
+import static io.dpuvirt.common.linux.OpenFlags.O_NONBLOCK;
+
 /**
  * The files one client connection has open, by handle. POSIX locks are per lock owner on the DPU but per process
  * here, so each owner gets its own open file description (re-opened through /proc/self/fd) and its locks are
@@ -37,7 +41,7 @@ final class OpenFiles implements AutoCloseable {
                 if (existing != null) {
                     return existing;
                 }
-                int reopened = Libc.open("/proc/self/fd/" + fd, accessMode | Export.O_CLOEXEC | Export.O_NONBLOCK | Export.O_NOCTTY, 0);
+                int reopened = Libc.open("/proc/self/fd/" + fd, accessMode | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
                 ownerFds.put(owner, reopened);
                 return reopened;
             }

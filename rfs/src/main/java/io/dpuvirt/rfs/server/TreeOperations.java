@@ -10,6 +10,9 @@ import io.dpuvirt.rfs.wire.WireWriter;
 
 import java.nio.charset.StandardCharsets;
 
+import static io.dpuvirt.common.linux.FileCalls.AT_REMOVEDIR;
+import static io.dpuvirt.common.linux.FileCalls.AT_SYMLINK_NOFOLLOW;
+
 /**
  * Operations that add names to the tree or take them away: mknod, mkdir, symlink, link, unlink, rmdir, rename.
  * Each reply ends with the attributes of the directories it changed ({@link Nodes#writeDirectory}).
@@ -86,7 +89,7 @@ final class TreeOperations {
         String path = in.string();
         guard.require(Section.RMDIR, path);
         try (Export.Parent parent = export.openParent(path)) {
-            FileCalls.unlinkat(parent.fd(), parent.name(), Nodes.AT_REMOVEDIR);
+            FileCalls.unlinkat(parent.fd(), parent.name(), AT_REMOVEDIR);
             Nodes.writeDirectory(out, parent, guard);
         }
     }
@@ -113,7 +116,7 @@ final class TreeOperations {
             return;
         }
         boolean inheritGroup = (Nodes.stat(parent.fd()).mode() & Attr.S_ISGID) != 0;
-        FileCalls.fchownat(parent.fd(), parent.name(), caller.uid(), inheritGroup ? -1 : caller.gid(), Nodes.AT_SYMLINK_NOFOLLOW);
+        FileCalls.fchownat(parent.fd(), parent.name(), caller.uid(), inheritGroup ? -1 : caller.gid(), AT_SYMLINK_NOFOLLOW);
     }
 
     /** FUSE's rdev is the kernel's new_encode_dev; mknod wants glibc's dev_t. */

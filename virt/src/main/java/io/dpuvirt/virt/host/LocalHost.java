@@ -16,17 +16,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import static io.dpuvirt.common.linux.OpenFlags.O_APPEND;
+import static io.dpuvirt.common.linux.OpenFlags.O_CREAT;
+import static io.dpuvirt.common.linux.OpenFlags.O_RDONLY;
+import static io.dpuvirt.common.linux.OpenFlags.O_TRUNC;
+import static io.dpuvirt.common.linux.OpenFlags.O_WRONLY;
+
 /**
  * The daemon's own machine as the host: processes through posix_spawn (each in its own session, reaped
  * as soon as it ends), signals with kill(2), affinity with sched_setaffinity(2), files and sockets
  * through the JDK.
  */
 public final class LocalHost implements Host {
-    private static final int O_RDONLY = 0;
-    private static final int O_WRONLY = 01;
-    private static final int O_CREAT = 0100;
-    private static final int O_TRUNC = 01000;
-    private static final int O_APPEND = 02000;
     private static final int OWNER_READ_WRITE = 0600;
     private static final Path DEV_NULL = Path.of("/dev/null");
 
@@ -72,7 +73,6 @@ public final class LocalHost implements Host {
         return ProcessStat.read(id.pid()).filter(stat -> stat.startTime() == id.startTime())
                 .map(stat -> Duration.ofNanos(stat.cpuNanos())).orElse(Duration.ZERO);
     }
-
 
     @Override
     public byte[] readFile(Path file) throws IOException {

@@ -1,9 +1,10 @@
-package io.dpuvirt.rfs.wire;
+package io.dpuvirt.common.linux;
 
 /**
- * open(2) flags between machines of different architectures: a DPU is often aarch64, its HOST x86-64 or aarch64.
- * Four flags have other values on aarch64 than on x86-64; the wire carries x86-64's, each side converts its own.
- * The others (access mode, O_CREAT, O_TRUNC, O_APPEND, O_NONBLOCK, O_SYNC, O_PATH, O_CLOEXEC…) are the same.
+ * open(2) flags, with this machine's values. Four have other values on aarch64 (as a DPU often is) than on x86-64:
+ * O_DIRECTORY, O_NOFOLLOW, O_DIRECT and O_LARGEFILE; the others are the same on both. Flags that cross between the
+ * two sides (rfs's opens, the descriptors udsproxyd passes) travel with x86-64's values: {@link #toWire} before
+ * sending, {@link #fromWire} after receiving.
  */
 public final class OpenFlags {
     /** O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE on x86-64 (the wire) and on aarch64. */
@@ -11,10 +12,12 @@ public final class OpenFlags {
     static final int[] AARCH64 = {040000, 0100000, 0200000, 0400000};
     private static final int[] NATIVE = "aarch64".equals(System.getProperty("os.arch")) ? AARCH64 : X86_64;
 
-    /** This machine's values. */
+    public static final int O_RDONLY = 0, O_WRONLY = 01, O_RDWR = 02, O_ACCMODE = 03, O_CREAT = 0100, O_EXCL = 0200,
+            O_NOCTTY = 0400, O_TRUNC = 01000, O_APPEND = 02000, O_NONBLOCK = 04000, O_DSYNC = 010000,
+            O_NOATIME = 01000000, O_CLOEXEC = 02000000, O_PATH = 010000000;
+    /** O_SYNC includes O_DSYNC's bit. */
+    public static final int O_SYNC = 04000000 | O_DSYNC;
     public static final int O_DIRECTORY = NATIVE[0], O_NOFOLLOW = NATIVE[1], O_DIRECT = NATIVE[2];
-    /** The same on both; O_SYNC includes this bit. */
-    public static final int O_DSYNC = 0x1000;
 
     private OpenFlags() {
     }
