@@ -53,13 +53,14 @@ final class PidFile {
 
     static Writer writeInBackground(long remotePid) {
         Writer writer = new Writer();
-        Thread.ofPlatform().daemon().name("rexec-pid-file").start(() -> writer.completed(write(ProcessHandle.current().pid(), remotePid)));
+        Thread.ofPlatform().daemon().name("rexec-pid-file").start(() -> writer.completed(write(remotePid)));
         return writer;
     }
 
     /** Writes the file, or returns null when it cannot (not root, read-only /run): it is a convenience, not a duty. */
-    private static PidFile write(long ownPid, long remotePid) {
+    private static PidFile write(long remotePid) {
         try {
+            long ownPid = ownPid();
             Files.createDirectories(DIRECTORY, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             removeLeftovers();
             // locked before it gets its name: another rexec never sees it unlocked and takes it for a leftover
@@ -78,6 +79,18 @@ final class PidFile {
             }
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /**
+     * This process's pid, from /proc/self: ProcessHandle.current() would start the JDK's process reaper machinery
+     * (a thread pool), some milliseconds of a rexec that lasts fifty.
+     */
+    private static long ownPid() throws IOException {
+        try {
+            return Long.parseLong(Files.readSymbolicLink(Path.of("/proc/self")).toString());
+        } catch (NumberFormatException e) {
+            throw new IOException("/proc/self does not name a pid", e);
         }
     }
 

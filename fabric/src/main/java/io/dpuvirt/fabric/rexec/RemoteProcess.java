@@ -181,8 +181,10 @@ public final class RemoteProcess implements AutoCloseable {
         synchronized (creditLock) {
             creditLock.notifyAll();
         }
-        wire.close();
+        // the waiters first: closing a JDK socket channel loads and initializes its socket-option classes, some
+        // milliseconds in a client that starts cold, and rexec exits as soon as waitFor() returns
         ended.countDown();
+        wire.close();
     }
 
     private static void closeQuietly(OutputSink sink) {
