@@ -45,9 +45,9 @@ final class DetachedService {
             output.failed(e.failure());
             return;
         }
+        output.started(launched.program()); // before the log line is made, as in Session
         DetachedFiles files = request.detached().orElseThrow();
         Log.info(launched.describe(" detached", peer) + "; stdout " + shown(files.stdout()) + ", stderr " + shown(files.stderr()));
-        output.started(launched.program());
         serve(socket, peer, output, new ProgramRequest.Watch(launched.program()));
     }
 
@@ -62,16 +62,16 @@ final class DetachedService {
             switch (request) {
                 case ProgramRequest.Signal signal -> {
                     registry.signal(program, peer.uid(), signal.signal());
-                    Log.info("sent " + Signals.name(signal.signal()) + " to detached " + program + " for peer pid " + peer.pid());
                     output.done();
+                    Log.info("sent " + Signals.name(signal.signal()) + " to detached " + program + " for peer pid " + peer.pid());
                 }
                 case ProgramRequest.Status status -> output.state(registry.state(program, peer.uid()));
                 case ProgramRequest.Watch watch -> watchUntilEnd(socket, output, program, peer.uid(), cleanup(watch));
                 case ProgramRequest.Affinity affinity -> {
                     setAffinity(affinity, peer.uid());
+                    output.done();
                     Log.info("pinned thread " + affinity.thread() + " of detached " + program + " to CPUs " + affinity.cpus()
                             + " for peer pid " + peer.pid());
-                    output.done();
                 }
                 case ProgramRequest.CpuTime cpuTime -> output.cpuTime(cpuNanos(program, peer.uid()));
             }

@@ -91,9 +91,11 @@ final class Session implements Runnable {
                 });
                 pid = launched.program().pid();
                 program = launched.path();
+                // answered before the log line is made: formatting it is not the client's wait (interpreted, it
+                // costs up to a millisecond); still in this block, so the program's end is logged after its start
+                output.started(launched.program());
                 Log.info(launched.describe("", peer));
             }
-            output.started(launched.program());
             return launched;
         } catch (SpawnFailedException e) {
             Log.warn("refused for peer pid " + peer.pid() + " (uid " + peer.uid() + "): " + e.getMessage());
