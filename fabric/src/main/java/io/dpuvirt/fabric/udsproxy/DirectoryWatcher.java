@@ -36,6 +36,11 @@ import static io.dpuvirt.common.linux.Inotify.IN_Q_OVERFLOW;
  * Watches the directories under {@code [Udsconnect]} with inotify: a socket's file appearing there (bind() makes it)
  * or going away is noticed at once, where the periodic scan of /proc/net/unix would notice it a period later.
  *
+ * <p>Only sockets count: a regular file coming or going (qemu's pid file, a log) is no change, since a scan would find
+ * nothing new, and neither is an empty directory made (it is watched from then on). A removal counts when what goes
+ * away is, or holds, a socket file seen here. Fifos and devices count as sockets (the JDK's lstat calls them all
+ * "other"); they are rare in these directories.
+ *
  * <p>Each prefix (canonical, as the whitelist resolves it) that is a directory is watched with every directory below
  * it, also those made later (qemu's run directory for each domain). A prefix that does not exist yet is waited for in
  * its nearest existing ancestor, where only the name on the way to the prefix counts. Symlinks are never followed:
@@ -62,7 +67,7 @@ final class DirectoryWatcher implements AutoCloseable {
     private record Anchor(Path directory, Role role, Object fileKey) {
     }
 
-    /** What the events of one wait amount to: whether anything under the prefixes changed, and which non-directory entries appeared. */
+    /** What the events of one wait amount to: whether the sockets under the prefixes may have changed, and which socket files appeared. */
     record Changes(boolean any, Set<String> appeared) {
         static final Changes NONE = new Changes(false, Set.of());
     }
@@ -70,6 +75,8 @@ final class DirectoryWatcher implements AutoCloseable {
     private Inotify inotify; // null: not watching (no inotify, or it failed)
     private final int maxWatches;
     private final Map<Integer, Watch> watches = new HashMap<>();
+    /** The socket files seen in the watched directories: removing one, or a directory holding one, is a change. */
+    private final Set<Path> sockets = new HashSet<>();
     private PathPrefixes prefixes = PathPrefixes.none();
     private List<Anchor> anchors = List.of();
     private boolean limited;
@@ -151,15 +158,23 @@ final class DirectoryWatcher implements AutoCloseable {
                 }
                 continue;
             }
-            any = true;
             if (!event.is(IN_ISDIR)) {
-                if (cameIn) {
+                if (cameIn && isSocketFile(entry)) {
+                    sockets.add(entry);
                     appeared.add(entry.toString());
+                    any = true;
+                } else if (sockets.remove(entry)) {
+                    any = true; // removed, or replaced by a file renamed over it
                 }
             } else if (cameIn) {
+                int before = appeared.size();
                 walk(entry, Role.MEMBER, new HashSet<>(), appeared);
-            } else if (event.is(IN_MOVED_FROM)) {
-                unwatchBelow(entry); // moved out (moved within, it comes back with its IN_MOVED_TO)
+                any |= appeared.size() > before;
+            } else {
+                if (event.is(IN_MOVED_FROM)) {
+                    unwatchBelow(entry); // moved out (moved within, it comes back with its IN_MOVED_TO)
+                }
+                any |= sockets.removeIf(socket -> socket.startsWith(entry));
             }
         }
         if (resync) {
@@ -172,6 +187,7 @@ final class DirectoryWatcher implements AutoCloseable {
     private void sync(Set<String> appeared) {
         anchors = plan();
         limited = false;
+        sockets.clear(); // the walks below see them all again
         Set<Integer> kept = new HashSet<>();
         for (Anchor anchor : anchors) {
             if (anchor.role() == Role.PREFIX) {
@@ -229,6 +245,15 @@ final class DirectoryWatcher implements AutoCloseable {
         }
     }
 
+    /** Whether {@code entry} is a socket file now: not a directory, regular file or symlink, and still there. */
+    private static boolean isSocketFile(Path entry) {
+        try {
+            return Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private boolean leadsToPrefix(Path entry) {
         return prefixes.entries().stream().anyMatch(prefix -> Path.of(prefix).startsWith(entry));
     }
@@ -257,8 +282,11 @@ final class DirectoryWatcher implements AutoCloseable {
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                    if (fresh.contains(file.getParent())) {
-                        appeared.add(file.toString());
+                    if (attributes.isOther()) {
+                        sockets.add(file);
+                        if (fresh.contains(file.getParent())) {
+                            appeared.add(file.toString());
+                        }
                     }
                     return FileVisitResult.CONTINUE;
                 }

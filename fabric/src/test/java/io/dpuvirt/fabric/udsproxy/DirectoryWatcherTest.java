@@ -13,6 +13,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -163,14 +164,35 @@ class DirectoryWatcherTest {
     }
 
     @Test
-    void aDirectoryMovedOutIsNoLongerWatched() throws Exception {
+    void aDirectoryMovedOutWithItsSocketIsAChangeAndNoLongerWatched() throws Exception {
         Path allowed = Files.createDirectories(dir.resolve("allowed/sub"));
+        listen(allowed.resolve("moved.sock"));
         watcher.follow(prefixes(allowed.getParent()));
         Files.move(allowed, dir.resolve("sub-outside"));
         assertThat(changes().any()).isTrue();
 
         listen(dir.resolve("sub-outside/gone.sock"));
         assertThat(watcher.await(0).any()).isFalse();
+    }
+
+    @Test
+    void filesThatAreNoSocketsAndEmptyDirectoriesAreNoChange() throws Exception {
+        Path allowed = Files.createDirectories(dir.resolve("allowed"));
+        watcher.follow(prefixes(allowed));
+
+        Path run = Files.createDirectories(allowed.resolve("qemu/domain-3-guest"));
+        Files.writeString(run.resolve("pid"), "4242\n");
+        Files.move(run.resolve("pid"), run.resolve("pid.old"));
+        Files.delete(run.resolve("pid.old"));
+        Files.delete(run);
+        assertThat(changes().any()).as("a pid file and a run directory coming and going").isFalse();
+
+        Path socket = Files.createDirectories(allowed.resolve("qemu/domain-4-guest")).resolve("monitor.sock");
+        listen(socket);
+        assertThat(changes().appeared()).containsExactly(socket.toString());
+        Files.writeString(socket.resolveSibling("pid"), "4243\n");
+        Files.move(socket.resolveSibling("pid"), socket, StandardCopyOption.REPLACE_EXISTING);
+        assertThat(changes().any()).as("a file renamed over the socket").isTrue();
     }
 
     @Test
