@@ -30,6 +30,15 @@ public interface HostProcess {
     /** Completes when the process has ended, with how. */
     CompletableFuture<ProcessExit> exit();
 
+    /**
+     * Sends {@code signal} and waits at most {@code timeout} for the process to end, as {@link #signal} and then
+     * {@link #waitFor} do; a host that learns of the signal's delivery late may overlap the two.
+     */
+    default Optional<ProcessExit> signalAndWaitFor(Signal signal, Duration timeout) throws IOException, InterruptedException {
+        signal(signal);
+        return waitFor(timeout);
+    }
+
     /** Waits at most {@code timeout} for the process to end. */
     default Optional<ProcessExit> waitFor(Duration timeout) throws InterruptedException {
         try {

@@ -28,9 +28,7 @@ public final class HostChecks {
         Files.writeString(run.resolve("monitor.sock"), ""); // stands for what the process made there
         assertThat(process.isAlive()).as("the directory was there when it started").isTrue();
 
-        process.signal(Signal.KILL);
-
-        assertThat(process.waitFor(wait)).hasValue(new ProcessExit.Signalled(Signal.KILL.number()));
+        assertThat(process.signalAndWaitFor(Signal.KILL, wait)).hasValue(new ProcessExit.Signalled(Signal.KILL.number()));
         assertThat(run).as("gone when the end is known").doesNotExist();
     }
 }

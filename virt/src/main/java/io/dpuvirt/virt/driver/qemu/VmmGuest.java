@@ -77,8 +77,7 @@ final class VmmGuest implements Guest, QmpListener {
     void abandon() {
         killing = true;
         try {
-            process.signal(Signal.KILL);
-            process.waitFor(AFTER_KILL);
+            process.signalAndWaitFor(Signal.KILL, AFTER_KILL);
         } catch (IOException e) {
             Log.error(name() + ": cannot kill process " + process.id().pid() + " of a failed start: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -122,8 +121,7 @@ final class VmmGuest implements Guest, QmpListener {
     public void kill(boolean graceful) throws DriverException {
         killing = true;
         try {
-            process.signal(Signal.TERM);
-            if (process.waitFor(KILL_GRACE).isEmpty()) {
+            if (process.signalAndWaitFor(Signal.TERM, KILL_GRACE).isEmpty()) {
                 if (graceful) {
                     throw DriverException.of(VirErrorCode.OPERATION_FAILED, context.origin(), "Failed to terminate "
                             + "process " + process.id().pid() + " with SIGTERM: it still runs after "
@@ -131,8 +129,7 @@ final class VmmGuest implements Guest, QmpListener {
                 }
                 Log.warn(name() + ": process " + process.id().pid() + " ignored SIGTERM for " + KILL_GRACE.toSeconds()
                         + " s: killing it");
-                process.signal(Signal.KILL);
-                if (process.waitFor(AFTER_KILL).isEmpty()) {
+                if (process.signalAndWaitFor(Signal.KILL, AFTER_KILL).isEmpty()) {
                     throw DriverException.of(VirErrorCode.OPERATION_FAILED, context.origin(), "process "
                             + process.id().pid() + " is still there " + AFTER_KILL.toSeconds() + " s after SIGKILL");
                 }

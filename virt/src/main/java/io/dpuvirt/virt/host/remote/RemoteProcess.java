@@ -18,6 +18,9 @@ import java.util.BitSet;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A detached program of the HOST's rexec_server. Its end is learnt by a watch request; a watch that breaks (the
@@ -69,6 +72,31 @@ final class RemoteProcess implements HostProcess {
             if (!e.programGone()) {
                 throw e;
             } // ended: nothing to signal, as for a local process
+        }
+    }
+
+    /**
+     * The answer to a SIGNAL comes back through both udsproxyds after rexec_server has sent the signal, and on a busy
+     * machine each relay may wait a few milliseconds to be scheduled: the wait for the end starts at once, and the
+     * answer only ends it early when it is a failure.
+     */
+    @Override
+    public Optional<ProcessExit> signalAndWaitFor(Signal signal, Duration timeout) throws IOException, InterruptedException {
+        CompletableFuture<ProcessExit> endOrFailure = new CompletableFuture<>();
+        exit.whenComplete((end, error) -> endOrFailure.complete(end));
+        Thread.ofVirtual().name("remote-signal-" + id.pid()).start(() -> {
+            try {
+                signal(signal);
+            } catch (IOException | RuntimeException e) {
+                endOrFailure.completeExceptionally(e);
+            }
+        });
+        try {
+            return Optional.of(endOrFailure.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
         }
     }
 

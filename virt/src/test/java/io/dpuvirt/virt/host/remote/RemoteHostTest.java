@@ -118,6 +118,20 @@ class RemoteHostTest {
     }
 
     @Test
+    void aSignalThatCannotBeSentEndsTheWaitForTheEndWithItsError() throws Exception {
+        HostProcess sleeper = host.spawn(ProcessSpec.of(List.of("/bin/sleep", "60")));
+        server.close();
+
+        // the watch retries and the program runs on; the signal's failure, not the timeout, ends the wait
+        assertThatThrownBy(() -> sleeper.signalAndWaitFor(Signal.TERM, Duration.ofMinutes(10)))
+                .isInstanceOf(IOException.class).hasMessageContaining(socket.toString());
+        assertThat(sleeper.isAlive()).isTrue();
+
+        startServer();
+        assertThat(sleeper.signalAndWaitFor(Signal.KILL, WAIT)).hasValue(new ProcessExit.Vanished());
+    }
+
+    @Test
     void filesAreConfinedToTheStateDirectories() throws Exception {
         Path guest = state.resolve("qemu/domain-1-vm");
         host.createDirectories(guest);
