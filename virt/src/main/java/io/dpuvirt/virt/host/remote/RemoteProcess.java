@@ -83,7 +83,13 @@ final class RemoteProcess implements HostProcess {
     @Override
     public Optional<ProcessExit> signalAndWaitFor(Signal signal, Duration timeout) throws IOException, InterruptedException {
         CompletableFuture<ProcessExit> endOrFailure = new CompletableFuture<>();
-        exit.whenComplete((end, error) -> endOrFailure.complete(end));
+        exit.whenComplete((end, error) -> {
+            if (error == null) {
+                endOrFailure.complete(end);
+            } else { // as waitFor reports it
+                endOrFailure.completeExceptionally(new IllegalStateException("waiting for " + id + " failed", error));
+            }
+        });
         Thread.ofVirtual().name("remote-signal-" + id.pid()).start(() -> {
             try {
                 signal(signal);
@@ -96,7 +102,11 @@ final class RemoteProcess implements HostProcess {
         } catch (TimeoutException e) {
             return Optional.empty();
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
+            switch (e.getCause()) {
+                case IOException io -> throw io;
+                case RuntimeException runtime -> throw runtime;
+                default -> throw new IllegalStateException(e.getCause());
+            }
         }
     }
 
