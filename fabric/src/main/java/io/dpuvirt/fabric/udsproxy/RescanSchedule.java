@@ -10,8 +10,9 @@ import java.util.function.Predicate;
  * When the next scan of /proc/net/unix is due. A socket file coming or going in a watched directory asks for one at
  * once. bind() makes a socket's file before listen() makes it a listening socket, so while a socket that appeared is
  * not listening yet, the scan is repeated 1, 2 and 5 ms later (a server listens right after it binds; a socket bound
- * only to connect from never listens). Then the periodic scan, the safety net, takes over: every {@link #WATCHED_INTERVAL} while inotify watches
- * every directory under {@code [Udsconnect]}, every {@link #UNWATCHED_INTERVAL} when it does not.
+ * only to connect from never listens). Then the periodic scan, the safety net, takes over: every
+ * {@link #WATCHED_INTERVAL} while inotify watches every directory under {@code [Udsconnect]}, every
+ * {@link #UNWATCHED_INTERVAL} when it does not.
  */
 final class RescanSchedule {
     static final Duration WATCHED_INTERVAL = Duration.ofMillis(250);

@@ -8,9 +8,9 @@ import java.util.function.Consumer;
 
 /**
  * The thread that finds this side's offers: it scans /proc/net/unix for the listening sockets under
- * {@code [Udsconnect]} when {@link DirectoryWatcher} sees a socket file come or go there, and periodically as the safety net
- * ({@link RescanSchedule} says when), yields mirrors whose path a local server took over, and publishes the offers.
- * Once a second it reloads a hand-edited whitelist (qtcfg tells the daemon at once) and re-resolves its entries: a
+ * {@code [Udsconnect]} when {@link DirectoryWatcher} sees a socket file come or go there, and periodically as the
+ * safety net ({@link RescanSchedule} says when), yields mirrors whose path a local server took over, and publishes the
+ * offers. Once a second it reloads a hand-edited whitelist (qtcfg tells the daemon at once) and re-resolves its entries: a
  * directory on an entry's path may have become a symlink; requests are always resolved fresh, so a resolution a
  * second old cannot let anything escape.
  */

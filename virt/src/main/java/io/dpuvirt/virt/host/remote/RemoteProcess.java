@@ -82,14 +82,7 @@ final class RemoteProcess implements HostProcess {
      */
     @Override
     public Optional<ProcessExit> signalAndWaitFor(Signal signal, Duration timeout) throws IOException, InterruptedException {
-        CompletableFuture<ProcessExit> endOrFailure = new CompletableFuture<>();
-        exit.whenComplete((end, error) -> {
-            if (error == null) {
-                endOrFailure.complete(end);
-            } else { // as waitFor reports it
-                endOrFailure.completeExceptionally(new IllegalStateException("waiting for " + id + " failed", error));
-            }
-        });
+        CompletableFuture<ProcessExit> endOrFailure = exit.copy();
         Thread.ofVirtual().name("remote-signal-" + id.pid()).start(() -> {
             try {
                 signal(signal);
@@ -105,7 +98,7 @@ final class RemoteProcess implements HostProcess {
             switch (e.getCause()) {
                 case IOException io -> throw io;
                 case RuntimeException runtime -> throw runtime;
-                default -> throw new IllegalStateException(e.getCause());
+                default -> throw new IllegalStateException("waiting for " + id + " failed", e.getCause()); // as waitFor
             }
         }
     }
