@@ -61,6 +61,11 @@ public final class RexecServer implements AutoCloseable {
     private final int allowedUid;
     private final Thread acceptor;
     private volatile boolean closing;
+    /**
+     * Held to register a connection and to start closing: a connection accepted just before the close is either
+     * stopped by it or refused, never left serving (a watch on it would wait for an end no one reports).
+     */
+    private final Object registration = new Object();
 
     private RexecServer(RexecServerConfig config, ProgramPolicy policy, FileChannel lockChannel, FileLock lock) throws IOException {
         this.config = config;
@@ -176,11 +181,7 @@ public final class RexecServer implements AutoCloseable {
                 continue;
             }
             accepted.incrementAndGet();
-            if (closing) {
-                refuse(client, "rexec_server at " + config.socket() + " is stopping");
-            } else {
-                serve(client);
-            }
+            serve(client);
         }
     }
 
@@ -204,7 +205,13 @@ public final class RexecServer implements AutoCloseable {
             return;
         }
         Connection connection = new Connection(client, peer);
-        connections.add(connection);
+        synchronized (registration) {
+            if (closing) {
+                refuse(client, "rexec_server at " + config.socket() + " is stopping");
+                return;
+            }
+            connections.add(connection);
+        }
         Thread.ofPlatform().daemon().stackSize(256 * 1024).name("rexec-connection").start(connection);
     }
 
@@ -305,7 +312,9 @@ public final class RexecServer implements AutoCloseable {
         if (closing) {
             return;
         }
-        closing = true;
+        synchronized (registration) {
+            closing = true;
+        }
         connections.forEach(connection -> connection.stop("rexec_server is stopping"));
         long deadline = System.nanoTime() + config.killGrace().plusSeconds(3).toNanos();
         while (!connections.isEmpty() && System.nanoTime() < deadline) {
