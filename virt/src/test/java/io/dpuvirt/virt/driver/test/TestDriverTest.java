@@ -145,7 +145,7 @@ class TestDriverTest {
         assertFails(() -> driver.define(sameUuidOtherName, false), VirErrorCode.OPERATION_FAILED,
                 "operation failed: domain 'k1' is already defined with uuid " + k1.uuid());
         String redefinition = guest("k1").replace("<name>k1</name>", "<name>k1</name><uuid>" + k1.uuid() + "</uuid>")
-                .replace("512", "1024");
+                .replace("<memory unit='MiB'>512<", "<memory unit='MiB'>1024<");
         assertThat(driver.define(redefinition, false)).isEqualTo(k1);
         assertThat(driver.info(k1).maxMemoryKiB()).isEqualTo(1_048_576);
     }
@@ -213,7 +213,7 @@ class TestDriverTest {
     void aNewDefinitionOfARunningDomainAppliesFromItsNextStart() throws Exception {
         DomainRef k1 = driver.start(driver.define(guest("k1"), false), false);
         String bigger = guest("k1").replace("<name>k1</name>", "<name>k1</name><uuid>" + k1.uuid() + "</uuid>")
-                .replace("512", "2048");
+                .replace("<memory unit='MiB'>512<", "<memory unit='MiB'>2048<");
         driver.define(bigger, false);
         assertThat(driver.xml(k1, false)).contains("<memory unit='KiB'>524288</memory>");
         assertThat(driver.xml(k1, true)).contains("<memory unit='KiB'>2097152</memory>").doesNotContain("id=");
