@@ -9,15 +9,18 @@ import java.util.function.Predicate;
 /**
  * When the next scan of /proc/net/unix is due. A socket file coming or going in a watched directory asks for one at
  * once. bind() makes a socket's file before listen() makes it a listening socket, so while a socket that appeared is
- * not listening yet, the scan is repeated 1, 2 and 5 ms later (a server listens right after it binds; a socket bound
- * only to connect from never listens). Then the periodic scan, the safety net, takes over: every
+ * not listening yet, the scan is repeated 1, 2, 5, 10, 20 and 40 ms later. A server listens right after it binds,
+ * unless a busy machine preempts it in between: a qemu on a loaded HOST was seen to miss the first three retries,
+ * and its console then stayed unreachable until the periodic scan. The last retry keeps a socket that listens up to
+ * about 80 ms after its bind within the 100 ms udsproxyd promises; a socket bound only to connect from never
+ * listens and costs six scans. Then the periodic scan, the safety net, takes over: every
  * {@link #WATCHED_INTERVAL} while inotify watches every directory under {@code [Udsconnect]}, every
  * {@link #UNWATCHED_INTERVAL} when it does not.
  */
 final class RescanSchedule {
     static final Duration WATCHED_INTERVAL = Duration.ofMillis(250);
     static final Duration UNWATCHED_INTERVAL = Duration.ofMillis(50);
-    private static final long[] RETRY_NANOS = {1_000_000, 2_000_000, 5_000_000};
+    private static final long[] RETRY_NANOS = {1_000_000, 2_000_000, 5_000_000, 10_000_000, 20_000_000, 40_000_000};
 
     private final LongSupplier nanoClock;
     private final Set<String> appeared = new HashSet<>();

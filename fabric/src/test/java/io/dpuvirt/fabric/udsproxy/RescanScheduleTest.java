@@ -25,11 +25,11 @@ class RescanScheduleTest {
     }
 
     @Test
-    void aFileThatIsNotListeningYetIsScannedForAgainAfter1And2And5Milliseconds() {
+    void aFileThatIsNotListeningYetIsScannedForAgainAfter1To40Milliseconds() {
         schedule.scanned(path -> false, true);
         schedule.changed(Set.of("/run/x.sock"));
         assertThat(schedule.isDue()).isTrue();
-        for (long retry : new long[] {1, 2, 5}) {
+        for (long retry : new long[] {1, 2, 5, 10, 20, 40}) {
             schedule.scanned(path -> false, true);
             assertThat(schedule.millisUntilDue()).isEqualTo(retry);
             now += retry * 1_000_000;

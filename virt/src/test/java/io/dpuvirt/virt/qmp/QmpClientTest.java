@@ -172,6 +172,6 @@ class QmpClientTest {
                 .isInstanceOf(QmpException.class)
                 .hasMessageStartingWith("cannot connect to monitor " + socket + ": its process is gone");
         assertThatThrownBy(() -> CONNECTOR.connect(socket, Duration.ofMillis(50), () -> true, new Recorder()))
-                .hasMessageStartingWith("cannot connect to monitor " + socket + " within 50 ms");
+                .hasMessageStartingWith("cannot connect to monitor " + socket + ": not there within 50 ms");
     }
 }

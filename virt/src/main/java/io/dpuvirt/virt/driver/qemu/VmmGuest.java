@@ -13,6 +13,7 @@ import io.dpuvirt.virt.driver.managed.GuestListener;
 import io.dpuvirt.virt.host.HostProcess;
 import io.dpuvirt.virt.host.ProcessExit;
 import io.dpuvirt.virt.host.Signal;
+import io.dpuvirt.virt.host.SocketWaiter;
 import io.dpuvirt.virt.qmp.Monitor;
 import io.dpuvirt.virt.qmp.QmpEvent;
 import io.dpuvirt.virt.qmp.QmpException;
@@ -43,6 +44,12 @@ final class VmmGuest implements Guest, QmpListener {
     /** How long one attempt to reconnect a lost monitor waits for its socket (a cut link can last minutes). */
     private static final Duration RECONNECT_PATIENCE = Duration.ofSeconds(5);
     private static final Duration RECONNECT_PAUSE = Duration.ofSeconds(1);
+    /**
+     * How long opening a console waits for its socket: on a DPU the mirror of a console socket can appear after
+     * the start has returned (udsproxyd sees it and the monitor's separately), and libvirt's clients open the
+     * console right after the start.
+     */
+    private static final Duration CONSOLE_PATIENCE = Duration.ofSeconds(1);
 
     private final GuestContext context;
     private final LaunchPlan plan;
@@ -164,10 +171,15 @@ final class VmmGuest implements Guest, QmpListener {
                     + guestChar.alias() + " is not using a PTY");
         }
         try {
-            return SocketConsole.attach(context.host().connect(listen.socket()), output, name());
+            return SocketConsole.attach(SocketWaiter.connect(context.host()::connect, listen.socket(),
+                    CONSOLE_PATIENCE, process::isAlive), output, name());
         } catch (IOException e) {
             throw DriverException.of(VirErrorCode.OPERATION_FAILED, context.origin(), "cannot connect to the console "
                     + guestChar.alias() + " of " + name() + " at " + listen.socket() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DriverException.of(VirErrorCode.OPERATION_FAILED, context.origin(), "interrupted while connecting "
+                    + "to the console " + guestChar.alias() + " of " + name(), e);
         }
     }
 
