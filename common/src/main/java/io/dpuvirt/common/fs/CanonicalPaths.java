@@ -29,6 +29,16 @@ public final class CanonicalPaths {
         if (!path.isAbsolute()) {
             throw new IOException("not an absolute path: " + path);
         }
+        try {
+            // The common case, a path that exists whole: one realpath(3), where the walk below takes an lstat and
+            // its Java objects per component (udsproxyd checks every connection's path this way).
+            return path.toRealPath();
+        } catch (IOException e) {
+            return walk(path); // a missing tail (or any other failure, which the walk reports as it finds it)
+        }
+    }
+
+    private static Path walk(Path path) throws IOException {
         Deque<String> pending = new ArrayDeque<>();
         push(pending, path);
         Path current = path.getRoot();

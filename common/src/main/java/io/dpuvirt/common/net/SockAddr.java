@@ -60,6 +60,9 @@ public sealed interface SockAddr permits SockAddr.Unix, SockAddr.Inet, SockAddr.
             }
         }
 
+        /** sin_port, in network order (a constant: a layout made at each use computes its var handle again). */
+        private static final ValueLayout.OfShort PORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
         /** Parses a dotted IPv4 literal (no name lookups: addresses in dpuvirt's configuration are literal). */
         public static Inet of(String literal, int port) {
             try {
@@ -81,7 +84,7 @@ public sealed interface SockAddr permits SockAddr.Unix, SockAddr.Inet, SockAddr.
         public MemorySegment encode(Arena arena) {
             MemorySegment sa = arena.allocate(16);
             sa.set(ValueLayout.JAVA_SHORT, 0, (short) AF_INET);
-            sa.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) port);
+            sa.set(PORT, 2, (short) port);
             MemorySegment.copy(address.getAddress(), 0, sa, ValueLayout.JAVA_BYTE, 4, 4);
             return sa;
         }

@@ -2,6 +2,7 @@ package io.dpuvirt.fabric.link;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -13,6 +14,11 @@ public record Frame(int type, int flags, MemorySegment payload) {
     public static final int HEADER = 8;
     /** The largest payload a peer may send; a larger length is a protocol error, not an allocation. */
     public static final int MAX_PAYLOAD = 1 << 20;
+    /**
+     * The length field. A constant, not {@code withOrder} at each use: every new layout computes its var handle
+     * again (a hash of the layout and a map lookup), which showed in udsproxyd's profile on every frame.
+     */
+    static final ValueLayout.OfInt LENGTH = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     public long length() {
         return payload.byteSize();
@@ -30,6 +36,6 @@ public record Frame(int type, int flags, MemorySegment payload) {
         target.set(ValueLayout.JAVA_BYTE, 0, (byte) type);
         target.set(ValueLayout.JAVA_BYTE, 1, (byte) flags);
         target.set(ValueLayout.JAVA_SHORT, 2, (short) 0);
-        target.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 4, (int) length);
+        target.set(LENGTH, 4, (int) length);
     }
 }

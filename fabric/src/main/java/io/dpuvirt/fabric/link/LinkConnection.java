@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -101,7 +100,7 @@ public final class LinkConnection implements AutoCloseable {
         MemorySegment data = readBuffer.segment();
         int type = data.get(ValueLayout.JAVA_BYTE, readStart) & 0xff;
         int flags = data.get(ValueLayout.JAVA_BYTE, readStart + 1) & 0xff;
-        long length = data.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), readStart + 4) & 0xffffffffL;
+        long length = data.get(Frame.LENGTH, readStart + 4) & 0xffffffffL;
         if (length > Frame.MAX_PAYLOAD) {
             throw new LinkProtocolException("peer " + peer + " sent a frame of " + length + " bytes (limit " + Frame.MAX_PAYLOAD + ")");
         }

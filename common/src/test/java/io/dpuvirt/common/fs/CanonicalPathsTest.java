@@ -1,0 +1,61 @@
+package io.dpuvirt.common.fs;
+
+import io.dpuvirt.common.linux.LinuxException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CanonicalPathsTest {
+    @TempDir
+    Path temp;
+    private Path root;
+
+    @BeforeEach
+    void tree() throws IOException {
+        root = temp.toRealPath();
+        Files.createDirectories(root.resolve("real/sub"));
+        Files.writeString(root.resolve("real/file"), "x");
+        Files.createSymbolicLink(root.resolve("abs"), root.resolve("real/sub"));
+        Files.createSymbolicLink(root.resolve("rel"), Path.of("real/sub"));
+        Files.createSymbolicLink(root.resolve("dangling"), Path.of("real/missing"));
+        Files.createSymbolicLink(root.resolve("loop1"), Path.of("loop2"));
+        Files.createSymbolicLink(root.resolve("loop2"), Path.of("loop1"));
+    }
+
+    @Test
+    void aPathThatExistsWholeIsResolvedThroughItsSymlinks() throws IOException {
+        assertThat(CanonicalPaths.canonical(root.resolve("abs"))).isEqualTo(root.resolve("real/sub"));
+        assertThat(CanonicalPaths.canonical(root.resolve("rel"))).isEqualTo(root.resolve("real/sub"));
+        assertThat(CanonicalPaths.canonical(root.resolve("real/./sub/../file"))).isEqualTo(root.resolve("real/file"));
+    }
+
+    @Test
+    void dotDotAfterASymlinkLeavesTheSymlinksTargetNotTheLink() throws IOException {
+        // abs -> real/sub, so abs/.. is real, not the directory holding abs
+        assertThat(CanonicalPaths.canonical(root.resolve("abs/../file"))).isEqualTo(root.resolve("real/file"));
+        assertThat(CanonicalPaths.canonical(root.resolve("rel/../../real"))).isEqualTo(root.resolve("real"));
+    }
+
+    @Test
+    void aMissingTailIsAppendedToTheResolvedPrefixAsWritten() throws IOException {
+        assertThat(CanonicalPaths.canonical(root.resolve("abs/new.sock"))).isEqualTo(root.resolve("real/sub/new.sock"));
+        assertThat(CanonicalPaths.canonical(root.resolve("rel/a/b/../c"))).isEqualTo(root.resolve("real/sub/a/c"));
+        assertThat(CanonicalPaths.canonical(root.resolve("dangling"))).isEqualTo(root.resolve("real/missing"));
+        assertThat(CanonicalPaths.canonical(root.resolve("real/file/below"))).isEqualTo(root.resolve("real/file/below"));
+    }
+
+    @Test
+    void aSymlinkLoopAndARelativePathAreRefused() {
+        assertThatThrownBy(() -> CanonicalPaths.canonical(root.resolve("loop1/x")))
+                .isInstanceOf(LinuxException.class).hasMessageContaining("loop1");
+        assertThatThrownBy(() -> CanonicalPaths.canonical(Path.of("relative/path")))
+                .isInstanceOf(IOException.class).hasMessageContaining("not an absolute path");
+    }
+}
