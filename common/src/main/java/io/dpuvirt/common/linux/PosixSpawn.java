@@ -1,5 +1,7 @@
 package io.dpuvirt.common.linux;
 
+import io.dpuvirt.common.log.Log;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -42,6 +44,19 @@ public final class PosixSpawn implements AutoCloseable {
     private final MemorySegment actions = arena.allocate(ACTIONS_BYTES, 16);
     private final MemorySegment attributes = arena.allocate(ATTRIBUTES_BYTES, 16);
     private short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+
+    /**
+     * Makes the downcall handles (milliseconds each, the first time) and one set of attributes, and starts
+     * nothing: a daemon calls it on a thread of its own while it waits for work, so that its first spawn (a guest's
+     * start) does not pay for it.
+     */
+    public static void warmUp() {
+        try (PosixSpawn unused = new PosixSpawn()) {
+            unused.newSession();
+        } catch (LinuxException e) {
+            Log.warn("warming up posix_spawn failed: " + e.getMessage()); // the first spawn pays for it
+        }
+    }
 
     public PosixSpawn() throws LinuxException {
         Downcalls.checkedResult("posix_spawn_file_actions_init", null, c -> (int) ACTIONS_INIT.invokeExact(actions));

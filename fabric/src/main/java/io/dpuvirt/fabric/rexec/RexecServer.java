@@ -2,6 +2,7 @@ package io.dpuvirt.fabric.rexec;
 
 import io.dpuvirt.common.config.ConfigException;
 import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.common.linux.PosixSpawn;
 import io.dpuvirt.common.linux.ProcessCalls;
 import io.dpuvirt.common.linux.ProcessStat;
 import io.dpuvirt.common.log.Log;
@@ -118,6 +119,7 @@ public final class RexecServer implements AutoCloseable {
             lockChannel.close();
             throw new IOException("another rexec_server is running for " + config.socket() + " (it holds " + config.lockFile() + ")");
         }
+        Thread.ofVirtual().name("spawn-warm-up").start(PosixSpawn::warmUp); // the first SPAWN would pay for it
         try {
             return new RexecServer(config, policy, lockChannel, lock);
         } catch (IOException | RuntimeException e) {

@@ -31,6 +31,11 @@ public final class LocalHost implements Host {
     private static final int OWNER_READ_WRITE = 0600;
     private static final Path DEV_NULL = Path.of("/dev/null");
 
+    /** Spawning is warmed up in the background: the first guest start would pay for it ({@link PosixSpawn#warmUp}). */
+    public LocalHost() {
+        Thread.ofVirtual().name("spawn-warm-up").start(PosixSpawn::warmUp);
+    }
+
     @Override
     public HostProcess spawn(ProcessSpec spec) throws IOException {
         if (spec.runDirectory().isPresent()) {

@@ -19,6 +19,7 @@ import io.dpuvirt.virt.driver.managed.Hypervisor;
 import io.dpuvirt.virt.host.Host;
 import io.dpuvirt.virt.host.HostProcess;
 import io.dpuvirt.virt.qmp.MonitorConnector;
+import io.dpuvirt.virt.qmp.QmpClient;
 import io.dpuvirt.virt.qmp.RunStatus;
 
 import java.io.IOException;
@@ -59,6 +60,8 @@ public final class VmmHypervisor implements Hypervisor {
         this.version = new EmulatorVersion(host, profile.emulator().apply("x86_64"), profile.versionFlag(),
                 // program output, where the host's logs go (a remote host writes a program's output only there)
                 driverContext.root().resolve("var/log/dpuvirt").resolve(profile.name()).resolve("version.txt"));
+        // while the daemon waits for its first client, not during the first guest's start
+        Thread.ofVirtual().name("qmp-warm-up").start(QmpClient::warmUp);
     }
 
     @Override
