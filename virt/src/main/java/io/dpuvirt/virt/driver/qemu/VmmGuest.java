@@ -50,6 +50,12 @@ final class VmmGuest implements Guest, QmpListener {
      * console right after the start.
      */
     private static final Duration CONSOLE_PATIENCE = Duration.ofSeconds(1);
+    /**
+     * How long the end of a process that sent no SHUTDOWN waits for its monitor connection to end. qemu sends
+     * SHUTDOWN before it exits, but on a remote host the end travels on another connection (rexec's watch) than the
+     * event (the monitor's, through udsproxyd) and can overtake it: a guest shut down was seen reported crashed.
+     */
+    private static final Duration MONITOR_DRAIN = Duration.ofSeconds(2);
 
     private final GuestContext context;
     private final LaunchPlan plan;
@@ -58,6 +64,8 @@ final class VmmGuest implements Guest, QmpListener {
     private final GuestEvents events;
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile Monitor monitor;
+    /** Completed when the current monitor connection ends: every event the hypervisor sent has been heard. */
+    private volatile CompletableFuture<Void> monitorEnd = new CompletableFuture<>();
     /** Why the monitor went, while it is being connected again; null while it is connected. */
     private volatile String monitorLost;
     private volatile boolean paused;
@@ -76,6 +84,7 @@ final class VmmGuest implements Guest, QmpListener {
     /** Connects the monitor (waiting for it within {@code patience}) and starts watching the process. */
     void connect(Duration patience) throws QmpException {
         process.exit().whenComplete((exit, error) -> events.submit(() -> processEnded(exit, error)));
+        monitorEnd = new CompletableFuture<>();
         monitor = new Monitor(context.monitors().connect(plan.files().monitor(), patience, process::isAlive, this),
                 context.profile().dialect(), VmmHypervisor.COMMAND_TIMEOUT);
     }
@@ -219,6 +228,7 @@ final class VmmGuest implements Guest, QmpListener {
     @Override
     public void disconnected(String why) {
         Log.debug(name() + ": monitor connection ended: " + why);
+        monitorEnd.complete(null);
         if (!killing && process.isAlive()) {
             monitorLost = why;
             Thread.ofVirtual().name("reconnect-" + plan.config().name()).start(() -> reconnect(why));
@@ -230,6 +240,7 @@ final class VmmGuest implements Guest, QmpListener {
                 + " runs: connecting again");
         while (!killing && process.isAlive()) {
             try {
+                monitorEnd = new CompletableFuture<>();
                 Monitor again = new Monitor(context.monitors().connect(plan.files().monitor(), RECONNECT_PATIENCE,
                         () -> !killing && process.isAlive(), this), context.profile().dialect(), VmmHypervisor.COMMAND_TIMEOUT);
                 monitor = again;
@@ -285,6 +296,9 @@ final class VmmGuest implements Guest, QmpListener {
     /** The host removed the run directory before it reported the end ({@link io.dpuvirt.virt.host.ProcessSpec#withRunDirectory}). */
     private void processEnded(ProcessExit exit, Throwable error) {
         try {
+            if (!killing && !shutdownSeen && monitor != null && monitorLost == null) {
+                awaitMonitorEnd();
+            }
             if (monitor != null) {
                 monitor.close();
             }
@@ -299,6 +313,20 @@ final class VmmGuest implements Guest, QmpListener {
         } finally {
             ended.complete(null);
             events.finish();
+        }
+    }
+
+    /** Until the monitor connection has ended (its last events heard), at most {@link #MONITOR_DRAIN}. */
+    private void awaitMonitorEnd() {
+        try {
+            monitorEnd.get(MONITOR_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            Log.debug(name() + ": its monitor connection did not end within " + MONITOR_DRAIN.toMillis()
+                    + " ms of its process's end");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("monitorEnd is only ever completed normally", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
