@@ -3,6 +3,7 @@ package io.dpuvirt.systest;
 import io.dpuvirt.common.exec.CommandResult;
 import io.dpuvirt.common.exec.Commands;
 import io.dpuvirt.common.linux.FileCalls;
+import io.dpuvirt.common.linux.RenameCalls;
 import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.common.net.NativeSocket;
@@ -272,11 +273,11 @@ class RfsConformanceTest {
         Path a = base.resolve("a"), b = base.resolve("b"), c = base.resolve("c");
         FsCall.writeFile(a, "A");
         FsCall.writeFile(b, "B");
-        t.add(outcome(() -> { FileCalls.renameat2(AT_FDCWD, a.toString(), AT_FDCWD, c.toString(), 0); return FsCall.readFile(c); }));
+        t.add(outcome(() -> { RenameCalls.renameat2(AT_FDCWD, a.toString(), AT_FDCWD, c.toString(), 0); return FsCall.readFile(c); }));
         t.add(outcome(() -> FsCall.stat(a)));
-        t.add(outcome(() -> { FileCalls.renameat2(AT_FDCWD, c.toString(), AT_FDCWD, b.toString(), 1); return ""; }));
+        t.add(outcome(() -> { RenameCalls.renameat2(AT_FDCWD, c.toString(), AT_FDCWD, b.toString(), 1); return ""; }));
         t.add(outcome(() -> {
-            FileCalls.renameat2(AT_FDCWD, c.toString(), AT_FDCWD, b.toString(), 2);
+            RenameCalls.renameat2(AT_FDCWD, c.toString(), AT_FDCWD, b.toString(), 2);
             return FsCall.readFile(b) + FsCall.readFile(c);
         }));
         Path d = base.resolve("d"), e = base.resolve("e");
@@ -284,12 +285,12 @@ class RfsConformanceTest {
         FileCalls.mkdirat(AT_FDCWD, e.toString(), 0755);
         FsCall.writeFile(e.resolve("x"), "x");
         FsCall.writeFile(d.resolve("inside"), "in d");
-        t.add(outcome(() -> { FileCalls.renameat2(AT_FDCWD, d.toString(), AT_FDCWD, e.toString(), 0); return ""; }));
-        t.add(outcome(() -> { FileCalls.renameat2(AT_FDCWD, b.toString(), AT_FDCWD, e.toString(), 0); return ""; }));
-        t.add(outcome(() -> { FileCalls.renameat2(AT_FDCWD, d.toString(), AT_FDCWD, b.toString(), 0); return ""; }));
-        t.add(outcome(() -> { FileCalls.renameat2(AT_FDCWD, d.toString(), AT_FDCWD, d.resolve("sub").toString(), 0); return ""; }));
+        t.add(outcome(() -> { RenameCalls.renameat2(AT_FDCWD, d.toString(), AT_FDCWD, e.toString(), 0); return ""; }));
+        t.add(outcome(() -> { RenameCalls.renameat2(AT_FDCWD, b.toString(), AT_FDCWD, e.toString(), 0); return ""; }));
+        t.add(outcome(() -> { RenameCalls.renameat2(AT_FDCWD, d.toString(), AT_FDCWD, b.toString(), 0); return ""; }));
+        t.add(outcome(() -> { RenameCalls.renameat2(AT_FDCWD, d.toString(), AT_FDCWD, d.resolve("sub").toString(), 0); return ""; }));
         t.add(outcome(() -> {
-            FileCalls.renameat2(AT_FDCWD, d.toString(), AT_FDCWD, base.resolve("moved").toString(), 0);
+            RenameCalls.renameat2(AT_FDCWD, d.toString(), AT_FDCWD, base.resolve("moved").toString(), 0);
             return FsCall.readFile(base.resolve("moved/inside"));
         }));
         t.add(outcome(() -> FsCall.readFile(d.resolve("inside"))));
@@ -299,7 +300,7 @@ class RfsConformanceTest {
         Path f = base.resolve("f");
         FsCall.writeFile(f, "f");
         Path elsewhere = OTHER_FS.resolve("dpuvirt-rfs-exdev-" + ProcessHandle.current().pid());
-        t.add(outcome(() -> { FileCalls.renameat2(AT_FDCWD, f.toString(), AT_FDCWD, elsewhere.toString(), 0); return ""; }));
+        t.add(outcome(() -> { RenameCalls.renameat2(AT_FDCWD, f.toString(), AT_FDCWD, elsewhere.toString(), 0); return ""; }));
         t.add(outcome(() -> { FileCalls.linkat(AT_FDCWD, f.toString(), AT_FDCWD, elsewhere.toString(), 0); return ""; }));
     }
 

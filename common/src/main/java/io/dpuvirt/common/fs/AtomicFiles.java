@@ -1,10 +1,15 @@
 package io.dpuvirt.common.fs;
 
+import io.dpuvirt.common.linux.FileCalls;
+import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.common.linux.RenameCalls;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -27,10 +32,19 @@ public final class AtomicFiles {
     /**
      * Replaces {@code target} all at once without syncing: readers, and a restarted writer, see the old
      * content or the new one, but a machine crash may lose the change. For state under /run, which a
-     * reboot clears anyway: it saves the cost of two fsyncs per change.
+     * reboot clears anyway: it saves the cost of two fsyncs per change. An existing file is swapped with the new
+     * one rather than renamed over (see {@link #exchanged}).
      */
     public static void replace(Path target, byte[] content, Set<PosixFilePermission> permissions) throws IOException {
         replace(target, content, permissions, false);
+    }
+
+    /**
+     * Makes the downcall handle of the swap that {@link #replace} uses (milliseconds, the first time): a daemon calls
+     * it on a thread of its own while it waits for work, so that the first replacement does not pay for it.
+     */
+    public static void warmUp() {
+        exchanged(Path.of("/"), Path.of("/")); // fails at once (EBUSY: the root cannot be renamed), touching nothing
     }
 
     private static void replace(Path target, byte[] content, Set<PosixFilePermission> permissions, boolean durable)
@@ -50,6 +64,9 @@ public final class AtomicFiles {
             }
             // createTempFile applied the umask-free permissions already; set again in case the file system ignores them
             Files.setPosixFilePermissions(temporary, permissions);
+            if (!durable && Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && exchanged(temporary, target)) {
+                return; // the finally removes the old content, now at the temporary name
+            }
             try {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -60,6 +77,23 @@ public final class AtomicFiles {
             }
         } finally {
             Files.deleteIfExists(temporary);
+        }
+    }
+
+    /**
+     * Swaps the new file with the existing target in one step (RENAME_EXCHANGE); false where there is no target yet
+     * or the file system cannot swap, and the caller renames (the caller swaps only with a regular file). Why not always rename: ext4 writes out a file's
+     * delayed blocks when it is renamed over an existing one (its auto_da_alloc, which keeps a crash from leaving
+     * an empty file), 0.15–0.45 ms on this machine's disk for a 600-byte state file, against 0.02–0.09 ms for the
+     * swap and the removal of the old content. A replacement without sync has given up on a crash's guarantees.
+     */
+    private static boolean exchanged(Path temporary, Path target) {
+        try {
+            RenameCalls.renameat2(FileCalls.AT_FDCWD, temporary.toString(), FileCalls.AT_FDCWD, target.toString(),
+                    RenameCalls.RENAME_EXCHANGE);
+            return true;
+        } catch (LinuxException e) {
+            return false; // ENOENT: the target went away meanwhile; EINVAL: a file system without the swap
         }
     }
 

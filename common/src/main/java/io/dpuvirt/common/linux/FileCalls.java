@@ -31,7 +31,6 @@ public final class FileCalls {
     private static final MethodHandle MKDIRAT = Downcalls.errnoCall("mkdirat", -1, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle MKNODAT = Downcalls.errnoCall("mknodat", -1, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG);
     private static final MethodHandle UNLINKAT = Downcalls.errnoCall("unlinkat", -1, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle RENAMEAT2 = Downcalls.errnoCall("renameat2", -1, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle LINKAT = Downcalls.errnoCall("linkat", -1, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle SYMLINKAT = Downcalls.errnoCall("symlinkat", -1, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);
     private static final MethodHandle READLINKAT = Downcalls.errnoCall("readlinkat", -1, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG);
@@ -106,14 +105,6 @@ public final class FileCalls {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cname = arena.allocateFrom(name);
             Downcalls.checked("unlinkat", name, c -> (int) UNLINKAT.invokeExact(c, dirfd, cname, flags));
-        }
-    }
-
-    public static void renameat2(int fromDir, String from, int toDir, String to, int flags) throws LinuxException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cfrom = arena.allocateFrom(from);
-            MemorySegment cto = arena.allocateFrom(to);
-            Downcalls.checked("renameat2", from + " -> " + to, c -> (int) RENAMEAT2.invokeExact(c, fromDir, cfrom, toDir, cto, flags));
         }
     }
 

@@ -38,6 +38,28 @@ class AtomicFilesTest {
     }
 
     @Test
+    void anUnsyncedReplacementLeavesAReaderOfTheOldFileItsContent() throws Exception {
+        Path target = dir.resolve("guest.state");
+        AtomicFiles.replace(target, "old\n".getBytes(), PosixFilePermissions.fromString("rw-------"));
+        try (var reader = Files.newInputStream(target)) {
+            AtomicFiles.replace(target, "new\n".getBytes(), PosixFilePermissions.fromString("rw-------"));
+            assertThat(new String(reader.readAllBytes())).isEqualTo("old\n");
+        }
+        assertThat(Files.readString(target)).isEqualTo("new\n");
+    }
+
+    @Test
+    void aSymlinkAtTheTargetIsReplacedNotWrittenThrough() throws Exception {
+        Path elsewhere = Files.writeString(dir.resolve("elsewhere"), "untouched");
+        Path target = dir.resolve("guest.state");
+        Files.createSymbolicLink(target, elsewhere);
+        AtomicFiles.replace(target, "state=running\n".getBytes(), PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.isSymbolicLink(target)).isFalse();
+        assertThat(Files.readString(target)).isEqualTo("state=running\n");
+        assertThat(Files.readString(elsewhere)).isEqualTo("untouched");
+    }
+
+    @Test
     void canonicalResolvesExistingPrefixAndKeepsMissingTail() throws Exception {
         Path real = Files.createDirectories(dir.resolve("a/b"));
         Files.createSymbolicLink(dir.resolve("l"), real);

@@ -2,6 +2,7 @@ package io.dpuvirt.fabric.rexec;
 
 import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.FileCalls;
+import io.dpuvirt.common.linux.RenameCalls;
 import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.fabric.link.Buffer;
@@ -91,7 +92,7 @@ final class FileOperations {
                     FileCalls.chmod(file.procPath(), mode); // exactly, whatever the server's umask
                     FileCalls.fsync(file.fd(), false);
                 }
-                FileCalls.renameat2(directory.fd(), temporary, directory.fd(), location.name(), 0);
+                RenameCalls.renameat2(directory.fd(), temporary, directory.fd(), location.name(), 0);
             } catch (IOException e) {
                 unlinkQuietly(directory, temporary);
                 throw e;

@@ -1,6 +1,7 @@
 package io.dpuvirt.fabric.rexec;
 
 import io.dpuvirt.common.config.ConfigException;
+import io.dpuvirt.common.fs.AtomicFiles;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.common.linux.PosixSpawn;
 import io.dpuvirt.common.linux.ProcessCalls;
@@ -119,7 +120,10 @@ public final class RexecServer implements AutoCloseable {
             lockChannel.close();
             throw new IOException("another rexec_server is running for " + config.socket() + " (it holds " + config.lockFile() + ")");
         }
-        Thread.ofVirtual().name("spawn-warm-up").start(PosixSpawn::warmUp); // the first SPAWN would pay for it
+        Thread.ofVirtual().name("spawn-warm-up").start(() -> { // the first SPAWN would pay for these
+            PosixSpawn.warmUp();
+            AtomicFiles.warmUp(); // a detached program's record
+        });
         try {
             return new RexecServer(config, policy, lockChannel, lock);
         } catch (IOException | RuntimeException e) {

@@ -2,6 +2,7 @@ package io.dpuvirt.rfs.server;
 
 import io.dpuvirt.common.config.Whitelist.Section;
 import io.dpuvirt.common.linux.FileCalls;
+import io.dpuvirt.common.linux.RenameCalls;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.rfs.wire.Attr;
 import io.dpuvirt.rfs.wire.WireException;
@@ -101,7 +102,7 @@ final class TreeOperations {
         guard.require(Section.RENAME, from);
         guard.require(Section.RENAME, to);
         try (Export.Parent source = export.openParent(from); Export.Parent target = export.openParent(to)) {
-            FileCalls.renameat2(source.fd(), source.name(), target.fd(), target.name(), flags);
+            RenameCalls.renameat2(source.fd(), source.name(), target.fd(), target.name(), flags);
             Nodes.writeDirectory(out, source, guard);
             Nodes.writeDirectory(out, target, guard);
         }

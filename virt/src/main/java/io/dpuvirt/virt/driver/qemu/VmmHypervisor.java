@@ -1,5 +1,6 @@
 package io.dpuvirt.virt.driver.qemu;
 
+import io.dpuvirt.common.fs.AtomicFiles;
 import io.dpuvirt.common.log.Log;
 import io.dpuvirt.virt.conf.DomainConfig;
 import io.dpuvirt.virt.conf.DriverLimits;
@@ -61,7 +62,10 @@ public final class VmmHypervisor implements Hypervisor {
                 // program output, where the host's logs go (a remote host writes a program's output only there)
                 driverContext.root().resolve("var/log/dpuvirt").resolve(profile.name()).resolve("version.txt"));
         // while the daemon waits for its first client, not during the first guest's start
-        Thread.ofVirtual().name("qmp-warm-up").start(QmpClient::warmUp);
+        Thread.ofVirtual().name("qmp-warm-up").start(() -> {
+            QmpClient.warmUp();
+            AtomicFiles.warmUp(); // the guest's state file, replaced at each change
+        });
     }
 
     @Override
