@@ -10,6 +10,9 @@
   send-pipe-fd PATH                     pass a pipe descriptor; print the answer (empty when refused)
   concurrent PATH N SIZE                N connections at once, each sends SIZE random bytes and checks the echo
   hold PATH                             connect and wait for EOF from the server; print 'eof'
+  flood-server PATH SIZE                for every connection: send SIZE bytes and half-close while reading until EOF,
+                                        slowly (64 KiB a millisecond)
+  flood PATH SIZE                       the same as a client; print 'sent N received M'
 """
 import array
 import asyncio
@@ -71,6 +74,34 @@ def fd_receiver(conn):
             return
         with os.fdopen(fds[0], "rb") as f:
             conn.sendall(b"read: " + f.read())
+
+
+def flood(conn, size, slowly=False):
+    """Sends size bytes (then half-closes) on one thread while reading until EOF on another (slowly: 64 KiB a
+    millisecond): fine on a direct connection, it stalls on a path that cannot carry both directions at once."""
+    import threading
+    import time
+
+    def send():
+        chunk = b"f" * (1 << 20)
+        left = size
+        while left > 0:
+            conn.sendall(chunk[:min(left, len(chunk))])
+            left -= min(left, len(chunk))
+        conn.shutdown(socket.SHUT_WR)
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
+    received = 0
+    while True:
+        data = conn.recv(64 * 1024 if slowly else 1 << 20)
+        if not data:
+            break
+        received += len(data)
+        if slowly:
+            time.sleep(0.001)
+    sender.join()
+    return received
 
 
 def connect(path, kind=socket.SOCK_STREAM):
@@ -145,6 +176,13 @@ def main():
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
         asyncio.run(concurrent(path, int(sys.argv[3]), int(sys.argv[4])))
+    elif mode == "flood-server":
+        size = int(sys.argv[3])
+        serve_forever(listen(path), lambda conn: (flood(conn, size, slowly=True), conn.close()))
+    elif mode == "flood":
+        s = connect(path)
+        size = int(sys.argv[3])
+        print("sent %d received %d" % (size, flood(s, size)))
     elif mode == "hold":
         s = connect(path)
         read_all(s)

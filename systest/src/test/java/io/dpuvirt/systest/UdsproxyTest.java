@@ -231,6 +231,18 @@ class UdsproxyTest {
     }
 
     @Test
+    void bulkBothWaysAtOnceDoesNotStall() throws Exception {
+        // each end sends 64 MiB while it reads, far more than the sockets on the way can hold: the relays must carry
+        // both directions at once (a relay on one thread hands a direction to a second one when a write would wait)
+        String size = Integer.toString(64 << 20);
+        server(host, "flood-server", "/var/lib/libvirt/flood.sock", size);
+        proxies.startBoth();
+        await("mirror", () -> socketExists(dpu, "/var/lib/libvirt/flood.sock"));
+        CommandResult result = udstool(dpu, "flood", "/var/lib/libvirt/flood.sock", size);
+        assertThat(result.stdout()).as(result.stderr()).isEqualTo("sent " + size + " received " + size + "\n");
+    }
+
+    @Test
     void seqpacketKeepsMessageBoundaries() throws Exception {
         server(host, "echo-server", "/var/lib/libvirt/packets.sock", "seqpacket");
         proxies.startBoth();

@@ -24,7 +24,7 @@ public final class NativeSocket implements java.io.Closeable {
             SO_KEEPALIVE = 9, SO_PEERCRED = 17, SO_RCVTIMEO = 20;
     static final int IPPROTO_TCP = 6, TCP_NODELAY = 1, TCP_KEEPIDLE = 4, TCP_KEEPINTVL = 5, TCP_KEEPCNT = 6,
             TCP_USER_TIMEOUT = 18;
-    static final int MSG_NOSIGNAL = 0x4000;
+    static final int MSG_NOSIGNAL = 0x4000, MSG_DONTWAIT = 0x40;
     static final int SHUT_WR = 1, SHUT_RDWR = 2;
     static final int POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10;
     private static final int F_GETFL = 3, F_SETFL = 4;
@@ -143,6 +143,18 @@ public final class NativeSocket implements java.io.Closeable {
         long done = 0;
         while (done < length) {
             done += Libc.send(fd, done == 0 ? buffer : buffer.asSlice(done), length - done, MSG_NOSIGNAL);
+        }
+    }
+
+    /** Sends what the socket takes without waiting; returns how many bytes went, 0 when it has no room now. */
+    public long sendNow(MemorySegment buffer, long length) throws LinuxException {
+        try {
+            return Libc.send(fd, buffer, length, MSG_NOSIGNAL | MSG_DONTWAIT);
+        } catch (LinuxException e) {
+            if (e.errno() == Errno.EAGAIN) {
+                return 0;
+            }
+            throw e;
         }
     }
 

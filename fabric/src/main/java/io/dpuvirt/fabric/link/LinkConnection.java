@@ -35,11 +35,19 @@ public final class LinkConnection implements AutoCloseable {
 
     /** Sends a frame whose payload is small and built in the heap (control messages). */
     public void send(int type, int flags, byte[] payload) throws LinuxException {
+        send(type, flags, payload, null);
+    }
+
+    /**
+     * As {@link #send(int, int, byte[])}; when the socket cannot take the whole frame at once, runs
+     * {@code beforeWaiting} (if not null) before it waits for room.
+     */
+    public void send(int type, int flags, byte[] payload, Runnable beforeWaiting) throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment frame = arena.allocate(Frame.HEADER + payload.length);
             Frame.writeHeader(frame, type, flags, payload.length);
             MemorySegment.copy(payload, 0, frame, ValueLayout.JAVA_BYTE, Frame.HEADER, payload.length);
-            write(frame, frame.byteSize());
+            write(frame, frame.byteSize(), beforeWaiting);
         }
     }
 
@@ -52,11 +60,20 @@ public final class LinkConnection implements AutoCloseable {
      * the header is written into the room before them, so header and payload leave in one system call.
      */
     public void sendInPlace(int type, int flags, MemorySegment buffer, long length) throws LinuxException {
+        sendInPlace(type, flags, buffer, length, (Runnable) null);
+    }
+
+    /**
+     * As {@link #sendInPlace(int, int, MemorySegment, long)}; when the socket cannot take the whole frame at once,
+     * runs {@code beforeWaiting} (if not null) before it waits for room.
+     */
+    public void sendInPlace(int type, int flags, MemorySegment buffer, long length, Runnable beforeWaiting)
+            throws LinuxException {
         if (length > Frame.MAX_PAYLOAD) {
             throw new IllegalArgumentException("frame payload of " + length + " bytes exceeds " + Frame.MAX_PAYLOAD);
         }
         Frame.writeHeader(buffer, type, flags, length);
-        write(buffer, Frame.HEADER + length);
+        write(buffer, Frame.HEADER + length, beforeWaiting);
     }
 
     // rfs: a frame whose payload ends with data that lives elsewhere (a FUSE write's data), sent without copying it
@@ -85,13 +102,24 @@ public final class LinkConnection implements AutoCloseable {
         }
     }
 
-    private void write(MemorySegment bytes, long length) throws LinuxException {
+    private void write(MemorySegment bytes, long length, Runnable beforeWaiting) throws LinuxException {
         writeLock.lock();
         try {
-            socket.write(bytes, length);
+            long sent = beforeWaiting == null ? 0 : socket.sendNow(bytes, length);
+            if (sent < length) {
+                if (beforeWaiting != null) {
+                    beforeWaiting.run();
+                }
+                socket.write(bytes.asSlice(sent), length - sent);
+            }
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /** Whether bytes of the next frame were read already: a poll of the socket would not show them. */
+    public boolean hasBufferedInput() {
+        return readEnd > readStart;
     }
 
     /** The next frame; its payload is valid until the next call. End of stream is an {@link EOFException}. */

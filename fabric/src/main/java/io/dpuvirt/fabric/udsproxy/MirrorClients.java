@@ -41,7 +41,7 @@ final class MirrorClients {
             counters.total.incrementAndGet();
             StreamRelay.Outcome outcome;
             try {
-                outcome = StreamRelay.run(channel, client, fdPassing, threads, "stream " + mirror.localPath(), StreamRelay.First.UPSTREAM);
+                outcome = StreamRelay.run(channel, client, fdPassing, threads, "stream " + mirror.localPath());
             } finally {
                 counters.active.decrementAndGet();
             }

@@ -69,7 +69,7 @@ final class StreamServer {
         counters.active.incrementAndGet();
         counters.total.incrementAndGet();
         try (local) {
-            return StreamRelay.run(channel, local, fdPassing, threads, "stream to " + request.path(), StreamRelay.First.DOWNSTREAM)
+            return StreamRelay.run(channel, local, fdPassing, threads, "stream to " + request.path())
                     != StreamRelay.Outcome.BROKEN;
         } finally {
             counters.active.decrementAndGet();

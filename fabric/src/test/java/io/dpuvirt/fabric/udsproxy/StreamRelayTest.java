@@ -1,0 +1,103 @@
+package io.dpuvirt.fabric.udsproxy;
+
+import io.dpuvirt.common.net.NativeSocket;
+import io.dpuvirt.common.net.SockAddr;
+import io.dpuvirt.common.net.SocketType;
+import io.dpuvirt.fabric.link.LinkConnection;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two relays joined by a link whose sockets hold almost nothing, so that every frame written waits until the other
+ * relay reads it: both programs send while they read, and a relay that waited in a write while doing both directions
+ * itself would wait forever for the other, which waits the same way.
+ */
+class StreamRelayTest {
+    private static final int SIZE = 8 << 20;
+
+    @TempDir
+    Path dir;
+
+    private final List<NativeSocket> sockets = new ArrayList<>();
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void close() {
+        sockets.forEach(NativeSocket::close); // also wakes whatever still waits on them
+        threads.shutdownNow();
+    }
+
+    @Test
+    void bothDirectionsAtOnceThroughALinkThatHoldsNothing() throws Exception {
+        NativeSocket[] link = pair("link");
+        link[0].setBufferSizes(4096);
+        link[1].setBufferSizes(4096);
+        NativeSocket[] a = pair("a");
+        NativeSocket[] b = pair("b");
+        FdPassing noDescriptors = new FdPassing(() -> {
+            throw new AssertionError("no descriptors are passed here");
+        });
+        Future<StreamRelay.Outcome> relayA = threads.submit(() -> StreamRelay.run(
+                new StreamChannel(new LinkConnection(link[0], "b")), a[0], noDescriptors, threads, "relay a"));
+        Future<StreamRelay.Outcome> relayB = threads.submit(() -> StreamRelay.run(
+                new StreamChannel(new LinkConnection(link[1], "a")), b[0], noDescriptors, threads, "relay b"));
+        Future<Long> sentByA = threads.submit(() -> send(a[1]));
+        Future<Long> sentByB = threads.submit(() -> send(b[1]));
+        Future<Long> receivedByA = threads.submit(() -> receive(a[1]));
+        Future<Long> receivedByB = threads.submit(() -> receive(b[1]));
+
+        assertThat(receivedByA.get(60, TimeUnit.SECONDS)).isEqualTo(SIZE);
+        assertThat(receivedByB.get(60, TimeUnit.SECONDS)).isEqualTo(SIZE);
+        assertThat(sentByA.get()).isEqualTo(SIZE);
+        assertThat(sentByB.get()).isEqualTo(SIZE);
+        a[1].close();
+        b[1].close();
+        assertThat(relayA.get(60, TimeUnit.SECONDS)).isEqualTo(StreamRelay.Outcome.COMPLETED);
+        assertThat(relayB.get(60, TimeUnit.SECONDS)).isEqualTo(StreamRelay.Outcome.COMPLETED);
+    }
+
+    /** Sends SIZE bytes in 1 MiB writes, then half-closes. */
+    private static long send(NativeSocket socket) throws Exception {
+        MemorySegment chunk = Arena.ofAuto().allocate(1 << 20);
+        long sent = 0;
+        while (sent < SIZE) {
+            socket.write(chunk, chunk.byteSize());
+            sent += chunk.byteSize();
+        }
+        socket.shutdownOutput();
+        return sent;
+    }
+
+    private static long receive(NativeSocket socket) throws Exception {
+        MemorySegment buffer = Arena.ofAuto().allocate(1 << 20);
+        long received = 0;
+        for (long n; (n = socket.read(buffer, buffer.byteSize())) > 0; ) {
+            received += n;
+        }
+        return received;
+    }
+
+    /** A connected pair of unix stream sockets. */
+    private NativeSocket[] pair(String name) throws Exception {
+        try (NativeSocket listener = NativeSocket.listen(new SockAddr.Unix(dir.resolve(name).toString()), SocketType.STREAM, 1)) {
+            NativeSocket one = NativeSocket.connect(new SockAddr.Unix(dir.resolve(name).toString()), SocketType.STREAM);
+            sockets.add(one);
+            NativeSocket other = listener.accept();
+            sockets.add(other);
+            return new NativeSocket[] {one, other};
+        }
+    }
+}
