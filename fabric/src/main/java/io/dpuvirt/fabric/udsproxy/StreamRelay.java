@@ -51,8 +51,8 @@ final class StreamRelay {
     private boolean downstreamEnded;
     private volatile boolean twoThreads;
     private volatile Future<?> handedOver;
-    private final Runnable beforeUpstreamWaits = () -> handOver(Direction.UP);
-    private final Runnable beforeDownstreamWaits = () -> handOver(Direction.DOWN);
+    private final Runnable handOverDownstream = () -> handOver(Direction.UP);
+    private final Runnable handOverUpstream = () -> handOver(Direction.DOWN);
 
     /** How a relayed stream ended: normally, refused by the serving side, or with the link connection broken. */
     enum Outcome { COMPLETED, REFUSED, BROKEN }
@@ -118,6 +118,15 @@ final class StreamRelay {
         } else if (own == Direction.DOWN && !upstreamEnded) {
             handedOver = threads.submit(this::upstream);
         }
+    }
+
+    /**
+     * What a link write runs before it waits, while one thread relays both directions; null once each has its own
+     * thread, so that the write blocks at once instead of trying without waiting first (a bulk stream's writes
+     * find the socket full most of the time).
+     */
+    private Runnable beforeUpstreamWaits() {
+        return twoThreads ? null : handOverDownstream;
     }
 
     /** Waits until the local socket (while upstream runs) or the link (while downstream runs) has something. */
@@ -198,14 +207,14 @@ final class StreamRelay {
                 refuse("passing a descriptor: " + e.getMessage());
                 return false;
             }
-            channel.link.send(UdsFrame.FDS, 0, FdPassing.encode(descriptions), beforeUpstreamWaits);
+            channel.link.send(UdsFrame.FDS, 0, FdPassing.encode(descriptions), beforeUpstreamWaits());
         }
         if (n == 0) {
             boolean fullyClosed = aborted || local.peerClosed();
             sendEnd(fullyClosed ? UdsFrame.CLOSE : UdsFrame.SHUT_WR);
             return false;
         }
-        channel.link.sendInPlace(UdsFrame.DATA, 0, buffer, n, beforeUpstreamWaits);
+        channel.link.sendInPlace(UdsFrame.DATA, 0, buffer, n, beforeUpstreamWaits());
         if (n == room) {
             channel.upBuffer.grow();
         }
@@ -249,7 +258,7 @@ final class StreamRelay {
         int[] fds = new int[0];
         try {
             if (!descriptions.isEmpty()) {
-                beforeDownstreamWaits.run(); // sendmsg with descriptors is not tried without waiting
+                handOverUpstream.run(); // sendmsg with descriptors is not tried without waiting
                 fds = fdPassing.open(descriptions);
                 long sent = channel.downIo.send(local, frame.payload(), frame.length(), fds);
                 if (sent < frame.length()) {
@@ -274,7 +283,7 @@ final class StreamRelay {
     private void writeLocal(MemorySegment bytes, long length) throws LinuxException {
         long sent = twoThreads ? 0 : local.sendNow(bytes, length);
         if (sent < length) {
-            beforeDownstreamWaits.run();
+            handOverUpstream.run();
             local.write(bytes.asSlice(sent), length - sent);
         }
     }
@@ -287,7 +296,7 @@ final class StreamRelay {
     }
 
     private void sendEnd(int type) throws LinuxException {
-        channel.link.send(type, 0, new byte[0], beforeUpstreamWaits);
+        channel.link.send(type, 0, new byte[0], beforeUpstreamWaits());
     }
 
     /** The link connection failed, reading or writing: both directions end, the local socket is shut. */
