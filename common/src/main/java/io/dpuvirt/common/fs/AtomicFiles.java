@@ -81,11 +81,12 @@ public final class AtomicFiles {
     }
 
     /**
-     * Swaps the new file with the existing target in one step (RENAME_EXCHANGE); false where there is no target yet
-     * or the file system cannot swap, and the caller renames (the caller swaps only with a regular file). Why not always rename: ext4 writes out a file's
-     * delayed blocks when it is renamed over an existing one (its auto_da_alloc, which keeps a crash from leaving
-     * an empty file), 0.15–0.45 ms on this machine's disk for a 600-byte state file, against 0.02–0.09 ms for the
-     * swap and the removal of the old content. A replacement without sync has given up on a crash's guarantees.
+     * Swaps the new file with the existing target (a regular file) in one step, RENAME_EXCHANGE; false where the
+     * target went away or the file system cannot swap, and the caller renames. Why not always rename: ext4 writes
+     * out a file's delayed blocks when it is renamed over an existing one (its auto_da_alloc, which keeps a crash
+     * from leaving an empty file), 0.15–0.45 ms on this machine's disk for a 600-byte state file, against
+     * 0.02–0.09 ms for the swap and the removal of the old content. A replacement without sync has given up on a
+     * crash's guarantees.
      */
     private static boolean exchanged(Path temporary, Path target) {
         try {

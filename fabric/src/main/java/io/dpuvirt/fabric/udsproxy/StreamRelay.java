@@ -20,8 +20,8 @@ import java.util.concurrent.Future;
  *
  * <p>One thread does both directions, waiting in poll(2) for whichever end has something, as long as every write
  * goes out at once. A write that would wait (the other end does not read) first hands the other direction to a
- * thread of its own, and from then on each direction blocks on its thread: two programs that both write without
- * reading cannot stall each other through the relay ({@code StreamRelayTest}). Most connections (requests and
+ * thread of its own, and from then on each direction blocks on its thread: two programs that each send while they
+ * read cannot stall each other through the relay ({@code StreamRelayTest}). Most connections (requests and
  * answers) never need the second thread. When every connection took one from the pool, the hand-offs to it and back
  * were over a third of each daemon's context switches in {@code bench/udsproxy}'s connect workload: 7.8 and 9.1 a
  * connection on the two sides, now 4.2 and 5.8, and 145–152 µs of CPU each, now 99–116 µs.
