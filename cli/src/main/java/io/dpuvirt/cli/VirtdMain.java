@@ -3,6 +3,7 @@ package io.dpuvirt.cli;
 import io.dpuvirt.common.log.Log;
 import io.dpuvirt.common.config.ConfigException;
 import io.dpuvirt.daemon.GuestHost;
+import io.dpuvirt.daemon.HostLink;
 import io.dpuvirt.daemon.Virtd;
 import io.dpuvirt.daemon.VirtdConfig;
 import io.dpuvirt.daemon.VirtdConfigFile;
@@ -13,13 +14,15 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code virtd}: the libvirt-compatible daemon, in the foreground, logging to stderr. */
 public final class VirtdMain {
     private static final String USAGE = """
-            usage: virtd [--config FILE] [--guests local|remote] [--rexec-socket PATH] [--socket PATH]
+            usage: virtd [--config FILE] [--guests local|remote] [--rexec-socket PATH]
+                         [--host-udsproxyd ADDR:PORT --link-key FILE] [--socket PATH]
                          [--socket-mode MODE] [--root DIR] [--uri-default URI] [--log-level LEVEL]
 
             Serves libvirt's RPC protocol, so that virsh, virt-install and python3-libvirt manage domains through it.
@@ -27,8 +30,12 @@ public final class VirtdMain {
               --config FILE       read FILE (default /etc/dpuvirt/virtd.conf, if it exists); options override it
               --guests WHERE      local: guests run on this machine (default); remote: this is the DPU and they
                                   run on the HOST, through its rexec_server and udsproxyd (see docs/OFFLOAD.md)
-              --rexec-socket PATH with --guests remote: the HOST's rexec_server as reached from here
+              --rexec-socket PATH with --guests remote: the HOST's rexec_server socket
                                   (default /var/run/rexec/rexec_uds.sock)
+              --host-udsproxyd ADDR:PORT, --link-key FILE
+                                  with --guests remote: dial the HOST's udsproxyd (ADDR:PORT, or vsock:CID:PORT) with
+                                  the link's key for the guests' sockets and rexec_server, instead of going through
+                                  this side's udsproxyd and its mirrors (one relay less each way)
               --socket PATH       where to listen (default /var/run/libvirt/libvirt-sock, libvirt's own: virsh -c
                                   qemu:///system finds it); nothing else is bound
               --socket-mode MODE  the socket's permissions, octal (default 0600: its owner only)
@@ -91,6 +98,8 @@ public final class VirtdMain {
         String file = arguments.option("--config");
         String guests = arguments.option("--guests");
         String rexecSocket = arguments.option("--rexec-socket");
+        String hostUdsproxyd = arguments.option("--host-udsproxyd");
+        String linkKey = arguments.option("--link-key");
         String socket = arguments.option("--socket");
         String mode = arguments.option("--socket-mode");
         String root = arguments.option("--root");
@@ -108,7 +117,7 @@ public final class VirtdMain {
         }
         VirtdConfig config = VirtdConfigFile.apply(file == null ? VirtdConfigFile.DEFAULT : Path.of(file), file != null,
                 VirtdConfig.defaults());
-        config = guestHost(config, guests, rexecSocket);
+        config = guestHost(config, guests, rexecSocket, hostUdsproxyd, linkKey);
         if (socket != null) {
             config = config.withSocket(Path.of(socket));
         }
@@ -124,21 +133,47 @@ public final class VirtdMain {
         return config;
     }
 
-    /** {@code --guests} and {@code --rexec-socket} over what the configuration file said. */
-    private static VirtdConfig guestHost(VirtdConfig config, String guests, String rexecSocket) throws UsageException {
+    /** {@code --guests}, {@code --rexec-socket}, {@code --host-udsproxyd} and {@code --link-key} over the file's. */
+    private static VirtdConfig guestHost(VirtdConfig config, String guests, String rexecSocket, String hostUdsproxyd,
+                                         String linkKey) throws UsageException {
         String where = guests != null ? guests : config.guestHost() instanceof GuestHost.Remote ? "remote" : "local";
-        if (rexecSocket != null && !where.equals("remote")) {
-            throw new UsageException("--rexec-socket is for --guests remote");
+        if ((rexecSocket != null || hostUdsproxyd != null || linkKey != null) && !where.equals("remote")) {
+            throw new UsageException((rexecSocket != null ? "--rexec-socket" : hostUdsproxyd != null ? "--host-udsproxyd"
+                    : "--link-key") + " is for --guests remote");
         }
+        Optional<GuestHost.Remote> configured = config.guestHost() instanceof GuestHost.Remote remote
+                ? Optional.of(remote) : Optional.empty();
         return switch (where) {
             case "local" -> config.withGuestHost(new GuestHost.Local());
             case "remote" -> {
                 Path socket = rexecSocket != null ? Path.of(rexecSocket).toAbsolutePath()
-                        : config.guestHost() instanceof GuestHost.Remote remote ? remote.rexecSocket() : GuestHost.DEFAULT_REXEC_SOCKET;
-                yield config.withGuestHost(new GuestHost.Remote(socket));
+                        : configured.map(GuestHost.Remote::rexecSocket).orElse(GuestHost.DEFAULT_REXEC_SOCKET);
+                yield config.withGuestHost(new GuestHost.Remote(socket,
+                        hostLink(configured.flatMap(GuestHost.Remote::link), hostUdsproxyd, linkKey)));
             }
             default -> throw new UsageException("--guests wants local or remote, not '" + where + "'");
         };
+    }
+
+    /** The file's link with what the options change; an option alone needs the other from the file. */
+    private static Optional<HostLink> hostLink(Optional<HostLink> configured, String hostUdsproxyd, String linkKey)
+            throws UsageException {
+        if (hostUdsproxyd == null && linkKey == null) {
+            return configured;
+        }
+        if (configured.isEmpty() && (hostUdsproxyd == null || linkKey == null)) {
+            throw new UsageException("--host-udsproxyd and --link-key go together (or complete udsproxyd and link_key"
+                    + " in the configuration file)");
+        }
+        Path key = linkKey != null ? Path.of(linkKey).toAbsolutePath() : configured.get().keyFile();
+        if (hostUdsproxyd == null) {
+            return Optional.of(new HostLink(configured.get().transport(), key));
+        }
+        try {
+            return Optional.of(HostLink.of(hostUdsproxyd, key));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--host-udsproxyd: " + e.getMessage());
+        }
     }
 
     /** An octal mode such as 0660 as permissions; only read and write bits mean anything on a socket. */

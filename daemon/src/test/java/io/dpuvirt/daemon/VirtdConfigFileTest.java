@@ -1,6 +1,7 @@
 package io.dpuvirt.daemon;
 
 import io.dpuvirt.common.config.ConfigException;
+import io.dpuvirt.fabric.link.Transport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,33 @@ class VirtdConfigFileTest {
     }
 
     @Test
+    void theHostsUdsproxydAndTheLinksKeyComeTogether() throws Exception {
+        GuestHost.Remote remote = (GuestHost.Remote) read("[host]\nguests=remote\nudsproxyd=169.254.77.1:12121\n"
+                + "link_key=/etc/dpuvirt/link.key\n").guestHost();
+        assertThat(remote.link()).hasValueSatisfying(link -> {
+            assertThat(link.transport()).isInstanceOf(Transport.Tcp.class);
+            assertThat(link.transport().peer()).hasToString("169.254.77.1:12121");
+            assertThat(link.keyFile()).isEqualTo(Path.of("/etc/dpuvirt/link.key"));
+        });
+        GuestHost.Remote vsock = (GuestHost.Remote) read("[host]\nguests=remote\nudsproxyd=vsock:2:12121\n"
+                + "link_key=/k\n").guestHost();
+        assertThat(vsock.link().orElseThrow().transport()).isInstanceOf(Transport.Vsock.class);
+        assertThat(((GuestHost.Remote) read("[host]\nguests=remote\n").guestHost()).link()).isEmpty();
+
+        assertThatThrownBy(() -> read("[host]\nguests=remote\nudsproxyd=169.254.77.1:12121\n"))
+                .hasMessageEndingWith("virtd.conf:3: udsproxyd and link_key go together: link_key (the link's key file) is missing");
+        assertThatThrownBy(() -> read("[host]\nguests=remote\nudsproxyd=host:12121\nlink_key=/k\n"))
+                .hasMessageEndingWith("virtd.conf:3: udsproxyd: not an IPv4 address: host");
+        assertThatThrownBy(() -> read("[host]\nguests=remote\nudsproxyd=169.254.77.1\nlink_key=/k\n"))
+                .hasMessageEndingWith("virtd.conf:3: udsproxyd: '169.254.77.1' is not ADDR:PORT or vsock:CID:PORT");
+        assertThatThrownBy(() -> read("[host]\nguests=remote\nudsproxyd=169.254.77.1:1\nlink_key=/k\n"))
+                .hasMessageEndingWith("virtd.conf:3: udsproxyd: port 1 out of range 1024-65535");
+        assertThatThrownBy(() -> read("[host]\nguests=remote\nudsproxyd=169.254.77.1:12121\nlink_key=k\n"))
+                .hasMessageEndingWith("virtd.conf:4: link_key must be an absolute path, not 'k'");
+        assertThatThrownBy(() -> read("[host]\nlink_key=/k\n")).hasMessageEndingWith("virtd.conf:2: link_key is for guests=remote");
+    }
+
+    @Test
     void aMissingDefaultFileSaysNothingButANamedOneMustExist() throws Exception {
         assertThat(VirtdConfigFile.apply(dir.resolve("none.conf"), false, VirtdConfig.defaults()))
                 .isEqualTo(VirtdConfig.defaults());
@@ -39,7 +67,7 @@ class VirtdConfigFileTest {
     @Test
     void mistakesAreNamedWithTheirLine() {
         assertThatThrownBy(() -> read("[host]\nguests=remote\nrexec-socket=/x\n"))
-                .hasMessageEndingWith("virtd.conf:3: unknown key 'rexec-socket' in [host] (known: guests, rexec_socket)");
+                .hasMessageEndingWith("virtd.conf:3: unknown key 'rexec-socket' in [host] (known: guests, rexec_socket, udsproxyd, link_key)");
         assertThatThrownBy(() -> read("[hosts]\n")).hasMessageEndingWith("virtd.conf:1: unknown section [hosts] (virtd knows [host])");
         assertThatThrownBy(() -> read("[host]\nguests=dpu\n")).hasMessageEndingWith("virtd.conf:2: guests must be local or remote, not 'dpu'");
         assertThatThrownBy(() -> read("[host]\nrexec_socket=/x\n")).hasMessageEndingWith("virtd.conf:2: rexec_socket is for guests=remote");

@@ -137,7 +137,9 @@ class OffloadProfileTest {
         Whitelist hostWhitelist = whitelist(read(host, "/etc/qtfs/whitelist"));
         assertThat(hostWhitelist.entries(Whitelist.Section.UDSCONNECT).entries())
                 .containsExactly("/var/lib/libvirt", "/var/lib/dpuvirt", "/var/run/rexec");
-        assertThat(read(dpu, "/etc/dpuvirt/virtd.conf")).isEqualTo("[host]\nguests=remote\nrexec_socket=/var/run/rexec/rexec_uds.sock\n");
+        assertThat(read(dpu, "/etc/dpuvirt/virtd.conf")).as("virtd dials the HOST's udsproxyd with the link's key")
+                .isEqualTo("[host]\nguests=remote\nrexec_socket=/var/run/rexec/rexec_uds.sock\nudsproxyd=" + host.address()
+                        + ":12121\nlink_key=" + key + "\n");
 
         // virtd on the DPU answers libvirt's own client, and reaches the HOST (node facts come from there)
         VirshRunner virsh = VirshRunner.debian(Files.createDirectories(dir.resolve("home"))).on(dpu);

@@ -95,9 +95,17 @@ class OffloadTest {
         }
     }
 
+    /** virtd as `dpuvirt offload up` configures it: dialing the HOST's udsproxyd itself, with the link's key. */
     private VirtdProcess virtdOnTheDpu() throws Exception {
+        return virtdOnTheDpuRouted("--host-udsproxyd", host.address() + ":" + ProxyPair.PORT, "--link-key", proxies.key().toString());
+    }
+
+    /** virtd on the DPU with {@code route}: none for udsproxyd's mirrors on the DPU. */
+    private VirtdProcess virtdOnTheDpuRouted(String... route) throws Exception {
+        List<String> options = new ArrayList<>(List.of("--guests", "remote", "--log-level", "debug"));
+        options.addAll(List.of(route));
         VirtdProcess virtd = VirtdProcess.startOn(dpu, VIRTD_SOCKET, logs.resolve("virtd-" + (daemons.size() + 1) + ".log"),
-                "--guests", "remote", "--log-level", "debug");
+                options.toArray(String[]::new));
         daemons.add(virtd);
         return virtd;
     }
@@ -189,6 +197,22 @@ class OffloadTest {
                     + "' has been undefined\n\n");
         }
         assertThat(host.run("ls", "-A", "/var/lib/dpuvirt/qemu").stdout()).as("the guests' run directories").isEmpty();
+        assertThat(proxies.status(dpu)).as("virtd went past the DPU's udsproxyd").contains("streams: 0 active, 0 total");
+    }
+
+    @Test
+    void withoutTheLinksKeyVirtdGoesThroughTheDpusMirrors() throws Exception {
+        virtdOnTheDpuRouted(); // rexec_server and the guests' sockets through udsproxyd's mirrors on the DPU
+        String name = define(debian, NAMES + "mirrored", "");
+        ok(debian.run("-c", URI, "start", "--paused", name));
+        long pid = qemuOnTheHost(name);
+        assertThat(consoleUntilFirstLine(debian, name)).contains(GuestImage.FIRST_LINE);
+        ok(debian.run("-c", URI, "suspend", name));
+        assertThat(debian.run("-c", URI, "domstate", name, "--reason").stdout()).isEqualTo("paused (user)\n\n");
+        ok(debian.run("-c", URI, "resume", name));
+        ok(debian.run("-c", URI, "destroy", name));
+        assertThat(alive(pid)).isFalse();
+        assertThat(proxies.status(dpu)).as("virtd's connections through the mirrors").doesNotContain("streams: 0 active, 0 total");
     }
 
     @Test

@@ -16,7 +16,8 @@ import java.util.List;
  * Seed 000, libvirt offload: virtd (the management plane) on the DPU, the guests on the HOST. What each side needs,
  * in the order {@code up} makes it so: directories and whitelists first, then the link (udsproxyd), then the daemons
  * that need the link: on the HOST rexec_server, which starts the guests; on the DPU, once the HOST's rexec_server is
- * mirrored, virtd, which reaches the HOST only through it.
+ * mirrored (the link works end to end), virtd, which reaches the HOST's rexec_server and the guests' sockets by
+ * dialing the HOST's udsproxyd itself with the link's key.
  */
 final class LibvirtProfile {
     static final String NAME = "libvirt";
@@ -63,6 +64,12 @@ final class LibvirtProfile {
         } else {
             requirements.add(new SettingRequirement(VIRTD_CONF, "host", "guests", "remote"));
             requirements.add(new SettingRequirement(VIRTD_CONF, "host", "rexec_socket", REXEC_SOCKET.toString()));
+            // virtd dials the HOST's udsproxyd itself with the link's key: one relay less each way than the mirrors
+            if (settings.link().isPresent()) {
+                LinkSettings link = settings.link().get();
+                requirements.add(new SettingRequirement(VIRTD_CONF, "host", "udsproxyd", link.peerUdsproxyd()));
+                requirements.add(new SettingRequirement(VIRTD_CONF, "host", "link_key", link.key().toAbsolutePath().toString()));
+            }
             requirements.add(service(udsproxyd(settings), pidDirectory));
             requirements.add(new LinkRequirement(UDSPROXYD_STATUS, other, LINK_WAIT));
             requirements.add(new MirrorRequirement(REXEC_SOCKET, "rexec_server", other, UDSPROXYD_STATUS, MIRROR_WAIT));
@@ -105,7 +112,7 @@ final class LibvirtProfile {
                 new Readiness("listening on " + REXEC_SOCKET, () -> SocketProbe.listening(REXEC_SOCKET), DAEMON_READY));
     }
 
-    /** virtd reads /etc/dpuvirt/virtd.conf: its guests run on the HOST, through the mirrored rexec socket. */
+    /** virtd reads /etc/dpuvirt/virtd.conf: its guests run on the HOST, reached through the HOST's udsproxyd. */
     private static Service virtd() throws OffloadException {
         Path socket = VirtdConfig.DEFAULT_SOCKET;
         return new Service("virtd", List.of(Tools.bin("virtd").toString()), List.of(socket.getParent()),

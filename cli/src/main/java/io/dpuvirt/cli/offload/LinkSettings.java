@@ -22,4 +22,9 @@ public record LinkSettings(Path key, String local, String peer, int port, boolea
             throw new IllegalArgumentException("port must be 1 to 65535, not " + port);
         }
     }
+
+    /** The other side's udsproxyd as virtd.conf's {@code udsproxyd} names it: {@code ADDR:PORT} or {@code vsock:CID:PORT}. */
+    public String peerUdsproxyd() {
+        return (vsock ? "vsock:" : "") + peer + ":" + port;
+    }
 }

@@ -13,6 +13,7 @@ import java.time.Duration;
  */
 public sealed interface Transport permits Transport.Tcp, Transport.Vsock {
     int BACKLOG = 1024;
+    String VSOCK_PREFIX = "vsock:";
 
     SockAddr local();
 
@@ -44,6 +45,25 @@ public sealed interface Transport permits Transport.Tcp, Transport.Vsock {
             return new Vsock(new SockAddr.Vsock(cid(address), localPort), new SockAddr.Vsock(cid(peerAddress), remotePort));
         }
         return new Tcp(SockAddr.Inet.of(address, localPort), SockAddr.Inet.of(peerAddress, remotePort));
+    }
+
+    /**
+     * The peer alone, for a side that only dials (its local address is never bound): {@code ADDR:PORT}, an IPv4
+     * literal over TCP (test mode), or {@code vsock:CID:PORT}.
+     */
+    static Transport toPeer(String address) {
+        boolean vsock = address.startsWith(VSOCK_PREFIX);
+        String rest = vsock ? address.substring(VSOCK_PREFIX.length()) : address;
+        int colon = rest.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("'" + address + "' is not ADDR:PORT or vsock:CID:PORT");
+        }
+        int port = port(rest.substring(colon + 1));
+        String host = rest.substring(0, colon);
+        if (vsock) {
+            return new Vsock(new SockAddr.Vsock(SockAddr.Vsock.CID_ANY, SockAddr.Vsock.PORT_ANY), new SockAddr.Vsock(cid(host), port));
+        }
+        return new Tcp(SockAddr.Inet.of("0.0.0.0", 0), SockAddr.Inet.of(host, port));
     }
 
     private static int port(String text) {

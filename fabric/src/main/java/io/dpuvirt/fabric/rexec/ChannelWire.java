@@ -38,11 +38,8 @@ final class ChannelWire implements Wire {
         }
     }
 
-    /**
-     * True when there is nothing to read now, as on a connection that waits for its next request; one the server
-     * has closed meanwhile (restarted, stopped, idle too long) reads end of stream, and is no use any more.
-     */
-    boolean quiet() {
+    @Override
+    public boolean quiet() {
         try {
             channel.configureBlocking(false);
             try {

@@ -1,6 +1,7 @@
 package io.dpuvirt.fabric.rexec;
 
 import io.dpuvirt.common.log.Log;
+import io.dpuvirt.fabric.udsproxy.PeerSockets;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -37,7 +38,7 @@ final class ConnectionPool implements AutoCloseable {
         T read(FrameReader.Frame frame) throws IOException;
     }
 
-    private record Connection(ChannelWire wire, FrameReader reader) {
+    private record Connection(Wire wire, FrameReader reader) {
         void close() {
             wire.close();
         }
@@ -50,12 +51,15 @@ final class ConnectionPool implements AutoCloseable {
     }
 
     private final Path socket;
+    private final PeerSockets through;
     /** Most recently used first: the oldest age out at the end. */
     private final Deque<Idle> idle = new ArrayDeque<>();
     private boolean closed;
 
-    ConnectionPool(Path socket) {
+    /** Connections to the server at {@code socket}: here, or on the peer's side {@code through} its udsproxyd (if not null). */
+    ConnectionPool(Path socket, PeerSockets through) {
         this.socket = socket;
+        this.through = through;
     }
 
     /**
@@ -134,9 +138,9 @@ final class ConnectionPool implements AutoCloseable {
     }
 
     private Connection connect() throws IOException {
-        ChannelWire wire;
+        Wire wire;
         try {
-            wire = ChannelWire.connect(socket);
+            wire = Wire.connect(socket, through);
         } catch (IOException e) {
             throw RexecClient.unreachable(socket, e);
         }

@@ -57,6 +57,15 @@ final class NativeWire implements Wire {
     }
 
     @Override
+    public boolean quiet() {
+        try {
+            return !socket.readableNow();
+        } catch (LinuxException e) {
+            return false;
+        }
+    }
+
+    @Override
     public void shutdownOutput() throws IOException {
         socket.shutdownOutput();
     }

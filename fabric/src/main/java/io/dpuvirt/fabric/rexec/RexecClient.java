@@ -1,5 +1,7 @@
 package io.dpuvirt.fabric.rexec;
 
+import io.dpuvirt.fabric.udsproxy.PeerSockets;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,7 +10,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Starts programs through the rexec_server listening at a unix socket: locally, or on the other side when udsproxyd
- * mirrors that socket. This is what the {@code rexec} tool uses, and what virtd uses in-process.
+ * mirrors that socket, or through the other side's udsproxyd directly ({@link PeerSockets}). This is what the
+ * {@code rexec} tool uses, and what virtd uses in-process.
  *
  * <pre>{@code
  * RexecClient rexec = new RexecClient(RexecClient.socketFromEnvironment());
@@ -36,11 +39,22 @@ public final class RexecClient implements AutoCloseable {
     public static final String SOCKET_VARIABLE = "REXEC_SOCKET";
 
     private final Path socket;
+    private final PeerSockets through;
     private final ConnectionPool requests;
 
+    /** The rexec_server listening at {@code socket} here (udsproxyd's mirror, for one on the other side). */
     public RexecClient(Path socket) {
+        this(socket, null);
+    }
+
+    /**
+     * The rexec_server listening at {@code socket} on the peer's side, reached {@code through} the peer's udsproxyd
+     * (null: at {@code socket} here). Descriptors cannot be passed that way ({@link SpawnRequest#fds()}).
+     */
+    public RexecClient(Path socket, PeerSockets through) {
         this.socket = socket;
-        this.requests = new ConnectionPool(socket);
+        this.through = through;
+        this.requests = new ConnectionPool(socket, through);
     }
 
     /** {@code $REXEC_SOCKET}, or {@link #DEFAULT_SOCKET}. */
@@ -161,8 +175,8 @@ public final class RexecClient implements AutoCloseable {
         }
         CompletableFuture<ProgramState.Ended> end = new CompletableFuture<>();
         end.whenComplete((ended, failure) -> wire.close());
-        // the JDK's sockets let a virtual thread wait without holding a platform thread: one watch per guest is cheap
-        Thread.ofVirtual().name("rexec-watch-" + program.pid()).start(() -> {
+        // a platform thread: reads through the peer's udsproxyd are native calls, which would hold a virtual thread's carrier
+        Thread.ofPlatform().daemon().name("rexec-watch-" + program.pid()).start(() -> {
             try {
                 FrameReader.Frame answer = new FrameReader(wire, Protocol.MAX_ANSWER).next();
                 if (answer == null) {
@@ -222,8 +236,12 @@ public final class RexecClient implements AutoCloseable {
     }
 
     private Wire connect(boolean passingFds) throws IOException {
+        if (passingFds && through != null) {
+            throw new IOException("descriptors cannot be passed to rexec_server at " + socket + " through " + through.peer()
+                    + ": only through udsproxyd's mirror of its socket");
+        }
         try {
-            return passingFds ? NativeWire.connect(socket) : ChannelWire.connect(socket);
+            return passingFds ? NativeWire.connect(socket) : Wire.connect(socket, through);
         } catch (IOException e) {
             throw unreachable(socket, e);
         }

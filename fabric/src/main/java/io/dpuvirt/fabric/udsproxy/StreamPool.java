@@ -15,17 +15,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * or the key challenge, and a finished stream's connection carries the next one. A few are dialed ahead of need.
  */
 final class StreamPool {
-    private static final int WARM = 4;
     private static final int MAX_IDLE = 64;
 
     private final LinkEndpoint endpoint;
+    private final int warm;
     private final Executor threads;
     private final Deque<StreamChannel> idle = new ArrayDeque<>();
     private final AtomicBoolean refilling = new AtomicBoolean();
     private volatile boolean enabled;
 
-    StreamPool(LinkEndpoint endpoint, Executor threads) {
+    /** Keeps {@code warm} idle connections dialed ahead while enabled. */
+    StreamPool(LinkEndpoint endpoint, int warm, Executor threads) {
         this.endpoint = endpoint;
+        this.warm = warm;
         this.threads = threads;
     }
 
@@ -86,14 +88,14 @@ final class StreamPool {
     }
 
     private void refillLater() {
-        if (enabled && idleCount() < WARM && refilling.compareAndSet(false, true)) {
+        if (enabled && idleCount() < warm && refilling.compareAndSet(false, true)) {
             threads.execute(this::refill);
         }
     }
 
     private void refill() {
         try {
-            while (enabled && idleCount() < WARM) {
+            while (enabled && idleCount() < warm) {
                 StreamChannel channel = dial();
                 synchronized (idle) {
                     idle.addLast(channel);

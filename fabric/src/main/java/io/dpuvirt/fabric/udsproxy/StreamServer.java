@@ -43,7 +43,7 @@ final class StreamServer {
                     throw new LinkProtocolException("expected an open request, got frame " + frame.type());
                 }
                 OpenRequest request = OpenRequest.decode(frame.bytes());
-                if (!serveStream(channel, request)) {
+                if (!serveStream(channel, request, (frame.flags() & UdsFrame.CONFIRM) != 0)) {
                     return;
                 }
             }
@@ -55,7 +55,7 @@ final class StreamServer {
     }
 
     /** One stream; false when the channel cannot carry another. */
-    private boolean serveStream(StreamChannel channel, OpenRequest request) throws IOException {
+    private boolean serveStream(StreamChannel channel, OpenRequest request, boolean confirm) throws IOException {
         NativeSocket local;
         try {
             local = connectLocal(request);
@@ -69,6 +69,9 @@ final class StreamServer {
         counters.active.incrementAndGet();
         counters.total.incrementAndGet();
         try (local) {
+            if (confirm) {
+                channel.link.send(UdsFrame.OPENED);
+            }
             return StreamRelay.run(channel, local, fdPassing, threads, "stream to " + request.path())
                     != StreamRelay.Outcome.BROKEN;
         } finally {

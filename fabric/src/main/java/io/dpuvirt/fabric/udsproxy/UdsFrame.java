@@ -6,8 +6,12 @@ final class UdsFrame {
     /**
      * A stream starts with OPEN and the dialer relays at once, without waiting for an answer (a round trip saved
      * per connection). OPEN_ERROR is the serving side's END when it cannot connect; it then drains to the dialer's END.
+     * An OPEN with the flag {@link #CONFIRM} is answered with OPENED once connected: a dialer that is the client
+     * itself ({@link PeerSockets}) must fail its connect() as a local one would.
      */
-    static final int OPEN = 16, OPEN_ERROR = 18, DATA = 19, FDS = 20, SHUT_WR = 21, CLOSE = 22;
+    static final int OPEN = 16, OPENED = 17, OPEN_ERROR = 18, DATA = 19, FDS = 20, SHUT_WR = 21, CLOSE = 22;
+    /** OPEN's flag: answer with OPENED once connected. */
+    static final int CONFIRM = 1;
 
     private UdsFrame() {
     }

@@ -36,6 +36,9 @@ import java.util.concurrent.Executors;
  * served only for paths this side's whitelist covers.
  */
 public final class Udsproxy implements AutoCloseable {
+    /** STREAM channels kept dialed ahead for the mirrors' clients: a burst of connects finds them ready. */
+    private static final int WARM_STREAMS = 4;
+
     private final UdsproxyConfig config;
     private final FileChannel lockChannel;
     private final FileLock lock;
@@ -62,7 +65,7 @@ public final class Udsproxy implements AutoCloseable {
                 Thread.ofPlatform().daemon().stackSize(256 * 1024).name("uds-", 0).factory());
         this.endpoint = new LinkEndpoint(config.transport(), new Handshake(config.key()), threads);
         FdPassing fdPassing = new FdPassing(whitelist::current);
-        this.pool = new StreamPool(endpoint, threads);
+        this.pool = new StreamPool(endpoint, WARM_STREAMS, threads);
         MirrorClients clients = new MirrorClients(pool, fdPassing, threads, counters);
         this.mirrors = new MirrorManager(config.mirrorStateFile(), threads, clients::serve);
         this.control = new ControlLink(endpoint, this::onPeerExports, pool::enable, pool::disable);

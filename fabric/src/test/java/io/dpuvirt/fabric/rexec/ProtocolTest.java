@@ -241,6 +241,11 @@ class ProtocolTest {
         }
 
         @Override
+        public boolean quiet() {
+            return !bytes.hasRemaining();
+        }
+
+        @Override
         public void shutdownOutput() {
         }
 

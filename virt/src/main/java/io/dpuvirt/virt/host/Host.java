@@ -1,7 +1,7 @@
 package io.dpuvirt.virt.host;
 
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ByteChannel;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Optional;
@@ -42,6 +42,9 @@ public interface Host {
 
     void createDirectories(Path directory) throws IOException;
 
-    /** Connects to a unix stream socket, such as a guest's monitor or console. */
-    SocketChannel connect(Path unixSocket) throws IOException;
+    /**
+     * Connects to a unix stream socket, such as a guest's monitor or console. The channel blocks; it may be one
+     * whose reads are native calls (across the link), so it is read on a platform thread, never a virtual one.
+     */
+    ByteChannel connect(Path unixSocket) throws IOException;
 }

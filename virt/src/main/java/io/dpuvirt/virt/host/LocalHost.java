@@ -6,6 +6,7 @@ import io.dpuvirt.common.linux.ProcessStat;
 
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,7 +106,7 @@ public final class LocalHost implements Host {
     }
 
     @Override
-    public SocketChannel connect(Path unixSocket) throws IOException {
+    public ByteChannel connect(Path unixSocket) throws IOException {
         return SocketChannel.open(UnixDomainSocketAddress.of(unixSocket));
     }
 

@@ -1,7 +1,7 @@
 package io.dpuvirt.virt.host;
 
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ByteChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -22,7 +22,7 @@ public final class SocketWaiter {
     /** Opens a connection to a unix socket: {@code Host::connect}, so that it works across hosts. */
     @FunctionalInterface
     public interface SocketOpener {
-        SocketChannel connect(Path socket) throws IOException;
+        ByteChannel connect(Path socket) throws IOException;
     }
 
     private SocketWaiter() {
@@ -33,7 +33,7 @@ public final class SocketWaiter {
      * that should bind it still lives). The IOException of the last attempt says why it failed, and whether the
      * process was gone or the time up.
      */
-    public static SocketChannel connect(SocketOpener opener, Path socket, Duration patience,
+    public static ByteChannel connect(SocketOpener opener, Path socket, Duration patience,
                                         BooleanSupplier worthWaiting) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
         Duration pause = FIRST_PAUSE;

@@ -3,7 +3,7 @@ package io.dpuvirt.virt.qmp;
 import io.dpuvirt.virt.host.SocketWaiter;
 
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ByteChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -29,7 +29,7 @@ public final class MonitorConnector {
      */
     public QmpClient connect(Path socket, Duration patience, BooleanSupplier worthWaiting, QmpListener listener)
             throws QmpException {
-        SocketChannel channel;
+        ByteChannel channel;
         try {
             channel = SocketWaiter.connect(opener, socket, patience, worthWaiting);
         } catch (IOException e) {

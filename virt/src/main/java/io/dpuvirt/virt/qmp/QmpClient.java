@@ -9,7 +9,7 @@ import io.dpuvirt.common.log.Log;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
@@ -38,7 +38,7 @@ public final class QmpClient implements AutoCloseable {
     private record Pending(String command, CompletableFuture<JsonNode> answer) {
     }
 
-    private final SocketChannel channel;
+    private final ByteChannel channel;
     private final String monitor;
     private final QmpListener listener;
     private final CompletableFuture<JsonNode> greeting = new CompletableFuture<>();
@@ -48,7 +48,7 @@ public final class QmpClient implements AutoCloseable {
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private volatile String endedBecause;
 
-    private QmpClient(SocketChannel channel, String monitor, QmpListener listener) {
+    private QmpClient(ByteChannel channel, String monitor, QmpListener listener) {
         this.channel = channel;
         this.monitor = monitor;
         this.listener = listener;
@@ -58,10 +58,11 @@ public final class QmpClient implements AutoCloseable {
      * Takes over {@code channel} (connected to the monitor named {@code monitor} in messages) and completes
      * the handshake within {@code timeout}; the channel is closed if it fails.
      */
-    public static QmpClient handshake(SocketChannel channel, String monitor, QmpListener listener, Duration timeout)
+    public static QmpClient handshake(ByteChannel channel, String monitor, QmpListener listener, Duration timeout)
             throws QmpException {
         QmpClient client = new QmpClient(channel, monitor, listener);
-        Thread.ofVirtual().name("qmp " + monitor).start(client::readUntilEnd);
+        // a platform thread: the channel may be one whose reads are native calls (Host#connect)
+        Thread.ofPlatform().daemon().name("qmp " + monitor).start(client::readUntilEnd);
         try {
             client.await("the greeting", client.greeting, timeout);
             client.execute("qmp_capabilities", timeout);

@@ -116,7 +116,7 @@ class LocalHostTest {
         Path socket = dir.resolve("monitor.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
-            try (SocketChannel client = host.connect(socket); SocketChannel accepted = server.accept()) {
+            try (SocketChannel client = (SocketChannel) host.connect(socket); SocketChannel accepted = server.accept()) {
                 client.write(ByteBuffer.wrap("{}".getBytes(StandardCharsets.UTF_8)));
                 client.shutdownOutput();
                 assertThat(readAll(accepted)).isEqualTo("{}");

@@ -6,7 +6,7 @@ import io.dpuvirt.virt.driver.ConsoleSession;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ByteChannel;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -16,18 +16,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * closes (the guest's end: its hypervisor exited).
  */
 final class SocketConsole implements ConsoleSession {
-    private final SocketChannel channel;
+    private final ByteChannel channel;
     private final ConsoleOutput output;
     private final AtomicBoolean ended = new AtomicBoolean();
 
-    private SocketConsole(SocketChannel channel, ConsoleOutput output) {
+    private SocketConsole(ByteChannel channel, ConsoleOutput output) {
         this.channel = channel;
         this.output = output;
     }
 
-    static SocketConsole attach(SocketChannel channel, ConsoleOutput output, String name) {
+    static SocketConsole attach(ByteChannel channel, ConsoleOutput output, String name) {
         SocketConsole console = new SocketConsole(channel, output);
-        Thread.ofVirtual().name("console " + name).start(console::pump);
+        // a platform thread: the channel may be one whose reads are native calls (Host#connect)
+        Thread.ofPlatform().daemon().name("console " + name).start(console::pump);
         return console;
     }
 

@@ -12,10 +12,12 @@ import io.dpuvirt.virt.host.Host;
 import io.dpuvirt.virt.host.HostProcess;
 import io.dpuvirt.virt.host.ProcessId;
 import io.dpuvirt.virt.host.ProcessSpec;
+import io.dpuvirt.virt.host.SocketWaiter;
 import io.dpuvirt.virt.host.Stdio;
 
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -25,19 +27,27 @@ import java.util.Set;
 /**
  * The HOST seen from a daemon on the DPU. Processes are detached programs of the HOST's rexec_server, so they run
  * on whatever happens to the daemon or the link, and a restarted daemon finds them by pid and start time. Files
- * are rexec's file requests. A socket on the HOST is connected to at its own path on the DPU, where udsproxyd
- * mirrors it (the directory must be under {@code [Udsconnect]} on both sides); one that appeared a moment ago may
- * not be mirrored yet, which callers such as the monitor connector wait for anyway.
+ * are rexec's file requests. A socket on the HOST is connected to through {@code sockets}: the HOST's udsproxyd
+ * dialed directly ({@code PeerSockets::open}), or the socket's own path on the DPU, where udsproxyd mirrors it (the
+ * directory must be under {@code [Udsconnect]} on both sides). Either way one that appeared a moment ago may not be
+ * reachable yet, which callers such as the monitor connector wait for anyway.
  */
 public final class RemoteHost implements Host {
     private static final Path ROOT_DIRECTORY = Path.of("/");
 
     private final RexecClient rexec;
     private final RemoteFiles files;
+    private final SocketWaiter.SocketOpener sockets;
 
+    /** Sockets through udsproxyd's mirrors on the DPU. */
     public RemoteHost(RexecClient rexec) {
+        this(rexec, socket -> SocketChannel.open(UnixDomainSocketAddress.of(socket)));
+    }
+
+    public RemoteHost(RexecClient rexec, SocketWaiter.SocketOpener sockets) {
         this.rexec = rexec;
         this.files = rexec.files();
+        this.sockets = sockets;
     }
 
     /** The rexec socket this host is reached through (udsproxyd's mirror of the HOST's rexec_server). */
@@ -107,7 +117,7 @@ public final class RemoteHost implements Host {
     }
 
     @Override
-    public SocketChannel connect(Path unixSocket) throws IOException {
-        return SocketChannel.open(UnixDomainSocketAddress.of(unixSocket));
+    public ByteChannel connect(Path unixSocket) throws IOException {
+        return sockets.connect(unixSocket);
     }
 }

@@ -1,0 +1,213 @@
+package io.dpuvirt.fabric.udsproxy;
+
+import io.dpuvirt.common.log.Log;
+import io.dpuvirt.fabric.link.Frame;
+import io.dpuvirt.fabric.link.LinkConnection;
+import io.dpuvirt.fabric.link.LinkProtocolException;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.ClosedChannelException;
+
+/**
+ * One connection to a unix socket on the peer's side ({@link PeerSockets#open}), as a blocking byte channel: what
+ * is written goes out as DATA frames on the calling thread, what the peer's server sends is read out of the frames
+ * that come back. End of stream follows the stream protocol ({@link StreamRelay}): {@link #shutdownOutput()} sends
+ * SHUT_WR, {@link #close()} CLOSE (unless an END went already), and the peer's END reads as end of stream. A
+ * stream closed after both ENDs leaves its channel in step, and the channel is kept for the next stream.
+ *
+ * <p>One thread reads, any may write. {@link #close()} may be called from any thread: a read or write blocked
+ * meanwhile ends with {@link AsynchronousCloseException}, as on the JDK's socket channels; the descriptor is
+ * released once no thread uses it any more.
+ */
+public final class PeerStream implements ByteChannel {
+    private static final MemorySegment NOTHING = MemorySegment.ofArray(new byte[0]);
+
+    private final StreamChannel channel;
+    private final StreamPool pool;
+    private final String path;
+    /** Payload of the last DATA frame not read yet: a view into the link's buffer, valid until its next frame. */
+    private MemorySegment unread = NOTHING;
+    private volatile boolean peerEnded;
+    private boolean endSent;
+    private boolean endFailed;
+    private boolean closed;
+    private boolean aborted;
+    private int users;
+
+    PeerStream(StreamChannel channel, StreamPool pool, String path) {
+        this.channel = channel;
+        this.pool = pool;
+        this.path = path;
+    }
+
+    @Override
+    public int read(ByteBuffer into) throws IOException {
+        enter();
+        try {
+            while (unread.byteSize() == 0) {
+                if (peerEnded) {
+                    return -1;
+                }
+                receive();
+            }
+            int count = (int) Math.min(unread.byteSize(), into.remaining());
+            MemorySegment.copy(unread, 0, MemorySegment.ofBuffer(into), 0, count);
+            into.position(into.position() + count);
+            unread = unread.asSlice(count);
+            return count;
+        } catch (IOException e) {
+            throw closedMeanwhile() ? new AsynchronousCloseException() : e;
+        } finally {
+            leave();
+        }
+    }
+
+    private void receive() throws IOException {
+        LinkConnection link = channel.link;
+        Frame frame = link.receive();
+        switch (frame.type()) {
+            case UdsFrame.DATA -> unread = frame.payload();
+            case UdsFrame.SHUT_WR, UdsFrame.CLOSE -> peerEnded = true;
+            // descriptors the peer's server passes are not re-opened for an in-process client: none expects any
+            case UdsFrame.FDS -> Log.debug("stream " + path + ": ignoring descriptors passed by the peer's server");
+            default -> throw new LinkProtocolException("stream " + path + ": unexpected frame " + frame.type());
+        }
+    }
+
+    @Override
+    public int write(ByteBuffer from) throws IOException {
+        enter();
+        try {
+            int total = from.remaining();
+            while (from.hasRemaining()) {
+                byte[] chunk = new byte[Math.min(from.remaining(), Frame.MAX_PAYLOAD)];
+                from.get(chunk);
+                channel.link.send(UdsFrame.DATA, 0, chunk);
+            }
+            return total;
+        } catch (IOException e) {
+            throw closedMeanwhile() ? new AsynchronousCloseException() : e;
+        } finally {
+            leave();
+        }
+    }
+
+    /** The server reads end of stream; this end can still read. */
+    public void shutdownOutput() throws IOException {
+        enter();
+        try {
+            sendEnd(UdsFrame.SHUT_WR);
+        } finally {
+            leave();
+        }
+    }
+
+    /**
+     * True when nothing has come from the peer since the last read, as on a connection that waits for its next
+     * request; one whose server closed it meanwhile has its END waiting, and is no use any more.
+     */
+    public boolean quiet() {
+        try {
+            return unread.byteSize() == 0 && !peerEnded && !channel.link.hasBufferedInput()
+                    && !channel.link.socket().readableNow();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Wakes threads blocked on this stream, which then fail; the stream is no use afterwards. */
+    public void abort() {
+        synchronized (this) {
+            aborted = true;
+        }
+        channel.link.abort();
+    }
+
+    @Override
+    public boolean isOpen() {
+        synchronized (this) {
+            return !closed;
+        }
+    }
+
+    @Override
+    public void close() {
+        boolean inUse;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            inUse = users > 0;
+            if (inUse) {
+                aborted = true;
+            }
+        }
+        if (inUse) {
+            channel.link.abort(); // the last thread to leave releases the channel
+            return;
+        }
+        try {
+            sendEnd(UdsFrame.CLOSE);
+        } catch (IOException e) {
+            Log.debug("stream " + path + ": cannot send its end: " + e.getMessage());
+        }
+        release();
+    }
+
+    private void sendEnd(int type) throws IOException {
+        synchronized (this) {
+            if (endSent) {
+                return;
+            }
+            endSent = true;
+        }
+        try {
+            channel.link.send(type);
+        } catch (IOException e) {
+            synchronized (this) {
+                endFailed = true;
+            }
+            throw e;
+        }
+    }
+
+    private synchronized void enter() throws ClosedChannelException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        users++;
+    }
+
+    private void leave() {
+        boolean last;
+        synchronized (this) {
+            users--;
+            last = closed && users == 0;
+        }
+        if (last) {
+            release();
+        }
+    }
+
+    private synchronized boolean closedMeanwhile() {
+        return closed;
+    }
+
+    /** Both ENDs went across and nothing was cut short: the channel carries the next stream. */
+    private void release() {
+        boolean inStep;
+        synchronized (this) {
+            inStep = peerEnded && endSent && !endFailed && !aborted && unread.byteSize() == 0;
+        }
+        if (inStep) {
+            pool.release(channel);
+        } else {
+            channel.close();
+        }
+    }
+}
