@@ -13,9 +13,12 @@ import java.nio.file.Path;
  * ({@link PeerWire}, for a daemon that holds the link's key).
  */
 interface Wire extends AutoCloseable {
-    /** A connection to the server at {@code socket}: here, or on the peer's side {@code through} its udsproxyd (if not null). */
+    /**
+     * A connection to the server at {@code socket}: here, or on the peer's side {@code through} its udsproxyd (if not
+     * null), where the first request goes right behind the open and a server that is not there is the answer's error.
+     */
     static Wire connect(Path socket, PeerSockets through) throws IOException {
-        return through == null ? ChannelWire.connect(socket) : new PeerWire(through.open(socket));
+        return through == null ? ChannelWire.connect(socket) : new PeerWire(through.openAhead(socket));
     }
 
     /** Reads what is available into {@code into} (blocking until something is); -1 at end of stream. */

@@ -1,6 +1,7 @@
 package io.dpuvirt.fabric.udsproxy;
 
 import io.dpuvirt.common.linux.Errno;
+import io.dpuvirt.common.linux.LinuxException;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -31,6 +32,11 @@ record OpenRefusal(int errno, String reason) {
         } catch (IOException e) {
             return new OpenRefusal(Errno.EIO, "no reason given");
         }
+    }
+
+    /** The refusal as the error of a connect() to {@code path} through the udsproxyd named {@code by}. */
+    LinuxException asConnectError(String path, String by) {
+        return new LinuxException("connect", path + " via " + by + ", which says: " + reason, errno);
     }
 
     @Override

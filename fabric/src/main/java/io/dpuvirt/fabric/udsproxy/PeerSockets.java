@@ -3,7 +3,6 @@ package io.dpuvirt.fabric.udsproxy;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.common.net.PeerCredentials;
 import io.dpuvirt.common.net.SocketType;
-import io.dpuvirt.fabric.link.ChannelKind;
 import io.dpuvirt.fabric.link.Frame;
 import io.dpuvirt.fabric.link.Handshake;
 import io.dpuvirt.fabric.link.LinkEndpoint;
@@ -29,9 +28,11 @@ import java.util.concurrent.Executors;
  * hops"). Here the daemon's own thread writes the link. The peer serves these streams as it serves its peer
  * udsproxyd's: only paths under its {@code [Udsconnect]}, logged with this process's pid and user.
  *
- * <p>Unlike a mirror's relay, which sends its client's bytes right behind OPEN, {@link #open} waits for the peer to
- * confirm the connect (one round trip), so that a socket that is not there fails here, as a local connect() would:
- * callers such as virtd's monitor connector retry until a hypervisor's socket appears.
+ * <p>{@link #open} waits for the peer to confirm the connect (one round trip), so that a socket that is not there
+ * fails there, as a local connect() would; it may ask the peer to wait for a socket that is about to appear (a
+ * hypervisor's monitor), which the peer then connects to as soon as it is there, without a round trip per try.
+ * {@link #openAhead}, like a mirror's relay, sends what is written right behind OPEN, and a refusal comes back
+ * as the first read's error: for a server that is expected to be there (rexec_server), a round trip less.
  */
 public final class PeerSockets implements AutoCloseable {
     /** Channels kept dialed ahead: one for a guest's monitor, one for its console or a rexec request. */
@@ -64,7 +65,17 @@ public final class PeerSockets implements AutoCloseable {
      * The stream's reads block a platform thread, never a virtual one (they are native calls).
      */
     public PeerStream open(Path socket) throws IOException {
-        byte[] request = new OpenRequest(socket.toString(), SocketType.STREAM, self).encode();
+        return open(socket, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #open(Path)}; a socket that is not there yet (no file, or nobody listening) is waited for up to
+     * {@code await} on the peer's side (at most 5 s a call), which then connects to it as soon as it is there.
+     */
+    public PeerStream open(Path socket, Duration await) throws IOException {
+        int flags = UdsFrame.CONFIRM | (await.isZero() ? 0 : UdsFrame.AWAIT);
+        byte[] request = new OpenRequest(socket.toString(), SocketType.STREAM, self, await).encode();
+        Duration patience = CONFIRM_PATIENCE.plus(await);
         StreamChannel channel;
         try {
             channel = pool.acquire();
@@ -72,14 +83,14 @@ public final class PeerSockets implements AutoCloseable {
             throw new IOException(peer() + ": cannot connect to " + socket + ": " + e.getMessage(), e);
         }
         try {
-            return open(channel, socket, request);
+            return open(channel, socket, flags, request, patience);
         } catch (LinuxException refusal) {
             throw refusal;
         } catch (IOException e) {
             channel.close(); // a kept channel dies unseen when the peer's machine went away: once more on a new one
             StreamChannel fresh = pool.dial();
             try {
-                return open(fresh, socket, request);
+                return open(fresh, socket, flags, request, patience);
             } catch (LinuxException refusal) {
                 throw refusal;
             } catch (IOException again) {
@@ -89,22 +100,43 @@ public final class PeerSockets implements AutoCloseable {
         }
     }
 
-    private PeerStream open(StreamChannel channel, Path socket, byte[] request) throws IOException {
-        channel.link.send(UdsFrame.OPEN, UdsFrame.CONFIRM, request);
-        if (!channel.link.hasBufferedInput() && !channel.link.socket().awaitReadable(CONFIRM_PATIENCE)) {
-            throw new IOException("no answer within " + CONFIRM_PATIENCE.toSeconds() + " s");
+    /**
+     * A stream to the server at {@code socket} on the peer's side, returned at once: what is written goes right
+     * behind the OPEN, and a refusal is the first read's {@link LinuxException} (the write before it succeeds).
+     */
+    public PeerStream openAhead(Path socket) throws IOException {
+        byte[] request = new OpenRequest(socket.toString(), SocketType.STREAM, self).encode();
+        try {
+            StreamChannel channel = pool.acquire();
+            try {
+                channel.link.send(UdsFrame.OPEN, 0, request);
+            } catch (IOException e) {
+                channel.close(); // a kept channel that died unseen: once more on a new one
+                channel = pool.dial();
+                channel.link.send(UdsFrame.OPEN, 0, request);
+            }
+            return new PeerStream(channel, pool, socket.toString(), peer());
+        } catch (IOException e) {
+            throw new IOException(peer() + ": cannot connect to " + socket + ": " + e.getMessage(), e);
+        }
+    }
+
+    private PeerStream open(StreamChannel channel, Path socket, int flags, byte[] request, Duration patience)
+            throws IOException {
+        channel.link.send(UdsFrame.OPEN, flags, request);
+        if (!channel.link.hasBufferedInput() && !channel.link.socket().awaitReadable(patience)) {
+            throw new IOException("no answer within " + patience.toMillis() + " ms");
         }
         Frame answer = channel.link.receive();
         switch (answer.type()) {
             case UdsFrame.OPENED -> {
-                return new PeerStream(channel, pool, socket.toString());
+                return new PeerStream(channel, pool, socket.toString(), peer());
             }
             case UdsFrame.OPEN_ERROR -> {
                 OpenRefusal refusal = OpenRefusal.decode(answer.bytes());
                 channel.link.send(UdsFrame.CLOSE); // this side's END: the channel is in step for the next stream
                 pool.release(channel);
-                throw new LinuxException("connect", socket + " via " + peer() + ", which says: " + refusal.reason(),
-                        refusal.errno());
+                throw refusal.asConnectError(socket.toString(), peer());
             }
             default -> throw new LinkProtocolException(peer() + " answered an open with frame " + answer.type());
         }

@@ -29,6 +29,7 @@ public final class PeerStream implements ByteChannel {
     private final StreamChannel channel;
     private final StreamPool pool;
     private final String path;
+    private final String peer;
     /** Payload of the last DATA frame not read yet: a view into the link's buffer, valid until its next frame. */
     private MemorySegment unread = NOTHING;
     private volatile boolean peerEnded;
@@ -38,10 +39,11 @@ public final class PeerStream implements ByteChannel {
     private boolean aborted;
     private int users;
 
-    PeerStream(StreamChannel channel, StreamPool pool, String path) {
+    PeerStream(StreamChannel channel, StreamPool pool, String path, String peer) {
         this.channel = channel;
         this.pool = pool;
         this.path = path;
+        this.peer = peer;
     }
 
     @Override
@@ -72,6 +74,10 @@ public final class PeerStream implements ByteChannel {
         switch (frame.type()) {
             case UdsFrame.DATA -> unread = frame.payload();
             case UdsFrame.SHUT_WR, UdsFrame.CLOSE -> peerEnded = true;
+            case UdsFrame.OPEN_ERROR -> { // the answer to an open sent ahead (PeerSockets#openAhead): the peer's END
+                peerEnded = true;
+                throw OpenRefusal.decode(frame.bytes()).asConnectError(path, peer);
+            }
             // descriptors the peer's server passes are not re-opened for an in-process client: none expects any
             case UdsFrame.FDS -> Log.debug("stream " + path + ": ignoring descriptors passed by the peer's server");
             default -> throw new LinkProtocolException("stream " + path + ": unexpected frame " + frame.type());

@@ -14,6 +14,7 @@ import io.dpuvirt.fabric.link.LinkProtocolException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -21,6 +22,9 @@ import java.util.concurrent.ExecutorService;
  * only a path whose canonical form lies under this side's {@code [Udsconnect]} — and relays.
  */
 final class StreamServer {
+    private static final Duration LONGEST_AWAIT = Duration.ofSeconds(5);
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(1);
+
     private final WhitelistWatcher whitelist;
     private final FdPassing fdPassing;
     private final ExecutorService threads;
@@ -43,7 +47,7 @@ final class StreamServer {
                     throw new LinkProtocolException("expected an open request, got frame " + frame.type());
                 }
                 OpenRequest request = OpenRequest.decode(frame.bytes());
-                if (!serveStream(channel, request, (frame.flags() & UdsFrame.CONFIRM) != 0)) {
+                if (!serveStream(channel, request, frame.flags())) {
                     return;
                 }
             }
@@ -55,10 +59,11 @@ final class StreamServer {
     }
 
     /** One stream; false when the channel cannot carry another. */
-    private boolean serveStream(StreamChannel channel, OpenRequest request, boolean confirm) throws IOException {
+    private boolean serveStream(StreamChannel channel, OpenRequest request, int flags) throws IOException {
+        boolean confirm = (flags & UdsFrame.CONFIRM) != 0;
         NativeSocket local;
         try {
-            local = connectLocal(request);
+            local = (flags & UdsFrame.AWAIT) != 0 ? connectAwaiting(channel, request) : connectLocal(request);
         } catch (RefusedException e) {
             counters.refused.incrementAndGet();
             Log.warn("refused stream to " + request.path() + " for the peer's " + request.describeClient() + ": " + e.refusal());
@@ -76,6 +81,26 @@ final class StreamServer {
                     != StreamRelay.Outcome.BROKEN;
         } finally {
             counters.active.decrementAndGet();
+        }
+    }
+
+    /**
+     * Connects, retrying every millisecond while the socket is not there yet (no file, or nobody listening) for up
+     * to the request's wait, at most {@link #LONGEST_AWAIT}: the dialer learns of a socket that appears as soon as
+     * this side does, without a round trip per try. Stops early when the dialer gives up (anything arrives from it).
+     */
+    private NativeSocket connectAwaiting(StreamChannel channel, OpenRequest request) throws RefusedException, IOException {
+        long deadline = System.nanoTime() + Math.min(request.await().toNanos(), LONGEST_AWAIT.toNanos());
+        while (true) {
+            try {
+                return connectLocal(request);
+            } catch (RefusedException e) {
+                boolean notYet = e.refusal().errno() == Errno.ENOENT || e.refusal().errno() == Errno.ECONNREFUSED;
+                if (!notYet || System.nanoTime() > deadline || channel.link.hasBufferedInput()
+                        || channel.link.socket().awaitReadable(RETRY_PAUSE)) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -160,6 +160,49 @@ class PeerSocketsTest {
     }
 
     @Test
+    void anOpenSentAheadCarriesTheFirstBytesAndARefusalIsTheFirstReadsError() throws Exception {
+        ServerSocketChannel echo = listen(allowed.resolve("echo.sock"));
+        Future<String> served = acceptOne(echo, client -> {
+            String request = readExactly(client, 5);
+            write(client, request.toUpperCase());
+            return request;
+        });
+        try (PeerStream stream = peer.openAhead(allowed.resolve("echo.sock"))) {
+            write(stream, "hello");
+            assertThat(readExactly(stream, 5)).isEqualTo("HELLO");
+        }
+        assertThat(served.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo("hello");
+
+        try (PeerStream refused = peer.openAhead(allowed.resolve("nobody-listens.sock"))) {
+            write(refused, "lost"); // goes out behind the open, and the peer drops it with the refusal
+            assertThatThrownBy(() -> refused.read(ByteBuffer.allocate(8)))
+                    .isInstanceOfSatisfying(LinuxException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOENT))
+                    .hasMessageContaining("nobody-listens.sock");
+        }
+        assertThat(echoThrough(echo, "after a refusal")).as("the refused stream's channel is in step").isEqualTo("after a refusal");
+    }
+
+    @Test
+    void anOpenThatMayWaitConnectsToASocketBoundMeanwhile() throws Exception {
+        Path late = allowed.resolve("late.sock");
+        Future<ServerSocketChannel> bound = servers.submit(() -> {
+            Thread.sleep(300); // the open below is under way by then, waiting on the peer's side
+            return listen(late);
+        });
+        try (PeerStream stream = peer.open(late, Duration.ofSeconds(5))) {
+            Future<String> served = acceptOne(bound.get(PATIENCE.toSeconds(), TimeUnit.SECONDS), client -> readExactly(client, 4));
+            write(stream, "late");
+            assertThat(served.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo("late");
+        }
+        assertThatThrownBy(() -> peer.open(allowed.resolve("never.sock"), Duration.ofMillis(200)))
+                .as("a socket that does not come within the wait")
+                .isInstanceOfSatisfying(LinuxException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOENT));
+        assertThatThrownBy(() -> peer.open(elsewhere.resolve("x.sock"), Duration.ofSeconds(5)))
+                .as("a refusal that waiting cannot change comes at once")
+                .isInstanceOfSatisfying(LinuxException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EACCES));
+    }
+
+    @Test
     void aDifferentKeyOpensNothing() throws Exception {
         ServerSocketChannel server = listen(allowed.resolve("echo.sock"));
         PeerSockets stranger = peerSockets(randomKey());

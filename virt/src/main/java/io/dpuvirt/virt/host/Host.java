@@ -2,6 +2,7 @@ package io.dpuvirt.virt.host;
 
 import java.io.IOException;
 import java.nio.channels.ByteChannel;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Optional;
@@ -47,4 +48,12 @@ public interface Host {
      * whose reads are native calls (across the link), so it is read on a platform thread, never a virtual one.
      */
     ByteChannel connect(Path unixSocket) throws IOException;
+
+    /**
+     * As {@link #connect(Path)}; a host that can wait where the socket is waits up to {@code mayWait} for one that is
+     * not there yet (see {@link SocketWaiter}). By default: no waiting.
+     */
+    default ByteChannel connect(Path unixSocket, Duration mayWait) throws IOException {
+        return connect(unixSocket);
+    }
 }

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class QmpClientTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final MonitorConnector CONNECTOR =
-            new MonitorConnector(socket -> SocketChannel.open(UnixDomainSocketAddress.of(socket)), TIMEOUT);
+            new MonitorConnector((socket, mayWait) -> SocketChannel.open(UnixDomainSocketAddress.of(socket)), TIMEOUT);
 
     @TempDir
     Path dir;

@@ -21,6 +21,7 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
@@ -41,7 +42,7 @@ public final class RemoteHost implements Host {
 
     /** Sockets through udsproxyd's mirrors on the DPU. */
     public RemoteHost(RexecClient rexec) {
-        this(rexec, socket -> SocketChannel.open(UnixDomainSocketAddress.of(socket)));
+        this(rexec, (socket, mayWait) -> SocketChannel.open(UnixDomainSocketAddress.of(socket)));
     }
 
     public RemoteHost(RexecClient rexec, SocketWaiter.SocketOpener sockets) {
@@ -118,6 +119,11 @@ public final class RemoteHost implements Host {
 
     @Override
     public ByteChannel connect(Path unixSocket) throws IOException {
-        return sockets.connect(unixSocket);
+        return sockets.connect(unixSocket, Duration.ZERO);
+    }
+
+    @Override
+    public ByteChannel connect(Path unixSocket, Duration mayWait) throws IOException {
+        return sockets.connect(unixSocket, mayWait);
     }
 }
