@@ -94,7 +94,7 @@ public final class VirtdMain {
         }
     }
 
-    private static VirtdConfig configure(Arguments arguments) throws UsageException, ConfigException {
+    static VirtdConfig configure(Arguments arguments) throws UsageException, ConfigException {
         String file = arguments.option("--config");
         String guests = arguments.option("--guests");
         String rexecSocket = arguments.option("--rexec-socket");
