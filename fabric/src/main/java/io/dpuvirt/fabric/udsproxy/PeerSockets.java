@@ -76,28 +76,7 @@ public final class PeerSockets implements AutoCloseable {
         int flags = UdsFrame.CONFIRM | (await.isZero() ? 0 : UdsFrame.AWAIT);
         byte[] request = new OpenRequest(socket.toString(), SocketType.STREAM, self, await).encode();
         Duration patience = CONFIRM_PATIENCE.plus(await);
-        StreamChannel channel;
-        try {
-            channel = pool.acquire();
-        } catch (IOException e) {
-            throw new IOException(peer() + ": cannot connect to " + socket + ": " + e.getMessage(), e);
-        }
-        try {
-            return open(channel, socket, flags, request, patience);
-        } catch (LinuxException refusal) {
-            throw refusal;
-        } catch (IOException e) {
-            channel.close(); // a kept channel dies unseen when the peer's machine went away: once more on a new one
-            StreamChannel fresh = pool.dial();
-            try {
-                return open(fresh, socket, flags, request, patience);
-            } catch (LinuxException refusal) {
-                throw refusal;
-            } catch (IOException again) {
-                fresh.close();
-                throw new IOException(peer() + ": cannot connect to " + socket + ": " + again.getMessage(), again);
-            }
-        }
+        return onAChannel(socket, channel -> confirmed(channel, socket, flags, request, patience));
     }
 
     /**
@@ -106,23 +85,46 @@ public final class PeerSockets implements AutoCloseable {
      */
     public PeerStream openAhead(Path socket) throws IOException {
         byte[] request = new OpenRequest(socket.toString(), SocketType.STREAM, self).encode();
-        try {
-            StreamChannel channel = pool.acquire();
-            try {
-                channel.link.send(UdsFrame.OPEN, 0, request);
-            } catch (IOException e) {
-                channel.close(); // a kept channel that died unseen: once more on a new one
-                channel = pool.dial();
-                channel.link.send(UdsFrame.OPEN, 0, request);
-            }
+        return onAChannel(socket, channel -> {
+            channel.link.send(UdsFrame.OPEN, 0, request);
             return new PeerStream(channel, pool, socket.toString(), peer());
+        });
+    }
+
+    /** Opening a stream on one channel; the peer's refusal is a {@link Refused}, any other failure the channel's. */
+    @FunctionalInterface
+    private interface Opening {
+        PeerStream on(StreamChannel channel) throws IOException, Refused;
+    }
+
+    /**
+     * {@code opening} on a kept channel, and once more on a new one if that fails: a kept channel dies unseen when
+     * the peer's machine went away. The peer's refusal is not retried.
+     */
+    private PeerStream onAChannel(Path socket, Opening opening) throws IOException {
+        try {
+            StreamChannel kept = pool.acquire();
+            try {
+                return opening.on(kept);
+            } catch (IOException e) {
+                kept.close();
+            }
+            StreamChannel fresh = pool.dial();
+            try {
+                return opening.on(fresh);
+            } catch (IOException e) {
+                fresh.close();
+                throw e;
+            }
+        } catch (Refused refused) {
+            throw refused.error;
         } catch (IOException e) {
             throw new IOException(peer() + ": cannot connect to " + socket + ": " + e.getMessage(), e);
         }
     }
 
-    private PeerStream open(StreamChannel channel, Path socket, int flags, byte[] request, Duration patience)
-            throws IOException {
+    private PeerStream confirmed(StreamChannel channel, Path socket, int flags, byte[] request, Duration patience)
+            throws IOException, Refused {
         channel.link.send(UdsFrame.OPEN, flags, request);
         if (!channel.link.hasBufferedInput() && !channel.link.socket().awaitReadable(patience)) {
             throw new IOException("no answer within " + patience.toMillis() + " ms");
@@ -136,9 +138,19 @@ public final class PeerSockets implements AutoCloseable {
                 OpenRefusal refusal = OpenRefusal.decode(answer.bytes());
                 channel.link.send(UdsFrame.CLOSE); // this side's END: the channel is in step for the next stream
                 pool.release(channel);
-                throw refusal.asConnectError(socket.toString(), peer());
+                throw new Refused(refusal.asConnectError(socket.toString(), peer()));
             }
             default -> throw new LinkProtocolException(peer() + " answered an open with frame " + answer.type());
+        }
+    }
+
+    /** The peer's answer that it cannot connect: passed on as it is, never retried on another channel. */
+    private static final class Refused extends Exception {
+        private final LinuxException error;
+
+        Refused(LinuxException error) {
+            super(error.getMessage(), null, false, false);
+            this.error = error;
         }
     }
 
