@@ -1,9 +1,6 @@
 package io.dpuvirt.fabric.rexec;
 
-import io.dpuvirt.common.linux.Errno;
-import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.common.linux.ProcessStat;
-import io.dpuvirt.common.linux.SignalCalls;
 import io.dpuvirt.common.linux.Signals;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,25 +56,9 @@ class DetachedProgramsTest {
     @AfterEach
     void stop() {
         attached.forEach(RemoteProcess::close);
-        started.forEach(DetachedProgramsTest::killIfRunning);
+        started.forEach(DetachedProgramCleanup::killIfRunning);
         if (server != null) {
             server.close();
-        }
-    }
-
-    /** SIGKILL to the program and its process group, if the pid is still that program's. */
-    private static void killIfRunning(ProgramId program) {
-        if (ProcessStat.read(program.pid()).filter(stat -> stat.startTime() == program.startTime()).isEmpty()) {
-            return;
-        }
-        for (int target : new int[] {-program.pid(), program.pid()}) {
-            try {
-                SignalCalls.kill(target, Signals.SIGKILL);
-            } catch (LinuxException e) {
-                if (!e.is(Errno.ESRCH)) {
-                    throw new AssertionError(e);
-                }
-            }
         }
     }
 
@@ -345,7 +326,7 @@ class DetachedProgramsTest {
     void aProgramThatEndedWhileNoServerRanIsDroppedOnLoad() throws Exception {
         ProgramId program = detachedSleep();
         server.close();
-        killIfRunning(program);
+        DetachedProgramCleanup.killIfRunning(program);
         await("the program's end", () -> !runs(program));
 
         server = RexecServer.start(config);

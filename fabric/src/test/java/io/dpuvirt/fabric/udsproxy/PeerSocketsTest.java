@@ -2,8 +2,6 @@ package io.dpuvirt.fabric.udsproxy;
 
 import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.LinuxException;
-import io.dpuvirt.common.linux.ProcessStat;
-import io.dpuvirt.common.linux.SignalCalls;
 import io.dpuvirt.common.linux.Signals;
 import io.dpuvirt.common.net.NativeSocket;
 import io.dpuvirt.common.net.SockAddr;
@@ -12,6 +10,7 @@ import io.dpuvirt.fabric.link.LinkConnection;
 import io.dpuvirt.fabric.link.LinkKey;
 import io.dpuvirt.fabric.link.Transport;
 import io.dpuvirt.fabric.rexec.DetachedFiles;
+import io.dpuvirt.fabric.rexec.DetachedProgramCleanup;
 import io.dpuvirt.fabric.rexec.ExitStatus;
 import io.dpuvirt.fabric.rexec.PassedFd;
 import io.dpuvirt.fabric.rexec.ProgramId;
@@ -258,7 +257,7 @@ class PeerSocketsTest {
         assertThat(rexec.files().readFile(readable.resolve("facts"))).asString(StandardCharsets.UTF_8).isEqualTo("host facts\n");
 
         ProgramId sleep = rexec.spawnDetached(SpawnRequest.of("/bin/sleep", "1000"), DetachedFiles.DISCARD);
-        started.push(() -> killIfRunning(sleep));
+        started.push(() -> DetachedProgramCleanup.killIfRunning(sleep));
         assertThat(rexec.status(sleep)).isEqualTo(new ProgramState.Running());
         CompletableFuture<ProgramState.Ended> watch = rexec.watch(sleep);
         rexec.signal(sleep, Signals.SIGTERM);
@@ -406,22 +405,6 @@ class PeerSocketsTest {
                 throw new AssertionError("still waiting for " + what);
             }
             Thread.sleep(10);
-        }
-    }
-
-    /** SIGKILL to the program and its process group, if the pid is still that program's. */
-    private static void killIfRunning(ProgramId program) throws LinuxException {
-        if (ProcessStat.read(program.pid()).filter(stat -> stat.startTime() == program.startTime()).isEmpty()) {
-            return;
-        }
-        for (int target : new int[] {-program.pid(), program.pid()}) {
-            try {
-                SignalCalls.kill(target, Signals.SIGKILL);
-            } catch (LinuxException e) {
-                if (!e.is(Errno.ESRCH)) {
-                    throw e;
-                }
-            }
         }
     }
 }
