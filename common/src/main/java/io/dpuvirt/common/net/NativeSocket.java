@@ -34,6 +34,12 @@ public final class NativeSocket implements java.io.Closeable {
     private final SocketType type;
     private final String label;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * Held by {@link #abort()} from its check to its shutdown, and by {@link #close()}: without it, a close on another
+     * thread between the two would let the shutdown hit whatever socket got the descriptor number next (a new
+     * client's connection, seen ending before its first answer, as RexecServerTest's hundred sessions once did).
+     */
+    private final Object descriptor = new Object();
 
     private NativeSocket(int fd, SocketType type, String label) {
         this.fd = fd;
@@ -191,11 +197,13 @@ public final class NativeSocket implements java.io.Closeable {
 
     /** Shuts down both directions, waking any thread blocked on this socket; safe from any thread, any time. */
     public void abort() {
-        if (!closed.get()) {
-            try {
-                Libc.shutdown(fd, SHUT_RDWR);
-            } catch (LinuxException ignored) {
-                // ENOTCONN: nothing was connected, nothing to wake
+        synchronized (descriptor) {
+            if (!closed.get()) {
+                try {
+                    Libc.shutdown(fd, SHUT_RDWR);
+                } catch (LinuxException ignored) {
+                    // ENOTCONN: nothing was connected, nothing to wake
+                }
             }
         }
     }
@@ -326,8 +334,10 @@ public final class NativeSocket implements java.io.Closeable {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            Libc.close(fd);
+        synchronized (descriptor) {
+            if (closed.compareAndSet(false, true)) {
+                Libc.close(fd);
+            }
         }
     }
 
