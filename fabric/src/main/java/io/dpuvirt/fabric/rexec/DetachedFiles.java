@@ -7,7 +7,8 @@ import java.nio.file.Path;
  * mode 0600 when missing, their missing directories too, all beneath the server's --output-dir; a symlink as the
  * last component is refused), or to /dev/null for an empty path. Its run directory (empty: none) is made before it
  * starts, the client's and 0700, beneath one of the server's --state-dir, as MKDIR_PRIVATE does: a hypervisor's
- * sockets and pid file go there, and a WATCH naming it removes it after the end. Nothing of a detached program's
+ * sockets and pid file go there, and the server removes it after the end when it tells a watching client: on the
+ * connection that started the program, if the client kept it, or on a WATCH naming it. Nothing of a detached program's
  * output comes back through rexec, and its stdin is /dev/null.
  */
 public record DetachedFiles(ByteString stdout, ByteString stderr, ByteString runDirectory) {

@@ -34,7 +34,10 @@ final class DetachedService {
         this.areas = areas;
     }
 
-    /** Starts a detached program (checked as any other), answers STARTED, then watches it until it ends or the client goes. */
+    /**
+     * Starts a detached program (checked as any other), answers STARTED, then watches it until it ends or the client
+     * goes; at its end, its run directory goes as a WATCH's cleanup directory does.
+     */
     void spawn(NativeSocket socket, PeerCredentials peer, SpawnRequest request) {
         SessionOutput output = new SessionOutput(socket);
         ProgramLauncher.Launched launched;
@@ -48,7 +51,9 @@ final class DetachedService {
         output.started(launched.program()); // before the log line is made, as in Session
         DetachedFiles files = request.detached().orElseThrow();
         Log.info(launched.describe(" detached", peer) + "; stdout " + shown(files.stdout()) + ", stderr " + shown(files.stderr()));
-        serve(socket, peer, output, new ProgramRequest.Watch(launched.program()));
+        // the connection watches the program as a WATCH naming the run directory would (made beneath a --state-dir
+        // just now, so located again without a refusal)
+        serve(socket, peer, output, new ProgramRequest.Watch(launched.program(), files.runDirectory().toString()));
     }
 
     private static String shown(ByteString path) {

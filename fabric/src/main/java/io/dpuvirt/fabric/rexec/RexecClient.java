@@ -113,23 +113,50 @@ public final class RexecClient implements AutoCloseable {
      */
     public ProgramId spawnDetached(SpawnRequest request, DetachedFiles output) throws IOException {
         SpawnRequest detached = request.withDetached(output);
-        String program = request.argv().getFirst().toString();
         try (Wire wire = connect(!detached.fds().isEmpty())) {
-            if (wire instanceof NativeWire nativeWire) {
-                nativeWire.writeWithFds(detached.encode(), detached.fds().stream().mapToInt(PassedFd::source).toArray());
-            } else {
-                wire.write(detached.encode());
-            }
-            FrameReader.Frame answer = new FrameReader(wire, Protocol.MAX_ANSWER).next();
-            if (answer == null) {
-                throw new IOException("rexec_server at " + socket + " closed the connection without starting " + program);
-            }
-            return switch (answer.type()) {
-                case Protocol.STARTED -> ProgramId.decode(answer.payload());
-                case Protocol.FAILED -> throw SpawnFailedException.of(Failure.decode(answer.payload()));
-                default -> throw new ProtocolException("rexec_server answered a detached SPAWN with " + answer.describe());
-            };
+            return sendDetached(wire, new FrameReader(wire, Protocol.MAX_ANSWER), detached);
         }
+    }
+
+    /** A detached program just started by {@link #startDetached}, and its end as the connection that started it tells. */
+    public record Detached(ProgramId program, CompletableFuture<ProgramState.Ended> end) {
+    }
+
+    /**
+     * As {@link #spawnDetached}, keeping the connection that started the program as its watch ({@link #watch}): the
+     * server says EXITED on it when the program ends, after removing {@code output}'s run directory (if one is
+     * named) with its files. A start and its watch in one connection: no second one to open per program.
+     */
+    public Detached startDetached(SpawnRequest request, DetachedFiles output) throws IOException {
+        SpawnRequest detached = request.withDetached(output);
+        Wire wire = connect(!detached.fds().isEmpty());
+        FrameReader reader = new FrameReader(wire, Protocol.MAX_ANSWER);
+        ProgramId program;
+        try {
+            program = sendDetached(wire, reader, detached);
+        } catch (IOException | RuntimeException e) {
+            wire.close();
+            throw e;
+        }
+        return new Detached(program, awaitEnd(wire, reader, program));
+    }
+
+    private ProgramId sendDetached(Wire wire, FrameReader reader, SpawnRequest detached) throws IOException {
+        String program = detached.argv().getFirst().toString();
+        if (wire instanceof NativeWire nativeWire) {
+            nativeWire.writeWithFds(detached.encode(), detached.fds().stream().mapToInt(PassedFd::source).toArray());
+        } else {
+            wire.write(detached.encode());
+        }
+        FrameReader.Frame answer = reader.next();
+        if (answer == null) {
+            throw new IOException("rexec_server at " + socket + " closed the connection without starting " + program);
+        }
+        return switch (answer.type()) {
+            case Protocol.STARTED -> ProgramId.decode(answer.payload());
+            case Protocol.FAILED -> throw SpawnFailedException.of(Failure.decode(answer.payload()));
+            default -> throw new ProtocolException("rexec_server answered a detached SPAWN with " + answer.describe());
+        };
     }
 
     /** Whether the detached program runs, or how it ended. */
@@ -165,7 +192,6 @@ public final class RexecClient implements AutoCloseable {
     }
 
     private CompletableFuture<ProgramState.Ended> watch(ProgramRequest.Watch request) throws IOException {
-        ProgramId program = request.program();
         Wire wire = connect(false);
         try {
             wire.write(request.encode());
@@ -173,12 +199,17 @@ public final class RexecClient implements AutoCloseable {
             wire.close();
             throw e;
         }
+        return awaitEnd(wire, new FrameReader(wire, Protocol.MAX_ANSWER), request.program());
+    }
+
+    /** EXITED (or a refusal) read off a watching connection, which is closed once it has come or failed. */
+    private CompletableFuture<ProgramState.Ended> awaitEnd(Wire wire, FrameReader reader, ProgramId program) {
         CompletableFuture<ProgramState.Ended> end = new CompletableFuture<>();
         end.whenComplete((ended, failure) -> wire.close());
         // a platform thread: reads through the peer's udsproxyd are native calls, which would hold a virtual thread's carrier
         Thread.ofPlatform().daemon().name("rexec-watch-" + program.pid()).start(() -> {
             try {
-                FrameReader.Frame answer = new FrameReader(wire, Protocol.MAX_ANSWER).next();
+                FrameReader.Frame answer = reader.next();
                 if (answer == null) {
                     throw new IOException("rexec_server at " + socket + " closed the connection before answering about " + program);
                 }

@@ -17,7 +17,8 @@ import java.nio.channels.ClosedChannelException;
  * is written goes out as DATA frames on the calling thread, what the peer's server sends is read out of the frames
  * that come back. End of stream follows the stream protocol ({@link StreamRelay}): {@link #shutdownOutput()} sends
  * SHUT_WR, {@link #close()} CLOSE (unless an END went already), and the peer's END reads as end of stream. A
- * stream closed after both ENDs leaves its channel in step, and the channel is kept for the next stream.
+ * stream closed leaves its channel in step once the peer's END has come (at once, or on a thread of the pool that
+ * waits for it), and the channel is kept for the next stream.
  *
  * <p>One thread reads, any may write. {@link #close()} may be called from any thread: a read or write blocked
  * meanwhile ends with {@link AsynchronousCloseException}, as on the JDK's socket channels; the descriptor is
@@ -204,14 +205,21 @@ public final class PeerStream implements ByteChannel {
         return closed;
     }
 
-    /** Both ENDs went across and nothing was cut short: the channel carries the next stream. */
+    /**
+     * This side's END went across and nothing was cut short: the channel carries the next stream, once the peer's
+     * END has come too (what the peer sent before it, unread, does not matter any more).
+     */
     private void release() {
+        boolean ended;
         boolean inStep;
         synchronized (this) {
-            inStep = peerEnded && endSent && !endFailed && !aborted && unread.byteSize() == 0;
+            ended = endSent && !endFailed && !aborted;
+            inStep = ended && peerEnded;
         }
         if (inStep) {
             pool.release(channel);
+        } else if (ended) {
+            pool.releaseAfterPeerEnd(channel);
         } else {
             channel.close();
         }

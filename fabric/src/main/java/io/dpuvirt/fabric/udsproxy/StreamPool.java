@@ -5,6 +5,7 @@ import io.dpuvirt.fabric.link.ChannelKind;
 import io.dpuvirt.fabric.link.LinkEndpoint;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Executor;
@@ -16,6 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class StreamPool {
     private static final int MAX_IDLE = 64;
+    /** How long a channel waits for the peer's END after this side's ({@link #releaseAfterPeerEnd}): then it is dead. */
+    private static final Duration PEER_END_PATIENCE = Duration.ofSeconds(5);
 
     private final LinkEndpoint endpoint;
     private final int warm;
@@ -64,6 +67,47 @@ final class StreamPool {
             }
         }
         channel.close();
+    }
+
+    /**
+     * A channel whose stream this side ended (its END sent) before the peer's END came: kept once the peer's END has
+     * come, which follows at once when the peer's server is there (it closes its end on this side's END), whatever
+     * comes before it being dropped. A client that closes while its server keeps the connection open (a console, a
+     * watch answered) thus leaves a channel for the next stream instead of one to dial, with its handshake.
+     */
+    void releaseAfterPeerEnd(StreamChannel channel) {
+        threads.execute(() -> {
+            if (drainedToPeerEnd(channel)) {
+                release(channel);
+            } else {
+                channel.close();
+            }
+        });
+    }
+
+    private static boolean drainedToPeerEnd(StreamChannel channel) {
+        long deadline = System.nanoTime() + PEER_END_PATIENCE.toNanos();
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (!channel.link.hasBufferedInput() && (left <= 0 || !channel.link.socket().awaitReadable(Duration.ofNanos(left)))) {
+                    return false;
+                }
+                switch (channel.link.receive().type()) {
+                    case UdsFrame.SHUT_WR, UdsFrame.CLOSE, UdsFrame.OPEN_ERROR -> {
+                        return true;
+                    }
+                    case UdsFrame.DATA, UdsFrame.FDS -> {
+                        // what the peer's server sent before it saw the end: nobody reads it any more
+                    }
+                    default -> {
+                        return false;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The link is up: keep connections warm. */

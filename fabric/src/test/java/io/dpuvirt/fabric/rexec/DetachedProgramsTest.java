@@ -252,6 +252,26 @@ class DetachedProgramsTest {
     }
 
     @Test
+    void aStartKeptAsTheWatchTellsTheEndAfterRemovingTheRunDirectory() throws Exception {
+        Path run = dir.resolve("state/domain-4");
+        Path stop = dir.resolve("stop");
+        RexecClient.Detached started = client.startDetached(SpawnRequest.of("/bin/sh", "-c",
+                "while [ ! -e " + stop + " ]; do sleep 0.01; done; echo left > " + run.resolve("pid") + "; exit 7"),
+                DetachedFiles.DISCARD.withRunDirectory(run));
+        assertThat(run).as("made before the start").isDirectory();
+        assertThat(started.end()).isNotDone();
+        assertThat(client.status(started.program())).isEqualTo(new ProgramState.Running());
+
+        Files.writeString(stop, "");
+        assertThat(endOf(started.end())).isEqualTo(ProgramState.Ended.of(ExitStatus.exited(7)));
+        assertThat(run).as("gone with its files by the time the end is told").doesNotExist();
+
+        RexecClient.Detached quick = client.startDetached(SpawnRequest.of("/bin/true"), DetachedFiles.DISCARD);
+        assertThat(endOf(quick.end())).as("an end right after STARTED, read off the same connection")
+                .isEqualTo(ProgramState.Ended.of(ExitStatus.exited(0)));
+    }
+
+    @Test
     void theRunDirectoryAndTheOutputsDirectoryAreMadeBeforeTheStartBeneathTheirAreasOnly() throws Exception {
         Path run = dir.resolve("state/qemu/domain-1-vm");
         Path log = dir.resolve("logs/qemu/vm.log");

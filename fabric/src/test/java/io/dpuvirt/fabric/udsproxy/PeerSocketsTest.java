@@ -63,7 +63,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * absent: its control link just keeps retrying). Its {@code [Udsconnect]} covers {@code allowed/} of a temporary
  * directory, where the servers are real unix sockets; {@code elsewhere/} is not covered. Shown: bytes both ways and
  * both half-closes, the peer's refusals with its errno, a wrong key getting nowhere, a close that wakes a blocked
- * read, channels reused stream after stream (told apart by their sockets' inodes in /proc/net/tcp), and rexec
+ * read, channels reused stream after stream, also after streams closed before their servers' ends (told apart by
+ * their sockets' inodes in /proc/net/tcp), and rexec
  * through it. Nothing here asks for root.
  */
 class PeerSocketsTest {
@@ -239,6 +240,26 @@ class PeerSocketsTest {
         }
         assertThat(proxy.status()).contains(" 50 total, 0 refused");
         assertThat(channelsUsed).as("not a channel per stream").isNotEmpty().hasSizeLessThanOrEqualTo(FEW_CHANNELS);
+    }
+
+    @Test
+    void streamsClosedWhileTheirServersStillTalkKeepTheirChannelsToo() throws Exception {
+        ServerSocketChannel talker = listen(allowed.resolve("talker.sock"));
+        Set<String> channelsUsed = new HashSet<>();
+        for (int i = 0; i < 30; i++) {
+            Future<String> served = acceptOne(talker, client -> { // a greeting, more of it, and on until the client goes
+                write(client, "hello " + "x".repeat(10_000));
+                return readToEnd(client);
+            });
+            try (PeerStream stream = peer.open(pathOf(talker))) {
+                assertThat(readExactly(stream, 6)).isEqualTo("hello ");
+            } // closed with most of the greeting unread and the server's end still open
+            assertThat(served.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("the server's connection ended").isEmpty();
+            channelsUsed.addAll(linkConnectionsNow());
+        }
+        assertThat(proxy.status()).contains(" 30 total, 0 refused");
+        assertThat(channelsUsed).as("not a channel per stream").isNotEmpty().hasSizeLessThanOrEqualTo(FEW_CHANNELS);
+        assertThat(echoThrough(listen(allowed.resolve("echo.sock")), "in step")).isEqualTo("in step");
     }
 
     @Test

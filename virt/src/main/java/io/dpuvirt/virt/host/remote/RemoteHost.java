@@ -65,8 +65,8 @@ public final class RemoteHost implements Host {
                 .withEnvironment(spec.environment())
                 .withDirectory(ByteString.of(spec.workingDirectory().orElse(ROOT_DIRECTORY).toString()));
         DetachedFiles files = new DetachedFiles(outputPath(spec.stdout()), outputPath(spec.stderr()), ByteString.EMPTY);
-        ProgramId program = rexec.spawnDetached(request, spec.runDirectory().map(files::withRunDirectory).orElse(files));
-        return RemoteProcess.watch(rexec, new ProcessId(program.pid(), program.startTime()), spec.runDirectory());
+        RexecClient.Detached started = rexec.startDetached(request, spec.runDirectory().map(files::withRunDirectory).orElse(files));
+        return RemoteProcess.started(rexec, started, spec.runDirectory());
     }
 
     /** Appending to a file is what rexec_server does with a detached program's output: truncating is not offered. */

@@ -36,6 +36,8 @@ final class RemoteProcess implements HostProcess {
     private final ProgramId program;
     private final Optional<Path> runDirectory;
     private final CompletableFuture<ProcessExit> exit = new CompletableFuture<>();
+    /** Set once the first watch failed, so that only the first is logged; watches follow one another. */
+    private volatile boolean lostSight;
 
     private RemoteProcess(RexecClient rexec, ProcessId id, Optional<Path> runDirectory) {
         this.rexec = rexec;
@@ -45,12 +47,23 @@ final class RemoteProcess implements HostProcess {
     }
 
     /**
+     * A program just started, watched first on the connection that started it ({@code started}'s end, which names
+     * the run directory as a watch does).
+     */
+    static RemoteProcess started(RexecClient rexec, RexecClient.Detached started, Optional<Path> runDirectory) {
+        ProgramId program = started.program();
+        RemoteProcess process = new RemoteProcess(rexec, new ProcessId(program.pid(), program.startTime()), runDirectory);
+        process.follow(started.end());
+        return process;
+    }
+
+    /**
      * Watches the program; every watch names its run directory, which rexec_server removes at the program's end
      * before it answers (also when it answers that the program is long gone).
      */
     static RemoteProcess watch(RexecClient rexec, ProcessId id, Optional<Path> runDirectory) {
         RemoteProcess process = new RemoteProcess(rexec, id, runDirectory);
-        Thread.ofVirtual().name("remote-watch-" + id.pid()).start(process::watchUntilEnded);
+        process.watchAgain();
         return process;
     }
 
@@ -125,32 +138,37 @@ final class RemoteProcess implements HostProcess {
         return exit;
     }
 
-    private void watchUntilEnded() {
-        boolean lostSight = false;
-        while (true) {
-            try {
-                ProgramState.Ended end = (runDirectory.isPresent() ? rexec.watch(program, runDirectory.get()) : rexec.watch(program)).join();
+    private void watchAgain() {
+        try {
+            follow(runDirectory.isPresent() ? rexec.watch(program, runDirectory.get()) : rexec.watch(program));
+        } catch (IOException e) {
+            follow(CompletableFuture.failedFuture(e));
+        }
+    }
+
+    /**
+     * The end, completed on the thread that reads the watch's answer: a hand-off to another thread here would add
+     * its wake-up to every destroy. A watch that failed is renewed {@link #RETRY_PAUSE} later.
+     */
+    private void follow(CompletableFuture<ProgramState.Ended> watch) {
+        watch.whenComplete((end, failure) -> {
+            if (failure == null) {
                 exit.complete(end.status().map(RemoteProcess::exitOf).orElseGet(ProcessExit.Vanished::new));
                 return;
-            } catch (IOException | CompletionException e) {
-                Throwable cause = e instanceof CompletionException ? e.getCause() : e;
-                if (cause instanceof RequestRefusedException refused && refused.programGone()) {
-                    exit.complete(new ProcessExit.Vanished()); // the server holds no record of it: it is gone
-                    return;
-                }
-                if (!lostSight) {
-                    Log.warn("lost sight of process " + id.pid() + " on the HOST (" + cause.getMessage()
-                            + "): it runs on; watching it again every " + RETRY_PAUSE.toSeconds() + " s");
-                    lostSight = true;
-                }
             }
-            try {
-                Thread.sleep(RETRY_PAUSE);
-            } catch (InterruptedException e) {
-                exit.completeExceptionally(e);
+            Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+            if (cause instanceof RequestRefusedException refused && refused.programGone()) {
+                exit.complete(new ProcessExit.Vanished()); // the server holds no record of it: it is gone
                 return;
             }
-        }
+            if (!lostSight) {
+                Log.warn("lost sight of process " + id.pid() + " on the HOST (" + cause.getMessage()
+                        + "): it runs on; watching it again every " + RETRY_PAUSE.toSeconds() + " s");
+                lostSight = true;
+            }
+            CompletableFuture.delayedExecutor(RETRY_PAUSE.toMillis(), TimeUnit.MILLISECONDS, Thread::startVirtualThread)
+                    .execute(this::watchAgain);
+        });
     }
 
     private static ProcessExit exitOf(ExitStatus status) {
