@@ -11,6 +11,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One connection to a unix socket on the peer's side ({@link PeerSockets#open}), as a blocking byte channel: what
@@ -21,11 +24,13 @@ import java.nio.channels.ClosedChannelException;
  * waits for it), and the channel is kept for the next stream.
  *
  * <p>One thread reads, any may write. {@link #close()} may be called from any thread: a read or write blocked
- * meanwhile ends with {@link AsynchronousCloseException}, as on the JDK's socket channels; the descriptor is
- * released once no thread uses it any more.
+ * meanwhile ends with {@link AsynchronousCloseException}, as on the JDK's socket channels; the channel is released
+ * once no thread uses it any more.
  */
 public final class PeerStream implements ByteChannel {
     private static final MemorySegment NOTHING = MemorySegment.ofArray(new byte[0]);
+    /** How long a read blocked during {@link #close()} waits for the peer's END before the channel is aborted. */
+    private static final Duration PEER_END_PATIENCE = Duration.ofSeconds(5);
 
     private final StreamChannel channel;
     private final StreamPool pool;
@@ -37,8 +42,12 @@ public final class PeerStream implements ByteChannel {
     private boolean endSent;
     private boolean endFailed;
     private boolean closed;
+    /** Between {@link #close()} marking the stream closed and its END sent: no one releases the channel meanwhile. */
+    private boolean closing;
     private boolean aborted;
-    private int users;
+    private boolean released;
+    private int readers;
+    private int writers;
 
     PeerStream(StreamChannel channel, StreamPool pool, String path, String peer) {
         this.channel = channel;
@@ -49,13 +58,19 @@ public final class PeerStream implements ByteChannel {
 
     @Override
     public int read(ByteBuffer into) throws IOException {
-        enter();
+        enter(false);
         try {
             while (unread.byteSize() == 0) {
                 if (peerEnded) {
+                    if (closedMeanwhile()) {
+                        throw new AsynchronousCloseException();
+                    }
                     return -1;
                 }
                 receive();
+                if (closedMeanwhile()) {
+                    unread = NOTHING; // closed meanwhile: read on to the peer's END, dropping what comes before it
+                }
             }
             int count = (int) Math.min(unread.byteSize(), into.remaining());
             MemorySegment.copy(unread, 0, MemorySegment.ofBuffer(into), 0, count);
@@ -65,7 +80,7 @@ public final class PeerStream implements ByteChannel {
         } catch (IOException e) {
             throw closedMeanwhile() ? new AsynchronousCloseException() : e;
         } finally {
-            leave();
+            leave(false);
         }
     }
 
@@ -87,7 +102,7 @@ public final class PeerStream implements ByteChannel {
 
     @Override
     public int write(ByteBuffer from) throws IOException {
-        enter();
+        enter(true);
         try {
             int total = from.remaining();
             while (from.hasRemaining()) {
@@ -99,17 +114,17 @@ public final class PeerStream implements ByteChannel {
         } catch (IOException e) {
             throw closedMeanwhile() ? new AsynchronousCloseException() : e;
         } finally {
-            leave();
+            leave(true);
         }
     }
 
     /** The server reads end of stream; this end can still read. */
     public void shutdownOutput() throws IOException {
-        enter();
+        enter(true);
         try {
             sendEnd(UdsFrame.SHUT_WR);
         } finally {
-            leave();
+            leave(true);
         }
     }
 
@@ -141,21 +156,31 @@ public final class PeerStream implements ByteChannel {
         }
     }
 
+    /**
+     * Ends the stream. A read blocked meanwhile ends with {@link AsynchronousCloseException} once the peer's END has
+     * come, which follows this side's at once while the link works (the peer's server is disconnected on it), so the
+     * channel stays in step for the next stream; should it not come within {@link #PEER_END_PATIENCE}, the channel is
+     * aborted. A write blocked meanwhile cannot be followed by an END: the channel is aborted at once.
+     */
     @Override
     public void close() {
-        boolean inUse;
+        boolean writerInside;
+        boolean readerInside;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            inUse = users > 0;
-            if (inUse) {
+            writerInside = writers > 0;
+            readerInside = readers > 0;
+            if (writerInside) {
                 aborted = true;
+            } else {
+                closing = true;
             }
         }
-        if (inUse) {
-            channel.link.abort(); // the last thread to leave releases the channel
+        if (writerInside) {
+            channel.link.abort(); // the last thread to leave closes the channel
             return;
         }
         try {
@@ -163,7 +188,23 @@ public final class PeerStream implements ByteChannel {
         } catch (IOException e) {
             Log.debug("stream " + path + ": cannot send its end: " + e.getMessage());
         }
-        release();
+        synchronized (this) {
+            closing = false;
+        }
+        if (readerInside) {
+            CompletableFuture.delayedExecutor(PEER_END_PATIENCE.toMillis(), TimeUnit.MILLISECONDS).execute(this::abortIfStillRead);
+        }
+        releaseOnceUnused();
+    }
+
+    private void abortIfStillRead() {
+        synchronized (this) {
+            if (released || readers + writers == 0) {
+                return;
+            }
+            aborted = true;
+        }
+        channel.link.abort();
     }
 
     private void sendEnd(int type) throws IOException {
@@ -183,22 +224,37 @@ public final class PeerStream implements ByteChannel {
         }
     }
 
-    private synchronized void enter() throws ClosedChannelException {
+    private synchronized void enter(boolean writing) throws ClosedChannelException {
         if (closed) {
             throw new ClosedChannelException();
         }
-        users++;
+        if (writing) {
+            writers++;
+        } else {
+            readers++;
+        }
     }
 
-    private void leave() {
-        boolean last;
+    private void leave(boolean writing) {
         synchronized (this) {
-            users--;
-            last = closed && users == 0;
+            if (writing) {
+                writers--;
+            } else {
+                readers--;
+            }
         }
-        if (last) {
-            release();
+        releaseOnceUnused();
+    }
+
+    /** Once closed, its END sent (or the channel aborted) and no thread inside any more: the channel goes, once. */
+    private void releaseOnceUnused() {
+        synchronized (this) {
+            if (!closed || closing || released || readers + writers > 0) {
+                return;
+            }
+            released = true;
         }
+        release();
     }
 
     private synchronized boolean closedMeanwhile() {

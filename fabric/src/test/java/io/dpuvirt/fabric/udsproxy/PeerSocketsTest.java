@@ -257,7 +257,19 @@ class PeerSocketsTest {
             assertThat(served.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("the server's connection ended").isEmpty();
             channelsUsed.addAll(linkConnectionsNow());
         }
-        assertThat(proxy.status()).contains(" 30 total, 0 refused");
+        ServerSocketChannel silent = listen(allowed.resolve("silent.sock"));
+        for (int i = 0; i < 10; i++) { // and with a read blocked when the stream is closed
+            Future<String> served = acceptOne(silent, PeerSocketsTest::readToEnd);
+            PeerStream stream = peer.open(pathOf(silent));
+            FutureTask<Integer> read = new FutureTask<>(() -> stream.read(ByteBuffer.allocate(64)));
+            Thread reader = Thread.ofPlatform().daemon().name("blocked-reader").start(read);
+            await("the reader to wait for the peer's frames", () -> runsIn(reader, LinkConnection.class, "receive"));
+            stream.close();
+            assertThatThrownBy(() -> read.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).hasCauseInstanceOf(AsynchronousCloseException.class);
+            assertThat(served.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEmpty();
+            channelsUsed.addAll(linkConnectionsNow());
+        }
+        assertThat(proxy.status()).contains(" 40 total, 0 refused");
         assertThat(channelsUsed).as("not a channel per stream").isNotEmpty().hasSizeLessThanOrEqualTo(FEW_CHANNELS);
         assertThat(echoThrough(listen(allowed.resolve("echo.sock")), "in step")).isEqualTo("in step");
     }
