@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Iterator;
 
 /**
  * The connections a {@link RexecClient} keeps for the requests the server answers at once (about detached programs,
@@ -24,6 +25,11 @@ import java.util.Deque;
  * program twice, and a FILE_DELETE done twice answers false the second time: the caller gets the error instead.
  * The server closes connections idle for a minute; a connection is kept for {@link #MAX_IDLE_NANOS} only, so that a
  * request never races that close.
+ *
+ * <p>A request whose answer keeps its connection (a detached SPAWN: the connection then watches the program) takes
+ * a kept connection for good ({@link #sendKeepingConnection}); once it is answered, a new one may be opened ahead
+ * in its place ({@link #openAheadIfNoneKept}). The server drops a connection that says nothing for
+ * {@link RequestReceiver#TIMEOUT}: one opened ahead is kept half as long.
  */
 final class ConnectionPool implements AutoCloseable {
     static final int MAX_IDLE = 4;
@@ -32,27 +38,31 @@ final class ConnectionPool implements AutoCloseable {
      * client runs interpreted, where {@code Duration.dividedBy} (BigDecimal arithmetic) costs some 65 ms.
      */
     static final long MAX_IDLE_NANOS = RexecServerConfig.DEFAULT_IDLE_TIMEOUT.toNanos() / 2;
+    /** A connection opened ahead has no request yet: the server waits {@link RequestReceiver#TIMEOUT} for its first. */
+    static final long MAX_AHEAD_NANOS = RequestReceiver.TIMEOUT.toNanos() / 2;
 
     /** Reads the answer while the connection is still the caller's (a frame's payload is a view into its buffer). */
     interface Answer<T> {
         T read(FrameReader.Frame frame) throws IOException;
     }
 
-    private record Connection(Wire wire, FrameReader reader) {
+    /** A connection with the reader of its answers. */
+    record Connection(Wire wire, FrameReader reader) {
         void close() {
             wire.close();
         }
     }
 
-    private record Idle(Connection connection, long since) {
+    /** A connection kept since {@code since}, usable for {@code maxIdleNanos}. */
+    private record Idle(Connection connection, long since, long maxIdleNanos) {
         boolean tooOld(long now) {
-            return now - since > MAX_IDLE_NANOS;
+            return now - since > maxIdleNanos;
         }
     }
 
     private final Path socket;
     private final PeerSockets through;
-    /** Most recently used first: the oldest age out at the end. */
+    /** Most recently used first. */
     private final Deque<Idle> idle = new ArrayDeque<>();
     private boolean closed;
 
@@ -100,6 +110,56 @@ final class ConnectionPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code request} (one frame) on a kept connection that still looks sound, or a new one, and hands that
+     * connection over: for a request whose answer keeps it (a detached SPAWN, whose connection then watches the
+     * program). Across hosts that spares the stream through udsproxyd, the connect and the thread a new connection
+     * costs on the other side. A kept connection whose write fails is replaced by a new one (the server never read
+     * the request); once written, a failure is the caller's, since the server may have acted on it.
+     */
+    Connection sendKeepingConnection(ByteBuffer request) throws IOException {
+        Connection kept = takeIdle();
+        if (kept != null) {
+            try {
+                kept.wire().write(request.duplicate());
+                return kept;
+            } catch (IOException e) {
+                kept.close();
+                Log.debug("a kept connection to rexec_server at " + socket + " broke (" + e.getMessage() + "): on a new one");
+            }
+        }
+        Connection fresh = connect();
+        try {
+            fresh.wire().write(request.duplicate());
+            return fresh;
+        } catch (IOException e) {
+            fresh.close();
+            throw e;
+        }
+    }
+
+    /**
+     * With no kept connection left (the last one was taken by {@link #sendKeepingConnection}), opens one on a thread of
+     * its own and keeps it, so that the next request (the SIGNAL that ends what was started) does not wait for a
+     * connect either; called once the start is answered, so as not to compete with it.
+     */
+    void openAheadIfNoneKept() {
+        synchronized (idle) {
+            if (closed || !idle.isEmpty()) {
+                return;
+            }
+        }
+        Thread.ofVirtual().name("rexec-connect-ahead").start(this::openAhead);
+    }
+
+    private void openAhead() {
+        try {
+            keep(connect(), MAX_AHEAD_NANOS);
+        } catch (IOException e) {
+            Log.debug("cannot open a connection ahead to rexec_server at " + socket + ": " + e.getMessage());
+        }
+    }
+
     /** All but SIGNAL and FILE_DELETE: the same answer, and the same effect, however often they are sent. */
     private static boolean repeatable(int type) {
         return type != Protocol.DETACHED_SIGNAL && type != Protocol.FILE_DELETE;
@@ -124,18 +184,27 @@ final class ConnectionPool implements AutoCloseable {
     }
 
     private void giveBack(Connection connection) {
+        keep(connection, MAX_IDLE_NANOS);
+    }
+
+    private void keep(Connection connection, long maxIdleNanos) {
         synchronized (idle) {
             long now = System.nanoTime();
-            while (!idle.isEmpty() && idle.peekLast().tooOld(now)) {
-                idle.pollLast().connection().close();
+            for (Iterator<Idle> kept = idle.iterator(); kept.hasNext();) {
+                Idle old = kept.next();
+                if (old.tooOld(now)) {
+                    kept.remove();
+                    old.connection().close();
+                }
             }
             if (!closed && idle.size() < MAX_IDLE) {
-                idle.addFirst(new Idle(connection, now));
+                idle.addFirst(new Idle(connection, now, maxIdleNanos));
                 return;
             }
         }
         connection.close();
     }
+
 
     private Connection connect() throws IOException {
         Wire wire;

@@ -129,25 +129,46 @@ public final class RexecClient implements AutoCloseable {
      */
     public Detached startDetached(SpawnRequest request, DetachedFiles output) throws IOException {
         SpawnRequest detached = request.withDetached(output);
-        Wire wire = connect(!detached.fds().isEmpty());
-        FrameReader reader = new FrameReader(wire, Protocol.MAX_ANSWER);
+        if (!detached.fds().isEmpty()) { // passed with the request on a connection of its own
+            Wire wire = connect(true);
+            FrameReader reader = new FrameReader(wire, Protocol.MAX_ANSWER);
+            ProgramId program = startedOrClose(wire, reader, detached);
+            return new Detached(program, awaitEnd(wire, reader, program));
+        }
+        // a kept connection, when there is one: the SPAWN is read by the thread already waiting on it on the other side
+        ConnectionPool.Connection connection = requests.sendKeepingConnection(detached.encode());
         ProgramId program;
         try {
-            program = sendDetached(wire, reader, detached);
+            program = started(connection.reader(), detached);
         } catch (IOException | RuntimeException e) {
-            wire.close();
+            connection.close();
             throw e;
         }
-        return new Detached(program, awaitEnd(wire, reader, program));
+        requests.openAheadIfNoneKept(); // for the next request about the program (its SIGNAL at the end)
+        return new Detached(program, awaitEnd(connection.wire(), connection.reader(), program));
     }
 
     private ProgramId sendDetached(Wire wire, FrameReader reader, SpawnRequest detached) throws IOException {
-        String program = detached.argv().getFirst().toString();
         if (wire instanceof NativeWire nativeWire) {
             nativeWire.writeWithFds(detached.encode(), detached.fds().stream().mapToInt(PassedFd::source).toArray());
         } else {
             wire.write(detached.encode());
         }
+        return started(reader, detached);
+    }
+
+    private ProgramId startedOrClose(Wire wire, FrameReader reader, SpawnRequest detached) throws IOException {
+        try {
+            return sendDetached(wire, reader, detached);
+        } catch (IOException | RuntimeException e) {
+            wire.close();
+            throw e;
+        }
+    }
+
+    /** The answer to a detached SPAWN: the program's id once it runs, or the refusal. */
+    private ProgramId started(FrameReader reader, SpawnRequest detached) throws IOException {
+        String program = detached.argv().getFirst().toString();
         FrameReader.Frame answer = reader.next();
         if (answer == null) {
             throw new IOException("rexec_server at " + socket + " closed the connection without starting " + program);

@@ -102,6 +102,23 @@ class ConnectionPoolTest {
     }
 
     @Test
+    void aDetachedStartTakesAKeptConnectionForItsWatchAndOneIsOpenedAheadForTheNextRequest() throws Exception {
+        startServer();
+        assertThat(client.files().exists(dir)).isTrue();
+        assertThat(server.connectionsAccepted()).isEqualTo(1);
+
+        RexecClient.Detached sleep = client.startDetached(SpawnRequest.of("/bin/sleep", "1000"), DetachedFiles.DISCARD);
+        long ahead = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (server.connectionsAccepted() < 2 && System.nanoTime() < ahead) {
+            Thread.sleep(5);
+        }
+        assertThat(server.connectionsAccepted()).as("the kept one started it; one more was opened ahead").isEqualTo(2);
+        client.signal(sleep.program(), Signals.SIGTERM); // on the one opened ahead
+        assertThat(sleep.end().get(20, TimeUnit.SECONDS)).isEqualTo(ProgramState.Ended.of(ExitStatus.killed(Signals.SIGTERM)));
+        assertThat(server.connectionsAccepted()).isEqualTo(2);
+    }
+
+    @Test
     void aRequestAfterTheServerRestartedIsAnswered() throws Exception {
         startServer();
         ProgramId sleep = client.spawnDetached(SpawnRequest.of("/bin/sleep", "1000"), DetachedFiles.DISCARD);
