@@ -184,9 +184,10 @@ class PeerSocketsTest {
 
     @Test
     void anOpenThatMayWaitConnectsToASocketBoundMeanwhile() throws Exception {
-        Path late = allowed.resolve("late.sock");
+        Path late = allowed.resolve("domain-1/late.sock"); // in a directory made later, as a hypervisor's run directory is
         Future<ServerSocketChannel> bound = servers.submit(() -> {
             Thread.sleep(300); // the open below is under way by then, waiting on the peer's side
+            Files.createDirectory(late.getParent());
             return listen(late);
         });
         try (PeerStream stream = peer.open(late, Duration.ofSeconds(5))) {

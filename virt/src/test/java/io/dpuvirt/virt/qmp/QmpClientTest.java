@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -163,6 +165,26 @@ class QmpClientTest {
         } finally {
             late.get().close();
         }
+    }
+
+    @Test
+    void aConnectionBegunAheadIsMadeWhenTheSocketAppearsAndEndsWhenItsProcessFailedToStart() throws Exception {
+        Path socket = dir.resolve("ahead.sock");
+        CompletableFuture<ByteChannel> ahead = CONNECTOR.connectAhead(socket, TIMEOUT, () -> true);
+        Thread.sleep(50); // the hypervisor starts meanwhile
+        assertThat(ahead).isNotDone();
+        try (FakeMonitor fake = FakeMonitor.start(socket, "\n", FakeMonitor::standard);
+             Monitor monitor = new Monitor(CONNECTOR.handshake(ahead, socket, new Recorder()), QmpDialect.QEMU, TIMEOUT)) {
+            assertThat(monitor.status().running()).isTrue();
+        }
+
+        AtomicBoolean startFailed = new AtomicBoolean();
+        Path never = dir.resolve("never-ahead.sock");
+        CompletableFuture<ByteChannel> abandoned = CONNECTOR.connectAhead(never, TIMEOUT, () -> !startFailed.get());
+        startFailed.set(true);
+        assertThatThrownBy(() -> CONNECTOR.handshake(abandoned, never, new Recorder()))
+                .isInstanceOf(QmpException.class)
+                .hasMessageStartingWith("cannot connect to monitor " + never + ": its process is gone");
     }
 
     @Test

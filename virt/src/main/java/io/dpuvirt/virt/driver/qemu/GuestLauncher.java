@@ -11,10 +11,12 @@ import io.dpuvirt.virt.host.ProcessSpec;
 import io.dpuvirt.virt.host.Stdio;
 
 import java.io.IOException;
+import java.nio.channels.ByteChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Starts a guest: its private directory (0700) and log on the host, its UEFI variables, the hypervisor
@@ -48,6 +50,10 @@ final class GuestLauncher {
         Host host = context.host();
         String name = plan.config().name();
         List<String> argv = context.profile().commandLine().build(plan);
+        // the monitor is waited for from now: on a remote host the wait overlaps the start's round trip
+        CompletableFuture<HostProcess> spawned = new CompletableFuture<>();
+        CompletableFuture<ByteChannel> monitorAhead = context.monitors().connectAhead(plan.files().monitor(), MONITOR_PATIENCE,
+                () -> !spawned.isDone() || (!spawned.isCompletedExceptionally() && spawned.join().isAlive()));
         HostProcess process;
         try {
             FirmwareFiles.prepare(plan.config().os(), host);
@@ -58,11 +64,16 @@ final class GuestLauncher {
                     .withStdio(Stdio.none(), Stdio.appendTo(plan.files().log()), Stdio.appendTo(plan.files().log()))
                     .withRunDirectory(plan.files().directory()));
         } catch (IOException e) {
+            giveUp(spawned, monitorAhead, e);
             throw failed("cannot start " + argv.getFirst() + " for domain '" + name + "': " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            giveUp(spawned, monitorAhead, e);
+            throw e;
         }
+        spawned.complete(process);
         VmmGuest guest = new VmmGuest(context, plan, process, paused, listener);
         try {
-            guest.connect(MONITOR_PATIENCE);
+            guest.connect(monitorAhead);
             VcpuPinning pinning = VcpuPinning.of(plan.config());
             if (!pinning.isEmpty()) {
                 pinning.apply(guest.monitor().vcpuThreads(), process);
@@ -96,6 +107,20 @@ final class GuestLauncher {
         Log.warn(context.profile().name() + ": domain '" + config.name() + "' is of type kvm but the host has no "
                 + DEV_KVM + ": it runs emulated (TCG), much slower");
         return Accelerator.TCG;
+    }
+
+    /** No process: the wait for its monitor ends at its next try, and a connection made meanwhile is closed. */
+    private static void giveUp(CompletableFuture<HostProcess> spawned, CompletableFuture<ByteChannel> monitorAhead, Exception why) {
+        spawned.completeExceptionally(why);
+        monitorAhead.thenAccept(GuestLauncher::closeQuietly);
+    }
+
+    private static void closeQuietly(ByteChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            Log.debug("closing a monitor connection nobody needs: " + e.getMessage());
+        }
     }
 
     private DriverException failed(String detail, Throwable cause) {

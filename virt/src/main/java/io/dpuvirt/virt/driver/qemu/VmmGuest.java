@@ -15,12 +15,14 @@ import io.dpuvirt.virt.host.ProcessExit;
 import io.dpuvirt.virt.host.Signal;
 import io.dpuvirt.virt.host.SocketWaiter;
 import io.dpuvirt.virt.qmp.Monitor;
+import io.dpuvirt.virt.qmp.MonitorConnector;
 import io.dpuvirt.virt.qmp.QmpEvent;
 import io.dpuvirt.virt.qmp.QmpException;
 import io.dpuvirt.virt.qmp.QmpListener;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.ByteChannel;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -83,10 +85,21 @@ final class VmmGuest implements Guest, QmpListener {
 
     /** Connects the monitor (waiting for it within {@code patience}) and starts watching the process. */
     void connect(Duration patience) throws QmpException {
-        process.exit().whenComplete((exit, error) -> events.submit(() -> processEnded(exit, error)));
-        monitorEnd = new CompletableFuture<>();
+        watchProcess();
         monitor = new Monitor(context.monitors().connect(plan.files().monitor(), patience, process::isAlive, this),
                 context.profile().dialect(), VmmHypervisor.COMMAND_TIMEOUT);
+    }
+
+    /** As {@link #connect(Duration)}, on the monitor connection begun before the start ({@link MonitorConnector#connectAhead}). */
+    void connect(CompletableFuture<ByteChannel> monitorAhead) throws QmpException {
+        watchProcess();
+        monitor = new Monitor(context.monitors().handshake(monitorAhead, plan.files().monitor(), this),
+                context.profile().dialect(), VmmHypervisor.COMMAND_TIMEOUT);
+    }
+
+    private void watchProcess() {
+        process.exit().whenComplete((exit, error) -> events.submit(() -> processEnded(exit, error)));
+        monitorEnd = new CompletableFuture<>();
     }
 
     /** A start that failed half-way: the process is killed at once, and its end reported to no one. */
