@@ -109,14 +109,23 @@ final class DetachedPrograms implements AutoCloseable {
             }
             running.remove(program.pid());
             closePidfd(entry);
-            records.remove(program.pid());
             ended.put(program, end);
             toTell = watchers.remove(program);
             path = entry.record().path();
         }
-        Log.info("detached " + program + " (" + path + ") " + end);
+        // the watchers first: each waits for this end (a destroy on the DPU), the record and the log line do not
         if (toTell != null) {
             toTell.forEach(watcher -> watcher.accept(end));
+        }
+        removeRecord(program);
+        Log.info("detached " + program + " (" + path + ") " + end);
+    }
+
+    /** Its record goes unless the pid is already another detached program's (a reused pid, recorded meanwhile). */
+    private synchronized void removeRecord(ProgramId program) {
+        Running now = running.get(program.pid());
+        if (now == null || now.record().program().equals(program)) {
+            records.remove(program.pid());
         }
     }
 

@@ -118,7 +118,7 @@ final class DetachedService {
             known = registry.watch(program, uid, watcher);
         } catch (RequestRefusedException e) {
             if (e.programGone()) {
-                cleanup.ifPresent(DetachedService::removeDirectory);
+                cleanup.map(DetachedService::removeDirectory).ifPresent(Log::info);
             }
             throw e;
         }
@@ -153,9 +153,12 @@ final class DetachedService {
         synchronized void ended(ProgramState.Ended end) {
             if (!finished) {
                 finished = true;
-                cleanup.ifPresent(DetachedService::removeDirectory);
+                String removed = cleanup.map(DetachedService::removeDirectory).orElse(null);
                 output.exited(end);
                 socket.abort(); // wakes the connection's thread
+                if (removed != null) {
+                    Log.info(removed); // once the client is told
+                }
             }
         }
 
@@ -164,16 +167,18 @@ final class DetachedService {
         }
     }
 
-    /** A watched program's directory, after its end: what stays is logged, the client is told of the end anyway. */
-    private static void removeDirectory(FileAreas.Location directory) {
+    /**
+     * A watched program's directory, after its end; what it did, for the log. What stays is logged (a failure at
+     * once), the client is told of the end anyway.
+     */
+    private static String removeDirectory(FileAreas.Location directory) {
         try {
-            if (FileOperations.deleteDirectoryWithFiles(directory)) {
-                Log.info("removed " + directory.path() + " with its files, after the program's end");
-            } else {
-                Log.info("nothing removed at " + directory.path() + " after the program's end: no directory, or it holds one");
-            }
+            return FileOperations.deleteDirectoryWithFiles(directory)
+                    ? "removed " + directory.path() + " with its files, after the program's end"
+                    : "nothing removed at " + directory.path() + " after the program's end: no directory, or it holds one";
         } catch (IOException e) {
             Log.warn("cannot remove " + directory.path() + " after the program's end: " + e.getMessage());
+            return null;
         }
     }
 
