@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 
 /**
  * The thread that finds this side's offers: it scans /proc/net/unix for the listening sockets under
- * {@code [Udsconnect]} when {@link DirectoryWatcher} sees a socket file come or go there, and periodically as the
- * safety net ({@link RescanSchedule} says when), yields mirrors whose path a local server took over, and publishes the
+ * {@code [Udsconnect]} when {@link DirectoryWatcher} sees a socket file come there, and periodically as the safety
+ * net and for sockets that went ({@link RescanSchedule} says when), yields mirrors whose path a local server took over, and publishes the
  * offers. Once a second it reloads a hand-edited whitelist (qtcfg tells the daemon at once) and re-resolves its entries: a
  * directory on an entry's path may have become a symlink; requests are always resolved fresh, so a resolution a
  * second old cannot let anything escape.
@@ -69,7 +69,13 @@ final class ScanLoop {
                             (int) Math.max(0, Math.min(schedule.millisUntilDue(), untilHousekeeping)));
                     if (changes.any()) {
                         scanner.invalidate();
-                        schedule.changed(changes.appeared());
+                        if (!changes.appeared().isEmpty()) {
+                            schedule.changed(changes.appeared());
+                        }
+                        // sockets that only went are withdrawn by the next periodic scan: their mirrors' clients
+                        // get the same refusal meanwhile, and a scan now would take CPU from whatever removed them
+                        // (a hypervisor's exit, its run directory's removal: 0.5 to 5 ms, on the critical path of a
+                        // guest's destroy on a busy 2-core HOST)
                     }
                 } catch (IOException | RuntimeException e) {
                     Log.error("scanning local sockets failed: " + e);
