@@ -63,7 +63,7 @@ final class RemoteProcess implements HostProcess {
      */
     static RemoteProcess watch(RexecClient rexec, ProcessId id, Optional<Path> runDirectory) {
         RemoteProcess process = new RemoteProcess(rexec, id, runDirectory);
-        process.watchAgain();
+        Thread.ofVirtual().name("remote-watch-" + id.pid()).start(process::watchAgain); // a link that is down must not hold the caller
         return process;
     }
 
