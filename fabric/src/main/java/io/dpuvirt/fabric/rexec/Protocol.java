@@ -11,7 +11,11 @@ import java.nio.ByteBuffer;
  * at once (all but SPAWN and WATCH) may be followed by the next on the same connection.
  */
 final class Protocol {
-    static final int VERSION = 2;
+    /**
+     * 3: the connection of a detached SPAWN that names a run directory removes it before its EXITED (a client of
+     * version 2 would leave it behind on a server that does not, so the two refuse each other).
+     */
+    static final int VERSION = 3;
     static final int HEADER = 8;
     /** The largest STDIN, STDOUT or STDERR payload; the sender splits larger writes. */
     static final int MAX_DATA = 128 * 1024;

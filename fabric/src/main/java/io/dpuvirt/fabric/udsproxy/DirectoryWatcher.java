@@ -67,9 +67,13 @@ final class DirectoryWatcher implements AutoCloseable {
     private record Anchor(Path directory, Role role, Object fileKey) {
     }
 
-    /** What the events of one wait amount to: whether the sockets under the prefixes may have changed, and which socket files appeared. */
-    record Changes(boolean any, Set<String> appeared) {
-        static final Changes NONE = new Changes(false, Set.of());
+    /**
+     * What the events of one wait amount to: whether the sockets under the prefixes may have changed, which socket
+     * files appeared, and whether what the events tell is incomplete (events lost, a watched directory moved or gone:
+     * a socket may have come unreported).
+     */
+    record Changes(boolean any, Set<String> appeared, boolean incomplete) {
+        static final Changes NONE = new Changes(false, Set.of(), false);
     }
 
     private Inotify inotify; // null: not watching (no inotify, or it failed)
@@ -180,7 +184,7 @@ final class DirectoryWatcher implements AutoCloseable {
         if (resync) {
             sync(appeared);
         }
-        return any ? new Changes(true, appeared) : Changes.NONE;
+        return any ? new Changes(true, appeared, resync) : Changes.NONE;
     }
 
     /** Makes the watches those of the prefixes as they are now; entries of directories watched anew go to {@code appeared}. */

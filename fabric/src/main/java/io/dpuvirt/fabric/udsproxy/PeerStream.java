@@ -141,9 +141,15 @@ public final class PeerStream implements ByteChannel {
         }
     }
 
-    /** Wakes threads blocked on this stream, which then fail; the stream is no use afterwards. */
+    /**
+     * Wakes threads blocked on this stream, which then fail; the stream is no use afterwards. Once the stream has
+     * been closed and its channel released (which may carry another stream by now), this does nothing.
+     */
     public void abort() {
         synchronized (this) {
+            if (released) {
+                return;
+            }
             aborted = true;
         }
         channel.link.abort();
@@ -183,6 +189,9 @@ public final class PeerStream implements ByteChannel {
             channel.link.abort(); // the last thread to leave closes the channel
             return;
         }
+        if (readerInside) { // armed first: the END's send may itself wait, on a link that takes nothing
+            CompletableFuture.delayedExecutor(PEER_END_PATIENCE.toMillis(), TimeUnit.MILLISECONDS).execute(this::abortIfStillRead);
+        }
         try {
             sendEnd(UdsFrame.CLOSE);
         } catch (IOException e) {
@@ -191,15 +200,12 @@ public final class PeerStream implements ByteChannel {
         synchronized (this) {
             closing = false;
         }
-        if (readerInside) {
-            CompletableFuture.delayedExecutor(PEER_END_PATIENCE.toMillis(), TimeUnit.MILLISECONDS).execute(this::abortIfStillRead);
-        }
         releaseOnceUnused();
     }
 
     private void abortIfStillRead() {
         synchronized (this) {
-            if (released || readers + writers == 0) {
+            if (released || readers + writers == 0 && !closing) {
                 return;
             }
             aborted = true;

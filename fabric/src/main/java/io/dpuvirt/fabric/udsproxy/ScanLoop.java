@@ -69,7 +69,7 @@ final class ScanLoop {
                             (int) Math.max(0, Math.min(schedule.millisUntilDue(), untilHousekeeping)));
                     if (changes.any()) {
                         scanner.invalidate();
-                        if (!changes.appeared().isEmpty()) {
+                        if (!changes.appeared().isEmpty() || changes.incomplete()) {
                             schedule.changed(changes.appeared());
                         }
                         // sockets that only went are withdrawn by the next periodic scan: their mirrors' clients

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -76,13 +77,17 @@ final class StreamPool {
      * watch answered) thus leaves a channel for the next stream instead of one to dial, with its handshake.
      */
     void releaseAfterPeerEnd(StreamChannel channel) {
-        threads.execute(() -> {
-            if (drainedToPeerEnd(channel)) {
-                release(channel);
-            } else {
-                channel.close();
-            }
-        });
+        try {
+            threads.execute(() -> {
+                if (drainedToPeerEnd(channel)) {
+                    release(channel);
+                } else {
+                    channel.close();
+                }
+            });
+        } catch (RejectedExecutionException e) { // the pool's owner closed it: nothing is kept any more
+            channel.close();
+        }
     }
 
     private static boolean drainedToPeerEnd(StreamChannel channel) {

@@ -61,6 +61,7 @@ class DirectoryWatcherTest {
         DirectoryWatcher.Changes removal = changes();
         assertThat(removal.any()).isTrue();
         assertThat(removal.appeared()).isEmpty();
+        assertThat(removal.incomplete()).as("the events told all: the scan may wait").isFalse();
     }
 
     @Test
@@ -111,7 +112,9 @@ class DirectoryWatcherTest {
         Path socket = prefix.resolve("domain-2-guest/monitor.sock");
         Files.createDirectories(socket.getParent());
         listen(socket);
-        assertThat(changes().appeared()).contains(socket.toString());
+        DirectoryWatcher.Changes arrival = changes();
+        assertThat(arrival.appeared()).contains(socket.toString());
+        assertThat(arrival.incomplete()).as("the prefix came: the watches were made afresh").isTrue();
     }
 
     @Test
@@ -221,11 +224,13 @@ class DirectoryWatcherTest {
     /** The changes the events so far amount to (reading until none are left). */
     private DirectoryWatcher.Changes changes() {
         boolean any = false;
+        boolean incomplete = false;
         Set<String> appeared = new HashSet<>();
         for (DirectoryWatcher.Changes changes = watcher.await(0); changes.any(); changes = watcher.await(0)) {
             any = true;
+            incomplete |= changes.incomplete();
             appeared.addAll(changes.appeared());
         }
-        return new DirectoryWatcher.Changes(any, appeared);
+        return new DirectoryWatcher.Changes(any, appeared, incomplete);
     }
 }

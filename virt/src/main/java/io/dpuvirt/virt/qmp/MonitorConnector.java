@@ -1,5 +1,6 @@
 package io.dpuvirt.virt.qmp;
 
+import io.dpuvirt.common.log.Log;
 import io.dpuvirt.virt.host.SocketWaiter;
 
 import java.io.IOException;
@@ -71,8 +72,18 @@ public final class MonitorConnector {
             throw new QmpException("cannot connect to monitor " + socket + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            ahead.thenAccept(MonitorConnector::closeQuietly); // nobody takes it any more
             throw new QmpException("interrupted while waiting for monitor " + socket, e);
         }
         return QmpClient.handshake(channel, socket.toString(), listener, commandTimeout);
+    }
+
+    /** Closes a monitor connection nobody needs (a start that failed or was given up). */
+    public static void closeQuietly(ByteChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            Log.debug("closing a monitor connection nobody needs: " + e.getMessage());
+        }
     }
 }

@@ -9,6 +9,7 @@ import io.dpuvirt.virt.host.Host;
 import io.dpuvirt.virt.host.HostProcess;
 import io.dpuvirt.virt.host.ProcessSpec;
 import io.dpuvirt.virt.host.Stdio;
+import io.dpuvirt.virt.qmp.MonitorConnector;
 
 import java.io.IOException;
 import java.nio.channels.ByteChannel;
@@ -112,15 +113,7 @@ final class GuestLauncher {
     /** No process: the wait for its monitor ends at its next try, and a connection made meanwhile is closed. */
     private static void giveUp(CompletableFuture<HostProcess> spawned, CompletableFuture<ByteChannel> monitorAhead, Exception why) {
         spawned.completeExceptionally(why);
-        monitorAhead.thenAccept(GuestLauncher::closeQuietly);
-    }
-
-    private static void closeQuietly(ByteChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            Log.debug("closing a monitor connection nobody needs: " + e.getMessage());
-        }
+        monitorAhead.thenAccept(MonitorConnector::closeQuietly);
     }
 
     private DriverException failed(String detail, Throwable cause) {
