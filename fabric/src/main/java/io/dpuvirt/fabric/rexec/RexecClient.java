@@ -238,7 +238,7 @@ public final class RexecClient implements AutoCloseable {
                     throw unexpected(answer);
                 }
                 end.complete(ProgramState.Ended.decode(answer.payload()));
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) { // a malformed answer too: the watch fails, and is made again
                 end.completeExceptionally(e);
             }
         });

@@ -93,6 +93,8 @@ final class StreamPool {
     private static boolean drainedToPeerEnd(StreamChannel channel) {
         long deadline = System.nanoTime() + PEER_END_PATIENCE.toNanos();
         try {
+            // a frame the peer cuts short must not hold this thread either: reads time out as well
+            channel.link.socket().setReceiveTimeout(PEER_END_PATIENCE);
             while (true) {
                 long left = deadline - System.nanoTime();
                 if (!channel.link.hasBufferedInput() && (left <= 0 || !channel.link.socket().awaitReadable(Duration.ofNanos(left)))) {
@@ -100,6 +102,7 @@ final class StreamPool {
                 }
                 switch (channel.link.receive().type()) {
                     case UdsFrame.SHUT_WR, UdsFrame.CLOSE, UdsFrame.OPEN_ERROR -> {
+                        channel.link.socket().setReceiveTimeout(Duration.ZERO); // kept: its next reads wait as before
                         return true;
                     }
                     case UdsFrame.DATA, UdsFrame.FDS -> {

@@ -19,6 +19,8 @@ final class SocketConsole implements ConsoleSession {
     private final ByteChannel channel;
     private final ConsoleOutput output;
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** Writes from different callers one after the other, whole. */
+    private final Object writing = new Object();
 
     private SocketConsole(ByteChannel channel, ConsoleOutput output) {
         this.channel = channel;
@@ -35,7 +37,7 @@ final class SocketConsole implements ConsoleSession {
     @Override
     public void send(byte[] bytes) throws IOException {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        synchronized (channel) {
+        synchronized (writing) { // not the channel's monitor: a close, which may take it, must not wait behind a write
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
