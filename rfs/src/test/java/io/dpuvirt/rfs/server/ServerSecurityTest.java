@@ -1,5 +1,7 @@
 package io.dpuvirt.rfs.server;
 
+import io.dpuvirt.common.linux.Errno;
+import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.common.net.SockAddr;
 import io.dpuvirt.fabric.link.Handshake;
 import io.dpuvirt.fabric.link.LinkEndpoint;
@@ -67,9 +69,18 @@ class ServerSecurityTest {
         Path file = temp.resolve("whitelist");
         Files.writeString(file, whitelist);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        int port = 20000 + ThreadLocalRandom.current().nextInt(20000);
-        SockAddr.Inet address = SockAddr.Inet.of("127.0.0.1", port);
-        server = RfsServer.start(new Transport.Tcp(address, address), LinkKey.of(KEY), file);
+        SockAddr.Inet address;
+        for (int attempt = 1; ; attempt++) {
+            address = SockAddr.Inet.of("127.0.0.1", port());
+            try {
+                server = RfsServer.start(new Transport.Tcp(address, address), LinkKey.of(KEY), file);
+                break;
+            } catch (LinuxException e) {
+                if (!e.is(Errno.EADDRINUSE) || attempt == 20) {
+                    throw e;
+                }
+            }
+        }
         dialer = new LinkEndpoint(new Transport.Tcp(SockAddr.Inet.of("127.0.0.1", 0), address), new Handshake(LinkKey.of(KEY)),
                 Executors.newSingleThreadExecutor());
     }
@@ -184,8 +195,16 @@ class ServerSecurityTest {
         Path file = temp.resolve("whitelist");
         Files.writeString(file, "[Open]\nPath=" + export + "\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        SockAddr.Inet address = SockAddr.Inet.of("127.0.0.1", 20000 + ThreadLocalRandom.current().nextInt(20000));
+        SockAddr.Inet address = SockAddr.Inet.of("127.0.0.1", port());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> RfsServer.start(new Transport.Tcp(address, address), LinkKey.of(KEY), file))
                 .hasMessageContaining("[Mount]");
+    }
+
+    /**
+     * A port below the kernel's ephemeral range (32768 and up), from which outgoing connections, other tests' among
+     * them, take theirs: a port from that range was seen taken between the pick and the bind.
+     */
+    private static int port() {
+        return 20000 + ThreadLocalRandom.current().nextInt(12000);
     }
 }
