@@ -4,7 +4,9 @@ import io.dpuvirt.common.net.MessageIo;
 import io.dpuvirt.fabric.link.Buffer;
 import io.dpuvirt.fabric.link.Frame;
 import io.dpuvirt.fabric.link.LinkConnection;
+import io.dpuvirt.fabric.link.LinkProtocolException;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -26,6 +28,23 @@ final class StreamChannel implements AutoCloseable {
 
     StreamChannel(LinkConnection link) {
         this.link = link;
+    }
+
+    /**
+     * Reads the peer's frames up to its END of the stream, dropping what the stream carried before it (the other
+     * side stopped reading), so that the channel is in step for the next stream. On the dialing side a refusal of
+     * the open ({@code refusalEnds}: OPEN_ERROR) is the serving side's END too; anything else is a protocol error.
+     */
+    void skipToPeerEnd(boolean refusalEnds) throws IOException {
+        while (true) {
+            int type = link.receive().type();
+            if (type == UdsFrame.SHUT_WR || type == UdsFrame.CLOSE || refusalEnds && type == UdsFrame.OPEN_ERROR) {
+                return;
+            }
+            if (type != UdsFrame.DATA && type != UdsFrame.FDS) {
+                throw new LinkProtocolException("unexpected frame " + type + " before the peer's end of a stream");
+            }
+        }
     }
 
     @Override

@@ -90,29 +90,13 @@ final class StreamPool {
         }
     }
 
+    /** Whether the peer's END came, each read waiting at most {@link #PEER_END_PATIENCE} (a frame cut short too). */
     private static boolean drainedToPeerEnd(StreamChannel channel) {
-        long deadline = System.nanoTime() + PEER_END_PATIENCE.toNanos();
         try {
-            // a frame the peer cuts short must not hold this thread either: reads time out as well
             channel.link.socket().setReceiveTimeout(PEER_END_PATIENCE);
-            while (true) {
-                long left = deadline - System.nanoTime();
-                if (!channel.link.hasBufferedInput() && (left <= 0 || !channel.link.socket().awaitReadable(Duration.ofNanos(left)))) {
-                    return false;
-                }
-                switch (channel.link.receive().type()) {
-                    case UdsFrame.SHUT_WR, UdsFrame.CLOSE, UdsFrame.OPEN_ERROR -> {
-                        channel.link.socket().setReceiveTimeout(Duration.ZERO); // kept: its next reads wait as before
-                        return true;
-                    }
-                    case UdsFrame.DATA, UdsFrame.FDS -> {
-                        // what the peer's server sent before it saw the end: nobody reads it any more
-                    }
-                    default -> {
-                        return false;
-                    }
-                }
-            }
+            channel.skipToPeerEnd(true);
+            channel.link.socket().setReceiveTimeout(Duration.ZERO); // kept: its next reads wait as before
+            return true;
         } catch (IOException e) {
             return false;
         }

@@ -69,7 +69,7 @@ final class StreamServer {
             counters.refused.incrementAndGet();
             Log.warn("refused stream to " + request.path() + " for the peer's " + request.describeClient() + ": " + e.refusal());
             channel.link.send(UdsFrame.OPEN_ERROR, 0, e.refusal().encode());
-            drainToEnd(channel.link);
+            channel.skipToPeerEnd(false); // the dialer may have sent data right behind its OPEN
             return true;
         }
         counters.active.incrementAndGet();
@@ -132,19 +132,6 @@ final class StreamServer {
             throw new RefusedException(new OpenRefusal(e.errno(), e.getMessage()));
         } catch (IOException | IllegalArgumentException e) {
             throw new RefusedException(new OpenRefusal(Errno.EINVAL, e.getMessage()));
-        }
-    }
-
-    /** After a refusal the dialer may already have sent data: skip it up to its END, so the channel is in step. */
-    private static void drainToEnd(LinkConnection connection) throws IOException {
-        while (true) {
-            int type = connection.receive().type();
-            if (type == UdsFrame.SHUT_WR || type == UdsFrame.CLOSE) {
-                return;
-            }
-            if (type != UdsFrame.DATA && type != UdsFrame.FDS) {
-                throw new LinkProtocolException("unexpected frame " + type + " after a refused open");
-            }
         }
     }
 
