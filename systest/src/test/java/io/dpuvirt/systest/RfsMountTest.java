@@ -164,6 +164,41 @@ class RfsMountTest {
     }
 
     /**
+     * Reads travel in requests of up to 512 KiB: large buffered and O_DIRECT reads, at and across those
+     * boundaries, return the HOST's bytes.
+     */
+    @Test
+    void largeReadsReturnTheHostsBytes() throws Exception {
+        rfs.whitelist(RfsPair.allowAll("/home/VMs"));
+        rfs.startEngine();
+        rfs.mount("/home/VMs", "/home/VMs").orThrow();
+        String script = """
+                import mmap, os, sys
+                data = os.urandom(5 * 1024 * 1024 + 123)
+                with open(sys.argv[1], "wb") as on_host:
+                    on_host.write(data)
+                results = []
+                for size in (1024 * 1024, 3 * 1024 * 1024 + 5, 8 * 1024 * 1024):
+                    with open("/home/VMs/big", "rb", buffering=0) as f:
+                        got = b""
+                        while chunk := f.read(size):
+                            got += chunk
+                    results.append(got == data)
+                fd = os.open("/home/VMs/big", os.O_RDONLY | os.O_DIRECT)
+                buffer = mmap.mmap(-1, 2 * 1024 * 1024)
+                got = b""
+                while n := os.readv(fd, [buffer]):
+                    got += buffer[:n]
+                os.close(fd)
+                results.append(got == data)
+                print(results)
+                """;
+        CommandResult result = dpu.run(Duration.ofSeconds(60), "python3", "-c", script,
+                "/proc/" + rfs.enginePid() + "/root/home/VMs/big");
+        assertThat(result.stdout().strip()).as(result.stderr()).isEqualTo("[True, True, True, True]");
+    }
+
+    /**
      * A write the HOST cannot make (its file system is full) after the write(2) was answered is not lost: the
      * application gets ENOSPC from a later write(2) or from close(2), and the next open works as usual.
      */
