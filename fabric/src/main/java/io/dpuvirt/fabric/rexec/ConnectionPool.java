@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The connections a {@link RexecClient} keeps for the requests the server answers at once (about detached programs,
@@ -88,10 +89,7 @@ final class ConnectionPool implements AutoCloseable {
             try {
                 connection.wire().write(request.duplicate());
                 written = true;
-                frame = connection.reader().next();
-                if (frame == null) {
-                    throw new EOFException("rexec_server at " + socket + " closed the connection before answering " + what);
-                }
+                frame = nextAnswer(connection, what);
             } catch (IOException e) {
                 connection.close();
                 if (kept && (!written || repeatable(Protocol.type(request, 0)))) {
@@ -108,6 +106,43 @@ final class ConnectionPool implements AutoCloseable {
                 giveBack(connection); // the answer was read whole, whatever it says: the connection is ready for the next
             }
         }
+    }
+
+    /**
+     * Sends {@code request} (one frame) on this thread, as {@link #sendKeepingConnection} does, and reads its answer
+     * on a virtual thread: for a caller that waits for the request's effect rather than its answer (a SIGNAL, whose
+     * effect is the program's end), and so need not wait for a thread to be scheduled before the request leaves.
+     * The connection is kept again once the answer is read whole; a broken one fails the future.
+     */
+    <T> CompletableFuture<T> exchangeAnsweredLater(ByteBuffer request, String what, Answer<T> answer) throws IOException {
+        Connection connection = sendKeepingConnection(request);
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread.ofVirtual().name("rexec-answer").start(() -> {
+            FrameReader.Frame frame;
+            try {
+                frame = nextAnswer(connection, what);
+            } catch (IOException e) {
+                connection.close();
+                result.completeExceptionally(e);
+                return;
+            }
+            try {
+                result.complete(answer.read(frame));
+            } catch (IOException | RuntimeException e) {
+                result.completeExceptionally(e);
+            } finally {
+                giveBack(connection);
+            }
+        });
+        return result;
+    }
+
+    private FrameReader.Frame nextAnswer(Connection connection, String what) throws IOException {
+        FrameReader.Frame frame = connection.reader().next();
+        if (frame == null) {
+            throw new EOFException("rexec_server at " + socket + " closed the connection before answering " + what);
+        }
+        return frame;
     }
 
     /**

@@ -195,6 +195,15 @@ public final class RexecClient implements AutoCloseable {
     }
 
     /**
+     * As {@link #signal}, but returns once the request is sent (on this thread): the future completes with the
+     * answer, exceptionally with the refusal or a broken connection. For a caller that waits for the signal's effect.
+     */
+    public CompletableFuture<Void> signalAnsweredLater(ProgramId program, int signal) throws IOException {
+        ProgramRequest request = new ProgramRequest.Signal(program, signal);
+        return requests.exchangeAnsweredLater(request.encode(), describe(request), frame -> done(accepted(frame)));
+    }
+
+    /**
      * Completes when the detached program ends (at once if it has); exceptionally when the server refuses, or the
      * connection breaks first (server stopped, link cut): then watch again. Cancelling closes the connection.
      */
@@ -261,18 +270,23 @@ public final class RexecClient implements AutoCloseable {
     }
 
     private void expectDone(ProgramRequest request) throws IOException {
-        request(request, answer -> {
-            if (answer.type() != Protocol.DONE) {
-                throw unexpected(answer);
-            }
-            return null;
-        });
+        request(request, RexecClient::done);
+    }
+
+    private static Void done(FrameReader.Frame answer) throws ProtocolException {
+        if (answer.type() != Protocol.DONE) {
+            throw unexpected(answer);
+        }
+        return null;
     }
 
     /** Sends the request on a kept connection and reads its answer, FAILED becoming the refusal it carries. */
     private <T> T request(ProgramRequest request, ConnectionPool.Answer<T> answer) throws IOException {
-        String what = Protocol.typeName(request.type()) + " about " + request.program();
-        return requests.exchange(request.encode(), what, frame -> answer.read(accepted(frame)));
+        return requests.exchange(request.encode(), describe(request), frame -> answer.read(accepted(frame)));
+    }
+
+    private static String describe(ProgramRequest request) {
+        return Protocol.typeName(request.type()) + " about " + request.program();
     }
 
     /** The answer, unless it is FAILED: then the refusal it carries. */

@@ -20,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -116,6 +117,24 @@ class ConnectionPoolTest {
         client.signal(sleep.program(), Signals.SIGTERM); // on the one opened ahead
         assertThat(sleep.end().get(20, TimeUnit.SECONDS)).isEqualTo(ProgramState.Ended.of(ExitStatus.killed(Signals.SIGTERM)));
         assertThat(server.connectionsAccepted()).isEqualTo(2);
+    }
+
+    @Test
+    void aSignalAnsweredLaterIsSentOnTheKeptConnectionWhichIsKeptAgainAfterItsAnswer() throws Exception {
+        startServer();
+        ProgramId sleep = client.spawnDetached(SpawnRequest.of("/bin/sleep", "1000"), DetachedFiles.DISCARD);
+        CompletableFuture<ProgramState.Ended> end = client.watch(sleep); // holds the connection the start left
+
+        client.signalAnsweredLater(sleep, Signals.SIGTERM).get(20, TimeUnit.SECONDS);
+        assertThat(end.get(20, TimeUnit.SECONDS)).isEqualTo(ProgramState.Ended.of(ExitStatus.killed(Signals.SIGTERM)));
+        long connections = server.connectionsAccepted();
+        assertThat(client.files().exists(dir)).as("a request after the answer").isTrue();
+        assertThat(server.connectionsAccepted()).as("the signal's connection, kept again, carries the next request")
+                .isEqualTo(connections);
+
+        assertThatThrownBy(() -> client.signalAnsweredLater(sleep, Signals.SIGTERM).get(20, TimeUnit.SECONDS))
+                .as("the server's refusal comes through the future").hasCauseInstanceOf(RequestRefusedException.class)
+                .cause().satisfies(refusal -> assertThat(((RequestRefusedException) refusal).programGone()).isTrue());
     }
 
     @Test

@@ -90,17 +90,17 @@ final class RemoteProcess implements HostProcess {
 
     /**
      * The answer to a SIGNAL comes back through both udsproxyds after rexec_server has sent the signal, and on a busy
-     * machine each relay may wait a few milliseconds to be scheduled: the wait for the end starts at once, and the
-     * answer only ends it early when it is a failure.
+     * machine each relay may wait a few milliseconds to be scheduled: the request leaves from this thread, the wait
+     * for the end starts at once, and the answer only ends it early when it is a failure.
      */
     @Override
     public Optional<ProcessExit> signalAndWaitFor(Signal signal, Duration timeout) throws IOException, InterruptedException {
         CompletableFuture<ProcessExit> endOrFailure = exit.copy();
-        Thread.ofVirtual().name("remote-signal-" + id.pid()).start(() -> {
-            try {
-                signal(signal);
-            } catch (IOException | RuntimeException e) {
-                endOrFailure.completeExceptionally(e);
+        rexec.signalAnsweredLater(program, signal.number()).whenComplete((done, failure) -> {
+            Throwable cause = failure instanceof CompletionException wrapped ? wrapped.getCause() : failure;
+            // a program that ended meanwhile had nothing to signal, as for a local process: its end comes anyway
+            if (cause != null && !(cause instanceof RequestRefusedException refused && refused.programGone())) {
+                endOrFailure.completeExceptionally(cause);
             }
         });
         try {
