@@ -141,9 +141,7 @@ class RfsMountTest {
      */
     @Test
     void writesAreOnTheHostWhenCloseReturns() throws Exception {
-        rfs.whitelist(RfsPair.allowAll("/home/VMs"));
-        rfs.startEngine();
-        rfs.mount("/home/VMs", "/home/VMs").orThrow();
+        mountHomeVMs();
         String script = """
                 import os, sys
                 block = os.urandom(1024 * 1024)
@@ -157,8 +155,7 @@ class RfsMountTest {
                         same = on_host.read() == block * 64
                     print(size, same)
                 """;
-        CommandResult result = dpu.run(Duration.ofSeconds(60), "python3", "-c", script,
-                "/proc/" + rfs.enginePid() + "/root/home/VMs/image");
+        CommandResult result = pythonOnTheDpu(script, "/home/VMs/image");
         assertThat(result.stdout().lines()).as(result.stderr()).containsExactly(
                 64 * 1024 * 1024 + " True", 64 * 1024 * 1024 + " True", 64 * 1024 * 1024 + " True");
     }
@@ -169,9 +166,7 @@ class RfsMountTest {
      */
     @Test
     void largeReadsReturnTheHostsBytes() throws Exception {
-        rfs.whitelist(RfsPair.allowAll("/home/VMs"));
-        rfs.startEngine();
-        rfs.mount("/home/VMs", "/home/VMs").orThrow();
+        mountHomeVMs();
         String script = """
                 import mmap, os, sys
                 data = os.urandom(5 * 1024 * 1024 + 123)
@@ -193,8 +188,7 @@ class RfsMountTest {
                 results.append(got == data)
                 print(results)
                 """;
-        CommandResult result = dpu.run(Duration.ofSeconds(60), "python3", "-c", script,
-                "/proc/" + rfs.enginePid() + "/root/home/VMs/big");
+        CommandResult result = pythonOnTheDpu(script, "/home/VMs/big");
         assertThat(result.stdout().strip()).as(result.stderr()).isEqualTo("[True, True, True, True]");
     }
 
@@ -294,6 +288,18 @@ class RfsMountTest {
     }
 
     /** Waits for {@code change} to show and prints how long it took (the stated bound is 1 s; never asserted). */
+    /** The HOST's /home/VMs, whitelisted for everything, mounted at the same path on the DPU. */
+    private void mountHomeVMs() throws Exception {
+        rfs.whitelist(RfsPair.allowAll("/home/VMs"));
+        rfs.startEngine();
+        rfs.mount("/home/VMs", "/home/VMs").orThrow();
+    }
+
+    /** Runs a python3 script on the DPU with one argument: the HOST's {@code hostPath}, seen through the engine's root. */
+    private CommandResult pythonOnTheDpu(String script, String hostPath) throws Exception {
+        return dpu.run(Duration.ofSeconds(60), "python3", "-c", script, "/proc/" + rfs.enginePid() + "/root" + hostPath);
+    }
+
     private static void report(String change, ProxyPair.Check visible) throws Exception {
         long start = System.nanoTime();
         await(change + " to show on the DPU", visible);
