@@ -84,6 +84,12 @@ class DetachedProgramsTest {
     }
 
     /** Waits (generously: no timing assertion) until {@code condition} holds. */
+    /** The server tells watchers of an end before it removes the program's record: the removal follows shortly. */
+    private void awaitRecordRemoved(ProgramId program) throws InterruptedException {
+        Path record = config.detachedDirectory().resolve(Integer.toString(program.pid()));
+        await("the removal of " + record, () -> !Files.exists(record));
+    }
+
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!condition.getAsBoolean()) {
@@ -189,7 +195,7 @@ class DetachedProgramsTest {
         assertThat(endOf(watch)).isEqualTo(ProgramState.Ended.of(ExitStatus.exited(3)));
         assertThat(client.status(program)).isEqualTo(ProgramState.Ended.of(ExitStatus.exited(3)));
         assertThat(endOf(client.watch(program))).isEqualTo(ProgramState.Ended.of(ExitStatus.exited(3)));
-        assertThat(config.detachedDirectory().resolve(Integer.toString(program.pid()))).doesNotExist();
+        awaitRecordRemoved(program);
         assertThatThrownBy(() -> client.signal(program, Signals.SIGTERM))
                 .isInstanceOfSatisfying(RequestRefusedException.class, e -> assertThat(e.programGone()).isTrue())
                 .hasMessage(program + " has ended: exited with status 3");
@@ -339,7 +345,7 @@ class DetachedProgramsTest {
         // no longer the server's child: it learns of the end from the program's pidfd, without a status
         assertThat(endOf(watch)).isEqualTo(ProgramState.Ended.withUnknownStatus());
         assertThat(client.status(program)).isEqualTo(ProgramState.Ended.withUnknownStatus());
-        assertThat(config.detachedDirectory().resolve(Integer.toString(program.pid()))).doesNotExist();
+        awaitRecordRemoved(program);
     }
 
     @Test
