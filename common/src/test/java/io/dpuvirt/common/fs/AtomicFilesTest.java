@@ -3,11 +3,15 @@ package io.dpuvirt.common.fs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AtomicFilesTest {
     @TempDir
@@ -60,12 +64,51 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aReplacementViaTheSpareSwapsTwoFilesAndKeepsEachWholeAndPrivate() throws Exception {
+        Path target = dir.resolve("guest.state");
+        Path spare = dir.resolve(".guest.state.spare");
+        var owner = PosixFilePermissions.fromString("rw-------");
+        AtomicFiles.replaceViaSpare(target, "state=running reason=booted\n".getBytes(), owner);
+        assertThat(spare).doesNotExist(); // a new file is made as replace makes it
+        Object first = Files.readAttributes(target, BasicFileAttributes.class).fileKey();
+        AtomicFiles.replaceViaSpare(target, "state=paused\n".getBytes(), owner);
+        assertThat(Files.readString(target)).isEqualTo("state=paused\n"); // shorter: the spare was cut to size
+        assertThat(Files.readAttributes(spare, BasicFileAttributes.class).fileKey()).isEqualTo(first);
+        AtomicFiles.replaceViaSpare(target, "state=running reason=unpaused\n".getBytes(), owner);
+        assertThat(Files.readString(target)).isEqualTo("state=running reason=unpaused\n");
+        assertThat(Files.readAttributes(target, BasicFileAttributes.class).fileKey()).isEqualTo(first);
+        assertThat(Files.readString(spare)).isEqualTo("state=paused\n");
+        for (Path file : List.of(target, spare)) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactlyInAnyOrder(target, spare);
+        }
+        AtomicFiles.deleteWithSpare(target);
+        try (var files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void aSymlinkAtTheSparesPlaceIsNeitherFollowedNorTheTargetChanged() throws Exception {
+        Path elsewhere = Files.writeString(dir.resolve("elsewhere"), "untouched");
+        Path target = dir.resolve("guest.state");
+        AtomicFiles.replaceViaSpare(target, "state=running\n".getBytes(), PosixFilePermissions.fromString("rw-------"));
+        Files.createSymbolicLink(dir.resolve(".guest.state.spare"), elsewhere);
+        assertThatThrownBy(() -> AtomicFiles.replaceViaSpare(target, "state=paused\n".getBytes(),
+                PosixFilePermissions.fromString("rw-------"))).isInstanceOf(IOException.class);
+        assertThat(Files.readString(elsewhere)).isEqualTo("untouched");
+        assertThat(Files.readString(target)).isEqualTo("state=running\n");
+    }
+
+    @Test
     void canonicalResolvesExistingPrefixAndKeepsMissingTail() throws Exception {
         Path real = Files.createDirectories(dir.resolve("a/b"));
         Files.createSymbolicLink(dir.resolve("l"), real);
         assertThat(CanonicalPaths.canonical(dir.resolve("l/../b/./x/y"))).isEqualTo(dir.toRealPath().resolve("a/b/x/y"));
         Files.createSymbolicLink(dir.resolve("loop"), dir.resolve("loop"));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CanonicalPaths.canonical(dir.resolve("loop/x")))
+        assertThatThrownBy(() -> CanonicalPaths.canonical(dir.resolve("loop/x")))
                 .hasMessageContaining("ELOOP");
     }
 }

@@ -105,14 +105,14 @@ public final class DomainStore {
         saveState(name, state);
     }
 
-    /** A new state of a running domain whose live XML is already saved. */
+    /** A new state of a running domain whose live XML is already saved; only this daemon reads it while it runs. */
     public void saveState(String name, RunningState state) throws IOException {
-        AtomicFiles.replace(directories.run().resolve(name + STATE), state.format().getBytes(StandardCharsets.UTF_8),
+        AtomicFiles.replaceViaSpare(directories.run().resolve(name + STATE), state.format().getBytes(StandardCharsets.UTF_8),
                 PRIVATE_FILE);
     }
 
     public void deleteRun(String name) throws IOException {
-        Files.deleteIfExists(directories.run().resolve(name + STATE));
+        AtomicFiles.deleteWithSpare(directories.run().resolve(name + STATE));
         Files.deleteIfExists(directories.run().resolve(name + XML));
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
  * ROOT/etc/dpuvirt/DRIVER/autostart/NAME.xml   symlinks to ../NAME.xml: the domains started with the daemon
  * ROOT/run/dpuvirt/DRIVER/NAME.xml             the live definition of a running domain (with its id)
  * ROOT/run/dpuvirt/DRIVER/NAME.state           its state and what finds its guest again (pid, monitor)
+ * ROOT/run/dpuvirt/DRIVER/.NAME.state.spare    the state before, where the next one is written (then swapped in)
  * </pre>
  * {@code /run} is a tmpfs: after the machine reboots no guest runs, and no running-state file is left.
  */
