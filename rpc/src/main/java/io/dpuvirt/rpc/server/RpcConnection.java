@@ -24,12 +24,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 
 /**
  * One client connection: reads its messages on one thread, answers keepalive PINGs at once, runs each
- * REMOTE call on its own virtual thread (so a slow call blocks neither PONGs nor other calls), and
+ * REMOTE call on a thread of the server's pool (so a slow call blocks neither PONGs nor other calls), and
  * routes STREAM packets to the streams that calls opened. Replies and packets are written whole,
  * one at a time.
  */
@@ -43,12 +45,14 @@ final class RpcConnection implements ClientSession {
     private final FrameReader reader;
     private final FrameWriter writer;
     private final Function<ClientSession, ProcedureHandler> handlers;
+    private final Executor calls;
     private ProcedureHandler handler;
     private final Map<Integer, ServerStream> streams = new ConcurrentHashMap<>();
     private final Semaphore callSlots = new Semaphore(MAX_CALLS_IN_FLIGHT);
     private volatile boolean authenticated;
 
-    RpcConnection(long id, SocketChannel channel, AuthType auth, Function<ClientSession, ProcedureHandler> handlers) {
+    RpcConnection(long id, SocketChannel channel, AuthType auth, Function<ClientSession, ProcedureHandler> handlers,
+                  Executor calls) {
         this.id = id;
         this.channel = channel;
         this.auth = auth;
@@ -57,6 +61,7 @@ final class RpcConnection implements ClientSession {
         // libvirtd treats auth "none" as authenticated from the start; any other method must be completed.
         this.authenticated = auth == AuthType.NONE;
         this.handlers = handlers;
+        this.calls = calls;
     }
 
     @Override
@@ -135,14 +140,17 @@ final class RpcConnection implements ClientSession {
 
     private void dispatch(RpcMessage message) throws InterruptedException {
         callSlots.acquire();
-        Thread.ofVirtual().name("rpc-client-" + id + "-call-" + Integer.toUnsignedString(message.header().serial()))
-                .start(() -> {
-                    try {
-                        runCall(message);
-                    } finally {
-                        callSlots.release();
-                    }
-                });
+        try {
+            calls.execute(() -> {
+                try {
+                    runCall(message);
+                } finally {
+                    callSlots.release();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            callSlots.release(); // the server is closing: this connection is about to be closed too
+        }
     }
 
     private void runCall(RpcMessage message) {
