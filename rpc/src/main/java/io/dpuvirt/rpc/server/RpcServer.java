@@ -21,13 +21,13 @@ import java.util.function.Function;
  * A libvirt-protocol server on a unix socket: accepts clients and serves each on its own
  * {@link RpcConnection} with a {@link ProcedureHandler} made for it.
  * <p>
- * Platform threads, not virtual ones: a client's reader blocks in read(2) itself, where a virtual thread's read
- * goes through the JDK's pollers (a master poller thread, a sub-poller, then the reader: three wake-ups per
- * message); calls run on a pool whose threads block in their file I/O directly, where a virtual thread's makes
- * the scheduler wake a compensating carrier. A daemon has a few clients, not thousands. Measured against virtual
- * threads (python3-libvirt, the builds taking turns): 1,000 domains listed with their states in one client
- * 36–47 ms against 47–53, by one virsh process 64–75 against 73–107; suspend and resume of an idle guest 0.8–2.6 ms
- * against 1.3–2.8.
+ * Clients are read and their calls run on one pool of platform threads, not on virtual threads: a reader blocks in
+ * read(2) itself, where a virtual thread's read goes through the JDK's pollers (a master poller thread, a
+ * sub-poller, then the reader: three wake-ups per message), and a call blocks in its file I/O directly, where a
+ * virtual thread's makes the scheduler wake a compensating carrier. A daemon has a few clients, not thousands.
+ * Measured against virtual threads (python3-libvirt, the builds taking turns): 1,000 domains listed with their
+ * states in one client 36–47 ms against 47–53, by one virsh process 64–75 against 73–107; suspend and resume of an
+ * idle guest 0.8–2.6 ms against 1.3–2.8.
  */
 public final class RpcServer implements AutoCloseable {
 
@@ -37,9 +37,9 @@ public final class RpcServer implements AutoCloseable {
     private final Set<RpcConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextClientId = new AtomicLong(1);
     private final Thread acceptor;
-    /** Runs the calls of every client; its threads end after a minute without work. */
+    /** Reads every client and runs its calls ({@link RpcConnection}); its threads end after a minute without work. */
     private final ExecutorService calls = Executors.newCachedThreadPool(
-            Thread.ofPlatform().daemon().name("rpc-call-", 1).factory());
+            Thread.ofPlatform().daemon().name("rpc-", 1).factory());
 
     private RpcServer(ServerConfig config, PrivateUnixListener<ServerSocketChannel> binding, Function<ClientSession, ProcedureHandler> handlers) {
         this.config = config;
@@ -81,13 +81,7 @@ public final class RpcServer implements AutoCloseable {
                 RpcConnection connection = new RpcConnection(nextClientId.getAndIncrement(), client, config.auth(),
                         handlers, calls);
                 connections.add(connection);
-                Thread.ofPlatform().daemon().name("rpc-client-" + connection.id()).start(() -> {
-                    try {
-                        connection.serve();
-                    } finally {
-                        connections.remove(connection);
-                    }
-                });
+                connection.start(() -> connections.remove(connection));
             }
         } catch (ClosedChannelException e) {
             Log.debug("stopped accepting on " + binding.path());
