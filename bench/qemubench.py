@@ -5,6 +5,10 @@
         RUNS times, in this one process: define a new domain; start it (until create() returns: running); until its
         first console line (DPUVIRT-GUEST-UP, read on the console stream opened right after the start); suspend;
         resume; destroy. Prints "name median_ms" lines.
+  qemubench.py pauses GUEST_DIR PREFIX COUNT URI...
+        Starts a guest on each daemon, then suspends and resumes them COUNT times, the daemons taking turns, 20 ms
+        between calls (the guests idle, the daemons warm: the steady state a single life cycle does not show).
+        Prints "suspend-steady median_ms" and "resume-steady median_ms" lines, one pair per URI, in their order.
   qemubench.py populate URI GUEST_DIR PREFIX COUNT     defines COUNT domains (not started)
   qemubench.py list URI VIRSH RUNS                     virsh list --all, one process a run, and the same calls in
                                                        this process; prints "name median_ms" lines
@@ -85,6 +89,35 @@ def lifecycle(uri, guest, prefix, runs):
         print(name, ms(statistics.median(values)))
 
 
+def pauses(guest, prefix, runs, uris):
+    gap = 0.02
+    domains = []
+    for uri in uris:
+        conn = libvirt.open(uri)
+        dom = conn.defineXML(DOMAIN.format(name=prefix + "pauses", guest=guest, cputune=cputune()))
+        dom.create()
+        first_console_line(conn, dom)
+        domains.append(dom)
+    time.sleep(2)  # past the guest's boot, whose last work would compete with the calls
+    suspends = [[] for _ in uris]
+    resumes = [[] for _ in uris]
+    try:
+        for _ in range(runs):
+            for index, dom in enumerate(domains):
+                for samples, action in ((suspends, dom.suspend), (resumes, dom.resume)):
+                    begin = time.perf_counter()
+                    action()
+                    samples[index].append(time.perf_counter() - begin)
+                    time.sleep(gap)
+    finally:
+        for dom in domains:
+            dom.destroy()
+            dom.undefine()
+    for index in range(len(uris)):
+        print("suspend-steady", ms(statistics.median(suspends[index])))
+        print("resume-steady", ms(statistics.median(resumes[index])))
+
+
 def populate(uri, guest, prefix, count):
     """Defines COUNT domains; prints the median define of the last half (a daemon that has warmed up)."""
     conn = libvirt.open(uri)
@@ -129,6 +162,8 @@ def main():
     command, args = sys.argv[1], sys.argv[2:]
     if command == "lifecycle":
         lifecycle(args[0], args[1], args[2], int(args[3]))
+    elif command == "pauses":
+        pauses(args[0], args[1], int(args[2]), args[3:])
     elif command == "populate":
         populate(args[0], args[1], args[2], int(args[3]))
     elif command == "list":
