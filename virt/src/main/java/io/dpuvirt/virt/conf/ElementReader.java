@@ -3,7 +3,6 @@ package io.dpuvirt.virt.conf;
 import io.dpuvirt.virt.conf.xml.ElementPath;
 import io.dpuvirt.virt.conf.xml.SourceElement;
 import io.dpuvirt.virt.conf.xml.XmlAttribute;
-import io.dpuvirt.virt.conf.xml.XmlText;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,10 +21,15 @@ import java.util.Set;
  * unknowns of parts are kept in the record's extensions under the part's relative path.
  * <p>
  * Errors name the element, the attribute and the line: {@link #error(String, String)}.
+ * <p>
+ * The lookups are loops, not streams: a define runs them for every element and name, mostly before the JIT has
+ * compiled them, and interpreted stream pipelines made up half of a cold define's parse.
  */
 final class ElementReader {
     private final String source;
     private final SourceElement element;
+    /** The element's child elements, taken once: the parser asks for each name it knows. */
+    private final List<SourceElement> childElements;
     private final RecordScope scope;
     private final Set<String> readAttributes = new HashSet<>();
     private final Set<SourceElement> readChildren = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -44,6 +48,7 @@ final class ElementReader {
     private ElementReader(String source, SourceElement element, RecordScope scope) {
         this.source = source;
         this.element = element;
+        this.childElements = element.elements();
         this.scope = scope;
         scope.members.add(this);
     }
@@ -59,12 +64,13 @@ final class ElementReader {
     // ---- attributes
 
     Optional<String> attribute(String name) {
-        Optional<String> value = element.attributes().stream()
-                .filter(a -> a.isPlain() && a.localName().equals(name))
-                .map(XmlAttribute::value)
-                .findFirst();
-        value.ifPresent(v -> readAttributes.add(name));
-        return value;
+        for (XmlAttribute attribute : element.attributes()) {
+            if (attribute.isPlain() && attribute.localName().equals(name)) {
+                readAttributes.add(name);
+                return Optional.of(attribute.value());
+            }
+        }
+        return Optional.empty();
     }
 
     String requiredAttribute(String name) {
@@ -191,7 +197,11 @@ final class ElementReader {
 
     /** Every child {@code name}, each folded into the current record. */
     List<ElementReader> parts(String name) {
-        return take(name).stream().map(e -> new ElementReader(source, e, scope)).toList();
+        List<ElementReader> parts = new ArrayList<>();
+        for (SourceElement found : take(name)) {
+            parts.add(new ElementReader(source, found, scope));
+        }
+        return parts;
     }
 
     Optional<String> partText(String name) {
@@ -214,7 +224,11 @@ final class ElementReader {
 
     /** Every child {@code name}, each read into a record of its own. */
     List<ElementReader> children(String name) {
-        return take(name).stream().map(e -> record(source, e)).toList();
+        List<ElementReader> children = new ArrayList<>();
+        for (SourceElement found : take(name)) {
+            children.add(record(source, found));
+        }
+        return children;
     }
 
     private Optional<SourceElement> single(String name) {
@@ -223,14 +237,20 @@ final class ElementReader {
             throw new DomainXmlException(problem(found.get(1), Optional.empty(),
                     "may appear only once in '" + element.localName() + "'"));
         }
-        return found.stream().findFirst();
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.getFirst());
     }
 
     private List<SourceElement> take(String name) {
-        List<SourceElement> found = element.elements().stream()
-                .filter(e -> e.namespaceUri().isEmpty() && e.localName().equals(name))
-                .toList();
-        readChildren.addAll(found);
+        List<SourceElement> found = List.of();
+        for (SourceElement child : childElements) {
+            if (child.namespaceUri().isEmpty() && child.localName().equals(name)) {
+                if (found.isEmpty()) {
+                    found = new ArrayList<>(1);
+                }
+                found.add(child);
+                readChildren.add(child);
+            }
+        }
         return found;
     }
 
@@ -252,15 +272,18 @@ final class ElementReader {
     }
 
     private Unknowns unknowns() {
-        if (!textRead && element.children().stream().anyMatch(c -> c instanceof XmlText t && !t.text().isBlank())) {
+        if (!textRead && !element.text().isBlank()) {
             throw error("unexpected text '" + element.text().strip() + "'");
         }
-        List<XmlAttribute> attributes = element.attributes().stream()
-                .filter(a -> !(a.isPlain() && readAttributes.contains(a.localName())))
-                .toList();
+        List<XmlAttribute> attributes = new ArrayList<>();
+        for (XmlAttribute attribute : element.attributes()) {
+            if (!(attribute.isPlain() && readAttributes.contains(attribute.localName()))) {
+                attributes.add(attribute);
+            }
+        }
         List<PreservedElement> elements = new ArrayList<>();
         String lastKnown = "";
-        for (SourceElement child : element.elements()) {
+        for (SourceElement child : childElements) {
             if (readChildren.contains(child)) {
                 lastKnown = child.localName();
             } else {

@@ -194,8 +194,11 @@ public final class SecureXmlReader {
 
         SourceElement build(ElementPath path) {
             Map<String, Integer> counts = new HashMap<>();
-            children.stream().filter(ElementBuilder.class::isInstance)
-                    .forEach(c -> counts.merge(((ElementBuilder) c).qualifiedName(), 1, Integer::sum));
+            for (Object child : children) { // a loop: a stream here, run per element, was a cold define's cost
+                if (child instanceof ElementBuilder element) {
+                    counts.merge(element.qualifiedName(), 1, Integer::sum);
+                }
+            }
             Map<String, Integer> seen = new HashMap<>();
             List<Object> built = new ArrayList<>(children.size());
             for (Object child : children) {

@@ -17,7 +17,12 @@ public interface XmlEnum {
     }
 
     static <E extends Enum<E> & XmlEnum> Optional<E> fromXml(Class<E> type, String value) {
-        return Arrays.stream(type.getEnumConstants()).filter(e -> e.xmlValue().equals(value)).findFirst();
+        for (E constant : type.getEnumConstants()) { // a loop: run for most attributes of a define, often interpreted
+            if (constant.xmlValue().equals(value)) {
+                return Optional.of(constant);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The accepted spellings for a message: {@code "a, b or c"}. */
