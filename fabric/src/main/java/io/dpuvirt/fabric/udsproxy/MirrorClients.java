@@ -28,11 +28,14 @@ final class MirrorClients {
     void serve(Mirror mirror, NativeSocket client) {
         try (client) {
             OpenRequest request = new OpenRequest(mirror.remote().path(), mirror.remote().type(), credentials(client));
-            StreamChannel channel;
+            StreamChannel channel = null;
             try {
                 channel = pool.acquire();
                 channel.link.send(UdsFrame.OPEN, 0, request.encode());
             } catch (IOException e) {
+                if (channel != null) {
+                    channel.close(); // broken: not for another stream
+                }
                 counters.failed.incrementAndGet();
                 Log.warn("connection to " + mirror.localPath() + " dropped: cannot reach the peer: " + e.getMessage());
                 return;
