@@ -21,6 +21,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -98,6 +99,29 @@ class RawProtocolTest {
         assertThat(error.is(ErrorCode.RPC)).isTrue();
         assertThat(error.message()).contains("cannot decode the arguments of DOMAIN_LOOKUP_BY_NAME: string length 100 exceeds the 0 bytes left");
         assertThat(exchange(Keepalive.ping())).isEqualTo(Keepalive.pong());
+    }
+
+    @Test
+    void aSlowCallHoldsUpNeitherTheNextCallOfItsClientNorAKeepalive() throws Exception {
+        daemon.delayHostname(Duration.ofSeconds(2));
+        writer.write(RpcMessage.empty(call(RemoteProgram.PROGRAM, Procedure.CONNECT_GET_HOSTNAME.number(), 1)));
+        RpcMessage next = exchange(RpcMessage.empty(call(RemoteProgram.PROGRAM, Procedure.AUTH_LIST.number(), 2)));
+        assertThat(next.header().serial()).isEqualTo(2);
+        assertThat(exchange(Keepalive.ping())).isEqualTo(Keepalive.pong());
+        RpcMessage slow = reader.read().orElseThrow();
+        assertThat(slow.header().serial()).isEqualTo(1);
+        assertThat(slow.header().status()).isEqualTo(MessageStatus.OK);
+    }
+
+    @Test
+    void aClientThatLeavesDuringACallEndsItsConnectionAndTheServerServesTheNext() throws Exception {
+        daemon.delayHostname(Duration.ofMillis(500));
+        writer.write(RpcMessage.empty(call(RemoteProgram.PROGRAM, Procedure.CONNECT_GET_HOSTNAME.number(), 1)));
+        socket.close(); // the call's answer has nowhere to go
+        try (SocketChannel next = SocketChannel.open(UnixDomainSocketAddress.of(server.socketPath()))) {
+            new FrameWriter(next).write(Keepalive.ping());
+            assertThat(new FrameReader(next).read().orElseThrow()).isEqualTo(Keepalive.pong());
+        }
     }
 
     @Test
