@@ -14,3 +14,8 @@ use_java25() {
 }
 
 mvn_quiet() { mvn -B -ntp -q "$@"; }
+
+# testbed_up NAME: brings a benchmark's test bed up and prints its link's MTU (LINK_MTU chooses another than 65535)
+testbed_up() {
+    "$DPUVIRT_HOME/bin/dpuvirt" testbed up "$1" ${LINK_MTU:+--mtu "$LINK_MTU"} | sed -n 's/.*, link MTU \([0-9]*\)$/\1/p'
+}

@@ -14,7 +14,7 @@ import java.util.List;
 /** {@code dpuvirt}: the project's own tool: the two-machine test bed, and the offload profiles that set up a side. */
 public final class DpuvirtMain {
     private static final String USAGE = """
-            usage: dpuvirt testbed up [NAME]                  make a HOST and a DPU on this machine (root)
+            usage: dpuvirt testbed up [NAME] [--mtu N]        make a HOST and a DPU on this machine (root)
                    dpuvirt testbed down [NAME]                remove them, and everything still running in them
                    dpuvirt testbed status [NAME]
                    dpuvirt testbed exec host|dpu [--name NAME] COMMAND [ARG…]
@@ -24,7 +24,8 @@ public final class DpuvirtMain {
             %s\
             NAME defaults to 'tb'. The HOST is 169.254.77.1, the DPU 169.254.77.2; each side has its own /run,
             /etc/qtfs, /etc/rexec, /etc/dpuvirt, /var/lib/libvirt, /var/lib/dpuvirt, /var/log/libvirt,
-            /var/log/dpuvirt and /home/VMs; the rest of the file system is shared.
+            /var/log/dpuvirt and /home/VMs; the rest of the file system is shared. The link between them is a veth
+            pair with an MTU of 65535, standing for the DPU's vsock channel (64 KiB packets); --mtu sets another.
             exit status: 0 done, 1 failed, 2 wrong usage; exec returns the command's status;
             %s
             """.formatted(OffloadCommand.USAGE, OffloadCommand.EXIT_STATUSES);
@@ -50,7 +51,7 @@ public final class DpuvirtMain {
             }
             String[] rest = Arrays.copyOfRange(args, 2, args.length);
             return switch (args[1]) {
-                case "up" -> up(name(rest, 0));
+                case "up" -> up(rest);
                 case "down" -> {
                     TestBed.down(name(rest, 0));
                     System.out.println("test bed '" + name(rest, 0) + "' removed");
@@ -77,11 +78,38 @@ public final class DpuvirtMain {
         return rest.length > index ? rest[index] : TestBedConfig.DEFAULT_NAME;
     }
 
-    private static int up(String name) throws IOException {
-        TestBed bed = TestBed.up(TestBedConfig.named(name));
+    private static int up(String[] rest) throws UsageException, IOException {
+        String name = TestBedConfig.DEFAULT_NAME;
+        int mtu = TestBedConfig.DEFAULT_LINK_MTU;
+        for (int i = 0; i < rest.length; i++) {
+            if (rest[i].equals("--mtu")) {
+                if (++i == rest.length) {
+                    throw new UsageException("--mtu needs a number");
+                }
+                mtu = mtu(rest[i]);
+            } else if (i == 0) {
+                name = rest[i];
+            } else {
+                throw new UsageException("unexpected argument '" + rest[i] + "' to testbed up");
+            }
+        }
+        TestBed bed = TestBed.up(TestBedConfig.named(name).withLinkMtu(mtu));
         System.out.println("test bed '" + name + "' is up: HOST " + bed.host().address() + " (netns " + bed.host().networkNamespace()
-                + "), DPU " + bed.dpu().address() + " (netns " + bed.dpu().networkNamespace() + ")");
+                + "), DPU " + bed.dpu().address() + " (netns " + bed.dpu().networkNamespace() + "), link MTU " + mtu);
         return ExitStatus.OK;
+    }
+
+    private static int mtu(String text) throws UsageException {
+        try {
+            int mtu = Integer.parseInt(text);
+            if (mtu >= TestBedConfig.MIN_LINK_MTU && mtu <= TestBedConfig.MAX_LINK_MTU) {
+                return mtu;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, as an MTU out of range is
+        }
+        throw new UsageException("--mtu needs a number from " + TestBedConfig.MIN_LINK_MTU + " to "
+                + TestBedConfig.MAX_LINK_MTU + ", not '" + text + "'");
     }
 
     private static int status(String name) {

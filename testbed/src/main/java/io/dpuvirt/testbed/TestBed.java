@@ -118,7 +118,7 @@ public final class TestBed implements AutoCloseable {
             String veth = config.vethName(role);
             Commands.check("ip", "link", "set", veth, "netns", namespace);
             Commands.check("ip", "-n", namespace, "addr", "add", config.address(role) + "/" + config.prefixLength(), "dev", veth);
-            Commands.check("ip", "-n", namespace, "link", "set", veth, "up");
+            Commands.check("ip", "-n", namespace, "link", "set", veth, "mtu", Integer.toString(config.linkMtu()), "up");
             Commands.check("ip", "-n", namespace, "link", "set", "lo", "up");
             createMountNamespace(role);
         }

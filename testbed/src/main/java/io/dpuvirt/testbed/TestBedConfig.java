@@ -6,10 +6,15 @@ import java.util.List;
  * How a test bed is laid out. The name keeps several beds apart (namespaces, veth names); the private
  * directories get a fresh tmpfs on each side, so the same absolute path can hold different things on the HOST
  * and on the DPU, while everything else (/usr, /tmp, the project) is shared as on two identical machines.
+ * The link's MTU defaults to 65535: the link stands for the DPU's vsock channel, whose packets carry up to 64 KiB
+ * (virtio-vsock), not for an Ethernet with 1500-byte frames; {@code dpuvirt testbed up --mtu} chooses another.
  */
 public record TestBedConfig(String name, String hostAddress, String dpuAddress, int prefixLength,
-                            List<String> privateDirectories) {
+                            List<String> privateDirectories, int linkMtu) {
     public static final String DEFAULT_NAME = "tb";
+    public static final int DEFAULT_LINK_MTU = 65535;
+    /** IPv4's minimum and the largest a veth takes. */
+    public static final int MIN_LINK_MTU = 68, MAX_LINK_MTU = 65535;
     public static final List<String> DEFAULT_PRIVATE_DIRECTORIES = List.of(
             "/run", "/etc/qtfs", "/etc/rexec", "/etc/dpuvirt", "/var/lib/libvirt", "/var/lib/dpuvirt",
             "/var/log/libvirt", "/var/log/dpuvirt", "/home/VMs");
@@ -25,10 +30,17 @@ public record TestBedConfig(String name, String hostAddress, String dpuAddress, 
                 throw new IllegalArgumentException("private directory must be an absolute path: " + directory);
             }
         }
+        if (linkMtu < MIN_LINK_MTU || linkMtu > MAX_LINK_MTU) {
+            throw new IllegalArgumentException("link MTU must be " + MIN_LINK_MTU + " to " + MAX_LINK_MTU + ": " + linkMtu);
+        }
     }
 
     public static TestBedConfig named(String name) {
-        return new TestBedConfig(name, "169.254.77.1", "169.254.77.2", 24, DEFAULT_PRIVATE_DIRECTORIES);
+        return new TestBedConfig(name, "169.254.77.1", "169.254.77.2", 24, DEFAULT_PRIVATE_DIRECTORIES, DEFAULT_LINK_MTU);
+    }
+
+    public TestBedConfig withLinkMtu(int mtu) {
+        return new TestBedConfig(name, hostAddress, dpuAddress, prefixLength, privateDirectories, mtu);
     }
 
     public static TestBedConfig defaults() {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TestBedTest {
     private static TestBed bed;
@@ -40,6 +41,20 @@ class TestBedTest {
     void sidesReachEachOtherOverTheLinkOnly() throws Exception {
         assertThat(bed.dpu().run("ping", "-c", "1", "-W", "2", bed.host().address()).exitStatus()).isZero();
         assertThat(bed.host().run("ip", "-o", "-4", "addr", "show").stdout()).contains("169.254.77.1/24").doesNotContain("169.254.77.2");
+    }
+
+    @Test
+    void theLinkCarriesPacketsOf64KiBUnfragmented() throws Exception {
+        assertThat(bed.dpu().run("ip", "-o", "link", "show", "dev", bed.config().vethName(Side.Role.DPU)).stdout())
+                .contains(" mtu " + TestBedConfig.DEFAULT_LINK_MTU + " ");
+        // 65,507 bytes of payload fill a 65,535-byte IPv4 packet; -M do forbids fragmenting it
+        assertThat(bed.dpu().run("ping", "-c", "1", "-W", "2", "-M", "do", "-s", "65507", bed.host().address()).exitStatus()).isZero();
+    }
+
+    @Test
+    void aLinkMtuOutsideWhatIpv4AndVethTakeIsRefused() {
+        assertThatThrownBy(() -> TestBedConfig.named("x").withLinkMtu(65536)).hasMessage("link MTU must be 68 to 65535: 65536");
+        assertThatThrownBy(() -> TestBedConfig.named("x").withLinkMtu(67)).hasMessage("link MTU must be 68 to 65535: 67");
     }
 
     @Test
