@@ -65,33 +65,56 @@ final class Reaper {
         return program;
     }
 
+    /** The reaper's thread: it must outlive anything one child's end can throw, or no end is ever reported again. */
     private void run() {
         for (;;) {
-            int pid;
             try {
-                pid = ProcessCalls.awaitAnyExit();
-            } catch (LinuxException e) {
-                if (!e.is(Errno.ECHILD)) {
-                    throw new IllegalStateException("waitid failed: " + e.getMessage(), e);
-                }
-                awaitNextStart();
-                continue;
+                reapNext();
+            } catch (LinuxException | RuntimeException e) {
+                Log.error("rexec reaper: " + e.getMessage() + "; going on in 100 ms");
+                pause();
             }
-            Registered registered;
-            synchronized (this) {
-                registered = children.remove(pid);
+        }
+    }
+
+    private void reapNext() throws LinuxException {
+        int pid;
+        try {
+            pid = ProcessCalls.awaitAnyExit();
+        } catch (LinuxException e) {
+            if (!e.is(Errno.ECHILD)) {
+                throw e;
             }
-            ExitStatus status;
-            try {
-                status = ExitStatus.ofWaitStatus(ProcessCalls.reap(pid).raw());
-            } catch (LinuxException e) {
-                throw new IllegalStateException("waitpid of exited child " + pid + " failed: " + e.getMessage(), e);
+            awaitNextStart();
+            return;
+        }
+        Registered registered;
+        synchronized (this) {
+            registered = children.remove(pid);
+        }
+        ExitStatus status;
+        try {
+            status = ExitStatus.ofWaitStatus(ProcessCalls.reap(pid).raw());
+        } catch (LinuxException e) {
+            if (e.is(Errno.ECHILD) && registered == null) {
+                // a child whose exec failed: posix_spawn reaped it itself, while its start held the lock
+                Log.debug("pid " + pid + " was reaped by posix_spawn after its exec failed");
+                return;
             }
-            if (registered == null) {
-                Log.debug("reaped pid " + pid + ", left behind by a program");
-            } else {
-                registered.child().ended(registered.program(), status);
-            }
+            throw e;
+        }
+        if (registered == null) {
+            Log.debug("reaped pid " + pid + ", left behind by a program");
+        } else {
+            registered.child().ended(registered.program(), status);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            // nothing interrupts the reaper's thread; it goes on
         }
     }
 

@@ -222,6 +222,23 @@ class RexecServerTest {
         }
     }
 
+    /**
+     * A program whose exec fails in the child (here E2BIG: one argument over the kernel's 128 KiB) is reaped by
+     * posix_spawn itself, while another child keeps the reaper in waitid: the reaper then finds the pid gone. It once
+     * died of that, after which no program's end was reported again.
+     */
+    @Test
+    void failedExecsWhileAnotherProgramRunsLeaveEndsReported() throws Exception {
+        RemoteProcess sleeper = start(SpawnRequest.of("/bin/sleep", "1000"));
+        String tooLong = "a".repeat(200_000);
+        for (int i = 0; i < 40; i++) {
+            assertThatThrownBy(() -> start(SpawnRequest.of("/bin/true", tooLong))).isInstanceOf(SpawnFailedException.class);
+        }
+        RemoteProcess quick = start(SpawnRequest.of("/bin/true"));
+        assertThat(quick.waitFor(Duration.ofSeconds(20))).contains(ExitStatus.exited(0));
+        assertThat(sleeper.waitFor(Duration.ZERO)).isEmpty();
+    }
+
     @Test
     void refusalsNameTheProgramAndTheReason() {
         assertThatThrownBy(() -> start(SpawnRequest.of("/usr/bin/id")))
