@@ -248,8 +248,10 @@ class UdsproxyTest {
         proxies.startBoth();
         await("mirror", () -> socketExists(dpu, "/var/lib/libvirt/packets.sock"));
         assertThat(proxies.status(dpu)).contains("/var/lib/libvirt/packets.sock <- peer /var/lib/libvirt/packets.sock seqpacket");
-        assertThat(udstool(dpu, "messages", "/var/lib/libvirt/packets.sock", "one", "two two", "three").stdout())
-                .isEqualTo("one\ntwo two\nthree\n");
+        // a message longer than a relay's first buffer (16 KiB) is carried whole, not cut or refused
+        String large = "x".repeat(40_000);
+        assertThat(udstool(dpu, "messages", "/var/lib/libvirt/packets.sock", "one", "two two", large, "three").stdout())
+                .isEqualTo("one\ntwo two\n" + large + "\nthree\n");
     }
 
     @Test

@@ -14,7 +14,7 @@ import java.lang.foreign.ValueLayout;
 public final class MessageIo {
     /** libvirt's limit, and far below the kernel's SCM_MAX_FD (253). */
     public static final int MAX_FDS = 32;
-    private static final int SCM_RIGHTS = 1, MSG_TRUNC = 0x20, MSG_CTRUNC = 0x8, MSG_CMSG_CLOEXEC = 0x40000000;
+    private static final int SCM_RIGHTS = 1, MSG_PEEK = 0x2, MSG_TRUNC = 0x20, MSG_CTRUNC = 0x8, MSG_CMSG_CLOEXEC = 0x40000000;
     private static final int CMSG_HEADER = 16;
     // struct msghdr on x86_64/aarch64: name 0, namelen 8, iov 16, iovlen 24, control 32, controllen 40, flags 48
     private static final long MSG_IOV = 16, MSG_IOVLEN = 24, MSG_CONTROL = 32, MSG_CONTROLLEN = 40, MSG_FLAGS = 48;
@@ -43,6 +43,15 @@ public final class MessageIo {
         truncated = (flags & (MSG_TRUNC | MSG_CTRUNC)) != 0;
         receivedFds = parseRights(msghdr.get(ValueLayout.JAVA_LONG, MSG_CONTROLLEN));
         return n;
+    }
+
+    /**
+     * The length of the next message of a seqpacket socket, which stays queued (MSG_PEEK|MSG_TRUNC; no descriptor is
+     * taken); waits for one as {@link #receive} does. 0 at end of stream, and for a message without bytes.
+     */
+    public long nextMessageLength(NativeSocket socket) throws LinuxException {
+        prepare(MemorySegment.NULL, 0, 0);
+        return Libc.recvmsg(socket.fd(), msghdr, MSG_PEEK | MSG_TRUNC);
     }
 
     /** The descriptors that came with the last message; the caller owns (and must close) them. */

@@ -4,6 +4,7 @@ import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.common.log.Log;
 import io.dpuvirt.common.net.NativeSocket;
+import io.dpuvirt.common.net.SocketType;
 import io.dpuvirt.fabric.link.Frame;
 import io.dpuvirt.fabric.link.LinkProtocolException;
 
@@ -184,15 +185,23 @@ final class StreamRelay {
 
     /** One read of the local socket, relayed; false once this direction's END is sent. Throws when the link fails. */
     private boolean upstreamStep() throws IOException {
-        MemorySegment buffer = channel.upBuffer.segment();
-        long room = channel.upBuffer.capacity() - Frame.HEADER;
         long n;
         try {
-            n = channel.upIo.receive(local, buffer.asSlice(Frame.HEADER), room);
+            if (local.type() == SocketType.SEQPACKET) {
+                // the buffer starts at 16 KiB and a message must not be cut: make room for the next one whole (one
+                // longer than a link frame carries is cut, and refused below)
+                long length = channel.upIo.nextMessageLength(local);
+                if (length <= Frame.MAX_PAYLOAD) {
+                    channel.upBuffer.ensure(Frame.HEADER + length, 0);
+                }
+            }
+            n = channel.upIo.receive(local, channel.upBuffer.segment().asSlice(Frame.HEADER), channel.upBuffer.capacity() - Frame.HEADER);
         } catch (LinuxException e) {
             sendEnd(UdsFrame.CLOSE); // ECONNRESET and the like: the local end is gone
             return false;
         }
+        MemorySegment buffer = channel.upBuffer.segment();
+        long room = channel.upBuffer.capacity() - Frame.HEADER;
         int[] fds = channel.upIo.receivedFds();
         if (channel.upIo.truncated()) {
             closeAll(fds);
