@@ -20,6 +20,8 @@ public final class FileCalls {
 
     /** openat2(2) has no glibc wrapper before 2.41; its number is the same on every architecture. */
     /** The *at calls' directory "the working directory", and their flags (the same on every architecture). */
+    /** openat2's resolve flags: no symlink anywhere on the path (nor a /proc magic link); nothing outside the directory. */
+    public static final long RESOLVE_NO_SYMLINKS = 0x04, RESOLVE_BENEATH = 0x08;
     public static final int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
     /** flock(2)'s operations. */
     public static final int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;

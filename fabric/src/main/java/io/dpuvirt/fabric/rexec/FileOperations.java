@@ -19,6 +19,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static io.dpuvirt.common.linux.FileCalls.AT_EMPTY_PATH;
 import static io.dpuvirt.common.linux.FileCalls.AT_REMOVEDIR;
+import static io.dpuvirt.common.linux.FileCalls.RESOLVE_BENEATH;
+import static io.dpuvirt.common.linux.FileCalls.RESOLVE_NO_SYMLINKS;
 import static io.dpuvirt.common.linux.OpenFlags.O_CLOEXEC;
 import static io.dpuvirt.common.linux.OpenFlags.O_CREAT;
 import static io.dpuvirt.common.linux.OpenFlags.O_DIRECTORY;
@@ -38,7 +40,6 @@ import static io.dpuvirt.common.linux.OpenFlags.O_WRONLY;
  * directory's descriptor.
  */
 final class FileOperations {
-    private static final long RESOLVE_NO_SYMLINKS = 0x04, RESOLVE_BENEATH = 0x08;
     /** The mode of parents MKDIR_PRIVATE creates, as {@code mkdir -p} with the usual umask. */
     private static final int PARENT_MODE = 0755;
     private static final int PRIVATE_MODE = 0700;

@@ -2,6 +2,7 @@ package io.dpuvirt.fabric.udsproxy;
 
 import io.dpuvirt.common.config.Whitelist;
 import io.dpuvirt.common.fs.CanonicalPaths;
+import io.dpuvirt.common.linux.FileCalls;
 import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.common.linux.OpenFlags;
@@ -128,7 +129,9 @@ final class FdPassing {
         }
         int fd;
         try {
-            fd = Libc.open(canonical.toString(), description.flags() | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0);
+            // no symlink anywhere on the path (a canonical path has none): one swapped in after the check cannot lead out
+            fd = FileCalls.openat2(FileCalls.AT_FDCWD, canonical.toString(), description.flags() | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW,
+                    0, FileCalls.RESOLVE_NO_SYMLINKS);
         } catch (LinuxException e) {
             throw new FdRefusedException("cannot re-open " + description.path() + " on this side: " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.dpuvirt.fabric.udsproxy;
 
+import io.dpuvirt.common.linux.FileCalls;
 import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.common.log.Log;
@@ -11,14 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+
+import static io.dpuvirt.common.linux.OpenFlags.O_CLOEXEC;
+import static io.dpuvirt.common.linux.OpenFlags.O_NOFOLLOW;
+import static io.dpuvirt.common.linux.OpenFlags.O_PATH;
 
 /**
  * A local listening socket standing in for a server on the other side: same path (or a mapped one), same type,
@@ -29,6 +31,7 @@ import java.util.function.BiConsumer;
 final class Mirror {
     /** SOMAXCONN: a burst of clients must queue here as it would at the real server, not be refused. */
     private static final int BACKLOG = 4096;
+    private static final int S_IFMT = 0170000, S_IFSOCK = 0140000;
 
     private final String localPath;
     private final SocketExport remote;
@@ -49,16 +52,34 @@ final class Mirror {
             throws IOException {
         NativeSocket listener = NativeSocket.listen(new SockAddr.Unix(localPath), remote.type(), BACKLOG);
         try {
-            Path path = Path.of(localPath);
-            Files.setPosixFilePermissions(path, permissions(remote.mode()));
-            Libc.lchown(localPath, remote.uid(), remote.gid());
-            Mirror mirror = new Mirror(localPath, remote, listener, fileKey(path));
+            Mirror mirror = new Mirror(localPath, remote, listener, takeOwnerAndMode(localPath, remote));
             threads.execute(() -> mirror.acceptAndServe(threads, onClient));
             return mirror;
         } catch (IOException | RejectedExecutionException e) {
             listener.close();
             Files.deleteIfExists(Path.of(localPath));
             throw e instanceof IOException io ? io : new IOException("mirror " + localPath + ": no thread to accept on", e);
+        }
+    }
+
+    /**
+     * Gives the socket file just bound the remote socket's owner and mode, through a descriptor of the file itself:
+     * a symlink renamed over it since the bind (by whoever may write in its directory) is refused, never followed
+     * to what it points at. Returns the file's key.
+     */
+    static String takeOwnerAndMode(String localPath, SocketExport remote) throws IOException {
+        int fd = Libc.open(localPath, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+        try {
+            Path node = Path.of("/proc/self/fd/" + fd); // stat and chmod through it reach the node itself
+            Map<String, Object> attributes = Files.readAttributes(node, "unix:mode,dev,ino");
+            if (((Integer) attributes.get("mode") & S_IFMT) != S_IFSOCK) {
+                throw new IOException("mirror " + localPath + ": the socket file was replaced by another file right after its bind");
+            }
+            FileCalls.chmod(node.toString(), remote.mode() & 0777);
+            FileCalls.fchownat(fd, "", remote.uid(), remote.gid(), FileCalls.AT_EMPTY_PATH);
+            return attributes.get("dev") + ":" + attributes.get("ino");
+        } finally {
+            Libc.close(fd);
         }
     }
 
@@ -78,7 +99,9 @@ final class Mirror {
                 client = listener.accept();
             } catch (LinuxException e) {
                 if (!stopped) {
-                    Log.error("mirror " + localPath + ": accept failed: " + e.getMessage());
+                    // EMFILE and the like fail again at once: do not spin on them
+                    Log.error("mirror " + localPath + ": accept failed: " + e.getMessage() + "; trying again in 100 ms");
+                    pauseAfterFailedAccept();
                 }
             }
         }
@@ -91,6 +114,14 @@ final class Mirror {
             return;
         }
         onClient.accept(this, client);
+    }
+
+    private static void pauseAfterFailedAccept() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            // a stop is seen by the loop (stopped), not through interrupts: the native accept ignores them
+        }
     }
 
     String localPath() {
@@ -148,17 +179,4 @@ final class Mirror {
         }
     }
 
-    private static Set<PosixFilePermission> permissions(int mode) {
-        Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] order = {
-            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
-        for (int bit = 0; bit < order.length; bit++) {
-            if ((mode & (1 << bit)) != 0) {
-                permissions.add(order[bit]);
-            }
-        }
-        return permissions;
-    }
 }

@@ -3,10 +3,13 @@ package io.dpuvirt.fabric.udsproxy;
 import io.dpuvirt.common.config.PathPrefixes;
 import io.dpuvirt.common.fs.CanonicalPaths;
 import io.dpuvirt.common.linux.Errno;
+import io.dpuvirt.common.linux.FileCalls;
+import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.common.log.Log;
 import io.dpuvirt.common.net.NativeSocket;
 import io.dpuvirt.common.net.SockAddr;
+import io.dpuvirt.common.net.SocketType;
 import io.dpuvirt.fabric.link.Frame;
 import io.dpuvirt.fabric.link.LinkConnection;
 import io.dpuvirt.fabric.link.LinkProtocolException;
@@ -17,6 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
+
+import static io.dpuvirt.common.linux.OpenFlags.O_CLOEXEC;
+import static io.dpuvirt.common.linux.OpenFlags.O_PATH;
 
 /**
  * The serving half: on STREAM channels the peer dialed, connects each requested path to the local server —
@@ -127,11 +133,28 @@ final class StreamServer {
                 throw new RefusedException(new OpenRefusal(Errno.EACCES, "not under [Udsconnect] in " + whitelist.current().source()
                         + (canonical.toString().equals(request.path()) ? "" : " (resolves to " + canonical + ")")));
             }
-            return NativeSocket.connect(new SockAddr.Unix(canonical.toString()), request.type());
+            return connectWithoutSymlinks(canonical, request.type());
         } catch (LinuxException e) {
             throw new RefusedException(new OpenRefusal(e.errno(), e.getMessage()));
         } catch (IOException | IllegalArgumentException e) {
             throw new RefusedException(new OpenRefusal(Errno.EINVAL, e.getMessage()));
+        }
+    }
+
+    /**
+     * Connects to the socket file at {@code canonical}, which was checked, and at no other: a directory on the path
+     * swapped for a symlink after the check (by whoever may write above the socket) must not lead this daemon, as
+     * root, to a socket outside [Udsconnect]. The file is opened O_PATH with no symlink allowed anywhere on the path
+     * (a canonical path has none), and connected to through that descriptor.
+     */
+    static NativeSocket connectWithoutSymlinks(Path canonical, SocketType type) throws LinuxException {
+        int fd = FileCalls.openat2(FileCalls.AT_FDCWD, canonical.toString(), O_PATH | O_CLOEXEC, 0, FileCalls.RESOLVE_NO_SYMLINKS);
+        try {
+            return NativeSocket.connect(new SockAddr.Unix("/proc/self/fd/" + fd), type);
+        } catch (LinuxException e) {
+            throw new LinuxException("connect", canonical.toString(), e.errno());
+        } finally {
+            Libc.close(fd);
         }
     }
 

@@ -26,8 +26,7 @@ import static io.dpuvirt.common.linux.OpenFlags.O_PATH;
  * plus relative path is the canonical path of what is reached.
  */
 public final class Export implements AutoCloseable {
-    static final long RESOLVE_NO_SYMLINKS = 0x04, RESOLVE_BENEATH = 0x08;
-    private static final long RESOLVE = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
+    private static final long RESOLVE = FileCalls.RESOLVE_BENEATH | FileCalls.RESOLVE_NO_SYMLINKS;
 
     private final String canonicalRoot;
     private final int rootFd;
