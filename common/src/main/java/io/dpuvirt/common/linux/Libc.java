@@ -147,6 +147,9 @@ public final class Libc {
         }
     }
 
+    /** fcntl(2)'s commands for the file status flags. */
+    public static final int F_GETFL = 3, F_SETFL = 4;
+
     public static int fcntl(int fd, int command, int argument) throws LinuxException {
         return (int) checked("fcntl", null, c -> (int) FCNTL.invokeExact(c, fd, command, argument));
     }

@@ -1,6 +1,7 @@
 package io.dpuvirt.fabric.rexec;
 
 import io.dpuvirt.common.fs.CanonicalPaths;
+import io.dpuvirt.common.linux.FileCalls;
 import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
 
@@ -14,14 +15,16 @@ import java.util.List;
 import static io.dpuvirt.common.linux.OpenFlags.O_APPEND;
 import static io.dpuvirt.common.linux.OpenFlags.O_CLOEXEC;
 import static io.dpuvirt.common.linux.OpenFlags.O_CREAT;
+import static io.dpuvirt.common.linux.OpenFlags.O_NONBLOCK;
 import static io.dpuvirt.common.linux.OpenFlags.O_WRONLY;
 
 /**
  * Where detached programs' stdout and stderr files may be (rexec_server {@code --output-dir}, /var/log by default).
  * A client that could name any file would make a whitelisted program write wherever it likes: a program's error
  * messages quote its arguments, and one line appended to /etc/cron.d is a root shell. The path is checked in its
- * canonical form before the file is created, and the file actually opened is checked again (/proc/self/fd), so
- * neither {@code ..} nor a symlink, even one swapped in between, leads out. Missing directories between the output
+ * canonical form before the file is created; that path is opened with no symlink allowed on it (openat2), and the
+ * file actually opened is checked again (/proc/self/fd), so neither {@code ..} nor a symlink, even one swapped in
+ * between, leads out. It must be a regular file, opened without waiting: a FIFO would hold the connection's thread. Missing directories between the output
  * directory and the file are made (0755), walking down from the output directory without following symlinks.
  */
 final class OutputDirectories {
@@ -45,15 +48,37 @@ final class OutputDirectories {
             throw outside(program, stream, requested); // before the file is created where it must not be
         }
         makeDirectoriesTo(canonical, requested, program, stream);
-        int fd = openForAppending(requested, program, stream);
+        int fd = openFileForAppending(canonical, program, stream, requested);
         try {
             if (!directories.holdsBeneath(resolve(() -> AllowedDirectories.opened(fd), program, stream, requested))) {
                 throw outside(program, stream, requested);
             }
+            if (!Files.isRegularFile(Path.of("/proc/self/fd/" + fd))) {
+                throw new SpawnFailedException(ProgramPolicy.NOT_ALLOWED, program + ": its " + stream + " " + requested
+                        + " is not a regular file on the server");
+            }
+            Libc.fcntl(fd, Libc.F_SETFL, Libc.fcntl(fd, Libc.F_GETFL, 0) & ~O_NONBLOCK);
             return fd;
         } catch (SpawnFailedException e) {
             Libc.close(fd);
             throw e;
+        } catch (LinuxException e) {
+            Libc.close(fd);
+            throw new SpawnFailedException(ProgramPolicy.NOT_ALLOWED, program + ": cannot open its " + stream + " on the server: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Opens the checked path and no other: no symlink anywhere on it (a canonical path has none, so one swapped in
+     * since the check is refused), and without waiting (a FIFO put there would hold this connection's thread).
+     */
+    private static int openFileForAppending(Path canonical, String program, String stream, String requested) throws SpawnFailedException {
+        try {
+            return FileCalls.openat2(FileCalls.AT_FDCWD, canonical.toString(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK,
+                    0600, FileCalls.RESOLVE_NO_SYMLINKS);
+        } catch (LinuxException e) {
+            throw new SpawnFailedException(ProgramPolicy.NOT_ALLOWED, program + ": cannot open its " + stream + " " + requested
+                    + " on the server: " + e.getMessage());
         }
     }
 

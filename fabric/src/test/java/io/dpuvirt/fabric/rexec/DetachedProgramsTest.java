@@ -1,5 +1,6 @@
 package io.dpuvirt.fabric.rexec;
 
+import io.dpuvirt.common.linux.FileCalls;
 import io.dpuvirt.common.linux.ProcessStat;
 import io.dpuvirt.common.linux.Signals;
 import org.junit.jupiter.api.AfterEach;
@@ -376,6 +377,12 @@ class DetachedProgramsTest {
                             + dir.resolve("logs") + ")");
         }
         assertThat(outside).doesNotExist();
+        // a FIFO there would hold the connection's thread in open(2) until someone reads it
+        Path fifo = dir.resolve("logs/fifo");
+        FileCalls.mknodat(FileCalls.AT_FDCWD, fifo.toString(), 0010600, 0);
+        assertThatThrownBy(() -> client.spawnDetached(SpawnRequest.of("/bin/true"), DetachedFiles.appendTo(fifo, fifo)))
+                .isInstanceOfSatisfying(SpawnFailedException.class, e -> assertThat(e.exitStatus()).isEqualTo(126))
+                .hasMessageStartingWith("/bin/true: ").hasMessageContaining(fifo.toString());
         assertThat(server.runningPrograms()).isZero();
     }
 
