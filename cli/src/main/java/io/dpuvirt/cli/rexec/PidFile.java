@@ -62,7 +62,7 @@ final class PidFile {
         try {
             long ownPid = ownPid();
             Files.createDirectories(DIRECTORY, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            removeLeftovers();
+            removeLeftovers(DIRECTORY);
             // locked before it gets its name: another rexec never sees it unlocked and takes it for a leftover
             Path file = DIRECTORY.resolve(Long.toString(ownPid));
             Path unnamed = DIRECTORY.resolve("." + ownPid + ".new");
@@ -86,6 +86,14 @@ final class PidFile {
      * This process's pid, from /proc/self: ProcessHandle.current() would start the JDK's process reaper machinery
      * (a thread pool), some milliseconds of a rexec that lasts fifty.
      */
+    private static boolean mayBeLeftover(Path file) {
+        String name = file.getFileName().toString();
+        if (name.matches("\\d+")) {
+            return true;
+        }
+        return name.matches("\\.\\d+\\.new") && !Files.exists(Path.of("/proc", name.substring(1, name.length() - ".new".length())));
+    }
+
     private static long ownPid() throws IOException {
         try {
             return Long.parseLong(Files.readSymbolicLink(Path.of("/proc/self")).toString());
@@ -103,10 +111,14 @@ final class PidFile {
         }
     }
 
-    private static void removeLeftovers() throws IOException {
-        try (Stream<Path> files = Files.list(DIRECTORY)) {
-            // complete files (PID) and ones their rexec did not finish (.PID.new): both locked while their rexec lives
-            for (Path file : files.filter(f -> f.getFileName().toString().matches("\\d+|\\.\\d+\\.new")).toList()) {
+    /**
+     * Removes the files of rexecs that are gone: a complete file (PID) is locked while its rexec lives; an unfinished
+     * one (.PID.new) is also unlocked for a moment after it is made, so it is left alone while process PID exists
+     * (taking it for a leftover then removed a file its rexec was about to lock and name).
+     */
+    static void removeLeftovers(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.filter(PidFile::mayBeLeftover).toList()) {
                 try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
                     FileLock lock = channel.tryLock();
                     if (lock != null) {
