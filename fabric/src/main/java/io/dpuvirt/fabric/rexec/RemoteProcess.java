@@ -149,6 +149,9 @@ public final class RemoteProcess implements AutoCloseable {
             failure = new IOException(lostConnection() + ": it was closed");
         } catch (IOException e) {
             failure = new IOException(lostConnection() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // a short frame, or the caller's output sink failing: waitFor() reports it rather than a null status
+            failure = new IOException(program + " (pid " + pid + "): reading its output failed: " + e, e);
         } finally {
             finish();
         }

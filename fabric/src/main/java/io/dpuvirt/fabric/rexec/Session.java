@@ -186,16 +186,25 @@ final class Session implements Runnable {
         switch (frame.type()) {
             case Protocol.STDIN -> stdin.offer(payload);
             case Protocol.STDIN_EOF -> stdin.endOfInput();
-            case Protocol.SIGNAL -> signal(payload.getInt(0));
+            case Protocol.SIGNAL -> signal(sized(frame, payload, 4).getInt(0));
             case Protocol.RESIZE -> {
+                sized(frame, payload, 8);
                 if (stdio.terminal()) {
                     TerminalCalls.setWindowSize(stdio.stdout(), new WindowSize(Short.toUnsignedInt(payload.getShort(0)),
                             Short.toUnsignedInt(payload.getShort(2)), Short.toUnsignedInt(payload.getShort(4)), Short.toUnsignedInt(payload.getShort(6))));
                 }
             }
-            case Protocol.OUTPUT_CLOSED -> stopPump(payload.get(0) == 1 ? Protocol.STDOUT : Protocol.STDERR, stdio);
+            case Protocol.OUTPUT_CLOSED -> stopPump(sized(frame, payload, 1).get(0) == 1 ? Protocol.STDOUT : Protocol.STDERR, stdio);
             default -> throw new ProtocolException("client sent an unexpected " + frame.describe());
         }
+    }
+
+    /** The payload of a fixed-size frame, which must have those bytes. */
+    private static ByteBuffer sized(FrameReader.Frame frame, ByteBuffer payload, int length) throws ProtocolException {
+        if (payload.remaining() != length) {
+            throw new ProtocolException("client sent " + frame.describe() + " where " + length + " bytes belong");
+        }
+        return payload;
     }
 
     private void stopPump(int frameType, ChildStdio stdio) {
