@@ -104,6 +104,12 @@ public final class PeerStream implements ByteChannel {
     public int write(ByteBuffer from) throws IOException {
         enter(true);
         try {
+            synchronized (this) {
+                if (endSent) {
+                    // DATA after this side's END would reach the serving side where it expects the next OPEN
+                    throw new ClosedChannelException();
+                }
+            }
             int total = from.remaining();
             while (from.hasRemaining()) {
                 byte[] chunk = new byte[Math.min(from.remaining(), Frame.MAX_PAYLOAD)];

@@ -132,6 +132,8 @@ class PeerSocketsTest {
             write(stream, "ping");
             assertThat(readExactly(stream, 4)).isEqualTo("ping");
             stream.shutdownOutput();
+            assertThatThrownBy(() -> write(stream, "late")).as("a write after the half-close")
+                    .isInstanceOf(ClosedChannelException.class);
             assertThat(readToEnd(stream)).as("the server's last bytes, then its close").isEqualTo("bye");
             assertThat(stream.read(ByteBuffer.allocate(8))).isEqualTo(-1);
             assertThat(stream.isOpen()).isTrue();
