@@ -238,17 +238,37 @@ final class ControlLink {
         return new DataInputStream(new ByteArrayInputStream(frame.bytes())).readUTF();
     }
 
+    /**
+     * The EXPORTS frame's payload: as many of {@code exports} as one frame carries (about 13,000 sockets). A longer
+     * list would be refused by the peer, which drops the control channel, and the link would come up and go down
+     * for good; the sockets left out are named in the log instead.
+     */
     static byte[] encode(List<SocketExport> exports) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(exports.size());
+        ByteArrayOutputStream entries = new ByteArrayOutputStream();
+        int count = 0;
+        try (DataOutputStream out = new DataOutputStream(entries)) {
             for (SocketExport export : exports) {
-                export.writeTo(out);
+                ByteArrayOutputStream entry = new ByteArrayOutputStream();
+                export.writeTo(new DataOutputStream(entry));
+                if (Integer.BYTES + entries.size() + entry.size() > Frame.MAX_PAYLOAD) {
+                    Log.warn("offering " + count + " of " + exports.size() + " sockets to the peer, as many as one frame carries;"
+                            + " not offered: " + export.path() + (exports.size() - count > 1 ? " and " + (exports.size() - count - 1) + " more" : ""));
+                    break;
+                }
+                entry.writeTo(out);
+                count++;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(Integer.BYTES + entries.size());
+        try (DataOutputStream out = new DataOutputStream(frame)) {
+            out.writeInt(count);
+            entries.writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return frame.toByteArray();
     }
 
     static List<SocketExport> decode(Frame frame) throws IOException {
