@@ -3,6 +3,7 @@ package io.dpuvirt.fabric.rexec;
 import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.common.linux.ProcessStat;
 import io.dpuvirt.common.linux.SignalCalls;
 import io.dpuvirt.common.linux.Signals;
 import io.dpuvirt.common.linux.TerminalCalls;
@@ -241,8 +242,13 @@ final class Session implements Runnable {
                 kill(-pid, Signals.SIGTERM);
             }
         }
-        // also whatever the program left in its group that ignored SIGTERM; ESRCH when the group is gone
-        timers.schedule(() -> kill(-pid, Signals.SIGKILL), killGraceMillis, TimeUnit.MILLISECONDS);
+        // also whatever the program left in its group that ignored SIGTERM; not once nothing is left in the group,
+        // whose number may have been given to a new one since
+        timers.schedule(() -> {
+            if (ProcessStat.groupHasLiveMembers(pid)) {
+                kill(-pid, Signals.SIGKILL);
+            }
+        }, killGraceMillis, TimeUnit.MILLISECONDS);
     }
 
     private static void kill(int target, int signal) {

@@ -26,19 +26,30 @@ final class Termination {
                 break;
             }
         }
-        signal(pids, Signals.SIGKILL);
+        for (int pid : pids) {
+            // only what is left: a pid or group number with nothing left in it may have been given out again
+            if (ProcessStat.groupHasLiveMembers(pid)) {
+                signal(pid, -pid, Signals.SIGKILL);
+            }
+            if (exists(pid)) {
+                signal(pid, pid, Signals.SIGKILL);
+            }
+        }
     }
 
     private static void signal(Collection<Integer> pids, int signal) {
         for (int pid : pids) {
-            for (int target : new int[] {-pid, pid}) { // its group, and itself should it have left its group
-                try {
-                    SignalCalls.kill(target, signal);
-                } catch (LinuxException e) {
-                    if (!e.is(Errno.ESRCH)) {
-                        Log.warn("cannot signal pid " + pid + ": " + e.getMessage());
-                    }
-                }
+            signal(pid, -pid, signal); // its group,
+            signal(pid, pid, signal); // and itself should it have left its group
+        }
+    }
+
+    private static void signal(int pid, int target, int signal) {
+        try {
+            SignalCalls.kill(target, signal);
+        } catch (LinuxException e) {
+            if (!e.is(Errno.ESRCH)) {
+                Log.warn("cannot signal pid " + pid + ": " + e.getMessage());
             }
         }
     }
