@@ -43,6 +43,15 @@ final class OutputPump implements Runnable {
         this.wake = Libc.pipe2(O_CLOEXEC | O_NONBLOCK);
     }
 
+    /** For a pump never started (another could not be made): closes what it holds, as its end would. */
+    void discardUnstarted() {
+        Libc.close(wake[0]);
+        Libc.close(wake[1]);
+        if (ownsFd) {
+            Libc.close(fd);
+        }
+    }
+
     void programExited() {
         programExited = true;
         poke();

@@ -132,9 +132,14 @@ final class Session implements Runnable {
                 pumps.add(new OutputPump(stdio.stderr(), true, Protocol.STDERR, output, this::pumpEnded));
             }
         } catch (LinuxException e) {
-            Libc.close(stdio.stdout());
+            // a pump made before the failure holds its wake pipe and, for a pipe, its descriptor; a terminal's master
+            // is closed by relay() whatever happens (closing it here as well closed a number given out again since)
+            pumps.forEach(OutputPump::discardUnstarted);
+            if (pumps.isEmpty() && !stdio.terminal()) {
+                Libc.close(stdio.stdout());
+            }
             if (stdio.stderr() >= 0) {
-                Libc.close(stdio.stderr());
+                Libc.close(stdio.stderr()); // its pump is the last made: it never got one
             }
             pumps.clear();
             throw e;
