@@ -47,6 +47,7 @@ public final class QmpClient implements AutoCloseable {
     /** Commands sent and not answered yet, oldest first. Guarded by itself. */
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private volatile String endedBecause;
+    private boolean handedOver; // guarded by pending
 
     private QmpClient(ByteChannel channel, String monitor, QmpListener listener) {
         this.channel = channel;
@@ -66,6 +67,7 @@ public final class QmpClient implements AutoCloseable {
         try {
             client.await("the greeting", client.greeting, timeout);
             client.execute("qmp_capabilities", timeout);
+            client.handOver();
             return client;
         } catch (QmpException e) {
             client.close();
@@ -245,17 +247,36 @@ public final class QmpClient implements AutoCloseable {
         return first;
     }
 
+    /**
+     * From here on the listener hears of the connection's end. A connection whose handshake failed tells only the
+     * caller of {@link #handshake}: a reconnecting guest took such a candidate's end (a mirror whose link is down
+     * accepts and closes at once) for its monitor's and started a second reconnection, which then waited on the
+     * monitor qemu already served to the first and, timing out, marked it lost again.
+     */
+    private void handOver() throws QmpException {
+        synchronized (pending) {
+            if (endedBecause != null) {
+                throw new QmpException("the monitor connection ended right after its handshake (" + endedBecause + ")");
+            }
+            handedOver = true;
+        }
+    }
+
     private void end(String why) {
         close();
+        boolean tell;
         synchronized (pending) {
             endedBecause = why;
+            tell = handedOver;
             for (Pending waiting : pending.values()) {
                 waiting.answer().completeExceptionally(new QmpException("the monitor connection ended (" + why + ")"));
             }
             pending.clear();
         }
         greeting.completeExceptionally(new QmpException("the monitor connection ended before its greeting (" + why + ")"));
-        listener.disconnected(why);
+        if (tell) {
+            listener.disconnected(why);
+        }
     }
 
     private static String abbreviate(String line) {

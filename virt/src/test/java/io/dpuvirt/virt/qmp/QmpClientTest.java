@@ -5,6 +5,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.UnixDomainSocketAddress;
+import java.util.concurrent.TimeoutException;
+import java.io.UncheckedIOException;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -112,6 +117,29 @@ class QmpClientTest {
                         : FakeMonitor.standard(command));
              Monitor monitor = connect(socket, new Recorder(), QmpDialect.QEMU)) {
             assertThat(monitor.vcpuThreads()).containsExactly(new VcpuThread(0, 700));
+        }
+    }
+
+    /**
+     * A connection that ends before its handshake completes (a mirror whose link is down accepts and closes) fails
+     * the connect, and only that: its listener never hears of it, as it would of its monitor's end.
+     */
+    @Test
+    void aConnectionEndingBeforeItsHandshakeFailsTheConnectAndTellsNoListener() throws Exception {
+        Path socket = dir.resolve("qmp.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            CompletableFuture.runAsync(() -> {
+                try {
+                    server.accept().close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            Recorder recorder = new Recorder();
+            assertThatThrownBy(() -> CONNECTOR.connect(socket, TIMEOUT, () -> true, recorder)).isInstanceOf(QmpException.class)
+                    .hasMessageContaining("before its greeting");
+            assertThatThrownBy(() -> recorder.ended.get(500, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
         }
     }
 
