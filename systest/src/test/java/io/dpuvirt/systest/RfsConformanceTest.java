@@ -93,6 +93,7 @@ class RfsConformanceTest {
                 Arguments.of("lookup and getattr", (Case) RfsConformanceTest::lookupAndGetattr),
                 Arguments.of("setattr: mode, owner, size, times", (Case) RfsConformanceTest::setattr),
                 Arguments.of("readdir", (Case) RfsConformanceTest::readdir),
+                Arguments.of("readdir of 1,000 names into a 512 KiB buffer", (Case) RfsConformanceTest::readdirLarge),
                 Arguments.of("open, read, write, fsync, release", (Case) RfsConformanceTest::readWrite),
                 Arguments.of("create and open errors", (Case) RfsConformanceTest::createAndOpenErrors),
                 Arguments.of("O_TRUNC: sizes seen right after", (Case) RfsConformanceTest::truncateOnOpen),
@@ -179,6 +180,31 @@ class RfsConformanceTest {
             Libc.close(fd);
             return "listed a file";
         }));
+    }
+
+    /**
+     * getdents64 with a large buffer: a kernel since 6.16 passes its size on, and one READDIRPLUS answer could then
+     * hold more names than one LOOKUPS request may carry (the engine ended the connection over it).
+     */
+    private static void readdirLarge(Path base, List<String> t) throws Exception {
+        Path d = base.resolve("many");
+        FileCalls.mkdirat(AT_FDCWD, d.toString(), 0755);
+        for (int i = 0; i < 1000; i++) {
+            FsCall.writeFile(d.resolve("file-with-a-longer-name-" + i), "");
+        }
+        int fd = FsCall.open(d, O_RDONLY | O_DIRECTORY, 0);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(512 * 1024, 8);
+            int entries = 0;
+            for (long n; (n = FileCalls.getdents64(fd, buffer)) > 0; ) {
+                for (long at = 0; at < n; at += buffer.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + 16)) {
+                    entries++;
+                }
+            }
+            t.add(entries + " entries");
+        } finally {
+            Libc.close(fd);
+        }
     }
 
     private static void readWrite(Path base, List<String> t) throws LinuxException {

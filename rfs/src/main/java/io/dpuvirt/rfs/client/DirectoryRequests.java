@@ -6,6 +6,7 @@ import io.dpuvirt.rfs.fuse.FuseRequest;
 import io.dpuvirt.rfs.fuse.FuseSession;
 import io.dpuvirt.rfs.wire.Attr;
 import io.dpuvirt.rfs.wire.DirEntry;
+import io.dpuvirt.rfs.wire.Op;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -100,7 +101,10 @@ final class DirectoryRequests {
         List<DirEntry> entries = listing.entries();
         int from = (int) Math.min(offset, entries.size());
         int to = from;
-        for (int bytes = 0; to < entries.size(); to++) {
+        // with plus, the names are looked up in one LOOKUPS request, which carries at most MAX_LOOKUPS (the server
+        // refuses more, ending the connection); a kernel since 6.16 may offer a buffer with room for more than that
+        int most = plus ? Op.MAX_LOOKUPS : Integer.MAX_VALUE;
+        for (int bytes = 0; to < entries.size() && to - from < most; to++) {
             int record = recordLength(entries.get(to), plus);
             if (bytes + record > size) {
                 break;
