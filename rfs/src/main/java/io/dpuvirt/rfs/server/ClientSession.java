@@ -139,8 +139,9 @@ final class ClientSession {
         try {
             workers.execute(() -> run(MemorySegment.ofArray(request)));
         } catch (RejectedExecutionException e) {
-            finished();
-            Log.error("rfs: no worker free for a request of " + connection.peer());
+            // answered here rather than never (its caller's fsync would wait for good), holding up the requests behind
+            Log.warn("rfs: no worker free for a request of " + connection.peer() + ": running it on the connection's reader");
+            run(MemorySegment.ofArray(request));
         }
     }
 

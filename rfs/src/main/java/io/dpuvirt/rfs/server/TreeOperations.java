@@ -10,6 +10,7 @@ import io.dpuvirt.rfs.wire.WireReader;
 import io.dpuvirt.rfs.wire.WireWriter;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static io.dpuvirt.common.linux.FileCalls.AT_REMOVEDIR;
 import static io.dpuvirt.common.linux.FileCalls.AT_SYMLINK_NOFOLLOW;
@@ -19,6 +20,9 @@ import static io.dpuvirt.common.linux.FileCalls.AT_SYMLINK_NOFOLLOW;
  * Each reply ends with the attributes of the directories it changed ({@link Nodes#writeDirectory}).
  */
 final class TreeOperations {
+    /** What a file's name gives over the file itself: a hard link must not widen them. */
+    private static final List<Section> NAME_RIGHTS = List.of(Section.OPEN, Section.READ, Section.WRITE, Section.SETATTR, Section.SETXATTR);
+
     private final Export export;
     private final Guard guard;
 
@@ -70,6 +74,13 @@ final class TreeOperations {
         String to = in.string();
         guard.require(Section.LOOKUP, from);
         guard.require(Section.LINK, to);
+        // the new name is the same file: it must not give what the whitelist withholds under the old one (a file kept
+        // read-only, linked into a directory under [Write], could otherwise be written through its new name)
+        for (Section right : NAME_RIGHTS) {
+            if (guard.allows(right, to)) {
+                guard.require(right, from);
+            }
+        }
         try (Export.Parent source = export.openParent(from); Export.Parent target = export.openParent(to)) {
             FileCalls.linkat(source.fd(), source.name(), target.fd(), target.name(), 0);
             Nodes.stat(export, to).write(out);

@@ -191,6 +191,21 @@ class ServerSecurityTest {
     }
 
     @Test
+    void aHardLinkGivesItsFileNoRightItsOldNameLacks() throws Exception {
+        Path readable = export.resolve("readable");
+        Path writable = Files.createDirectories(export.resolve("writable"));
+        serve("[Mount]\nPath=" + export + "\n[Open]\nPath=" + export + "\n[Read]\nPath=" + export + "\n"
+                + "[Write]\nPath=" + writable + "\n[Create]\nPath=" + export + "\n");
+        RawClient c = mount(export.toString());
+        assertThat(c.errnoOf(Op.LINK, w -> w.string("readable/f").string("writable/f"))).as("would make it writable").isEqualTo("EACCES");
+        assertThat(c.errnoOf(Op.LINK, w -> w.string("readable/f").string("readable/g"))).as("the same rights").isEqualTo("ok");
+        Files.writeString(writable.resolve("w"), "w");
+        assertThat(c.errnoOf(Op.LINK, w -> w.string("writable/w").string("readable/w"))).as("fewer rights").isEqualTo("ok");
+        assertThat(Files.exists(writable.resolve("f"))).isFalse();
+        assertThat(Files.readString(readable.resolve("g"))).isEqualTo("readable");
+    }
+
+    @Test
     void aServerWithoutMountSectionDoesNotStart() throws Exception {
         Path file = temp.resolve("whitelist");
         Files.writeString(file, "[Open]\nPath=" + export + "\n");
