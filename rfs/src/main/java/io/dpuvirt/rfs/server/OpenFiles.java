@@ -4,6 +4,7 @@ import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
 
+import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,8 +63,16 @@ final class OpenFiles implements AutoCloseable {
         }
     }
 
+    /**
+     * Numbers the connections of this engine, from a random start: a connection's handles are its number in the
+     * upper half and a count in the lower, so that no two connections (nor an engine started again) give out the
+     * same handle. A client whose link came back may still send a request that carries a handle of the connection
+     * before: it must get EBADF, never reach the file that another connection's count gave the same number.
+     */
+    private static final AtomicLong CONNECTIONS = new AtomicLong(new SecureRandom().nextInt() & 0x7fff_ffffL);
+
     private final Map<Long, OpenFile> files = new ConcurrentHashMap<>();
-    private final AtomicLong nextHandle = new AtomicLong(1);
+    private final AtomicLong nextHandle = new AtomicLong(((CONNECTIONS.incrementAndGet() & 0x7fff_ffffL) << 32) + 1);
 
     long add(int fd, int accessMode) {
         long handle = nextHandle.getAndIncrement();
