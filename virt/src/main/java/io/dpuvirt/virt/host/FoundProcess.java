@@ -4,6 +4,8 @@ import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.ProcessStat;
 import io.dpuvirt.common.linux.SignalCalls;
 import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.common.linux.Libc;
+import io.dpuvirt.common.linux.ProcessCalls;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -52,16 +54,19 @@ final class FoundProcess implements HostProcess {
 
     @Override
     public void signal(Signal signal) throws IOException {
-        // the start time is checked right before: a pid reused in between is the one race left, as for any non-child
-        if (!lives(id)) {
+        // through a pidfd opened while pid and start time matched: a pid given to another process since never gets it
+        int pidfd = ProcessCalls.openPidfdIfRunning(id.pid(), id.startTime());
+        if (pidfd < 0) {
             return;
         }
         try {
-            SignalCalls.kill(id.pid(), signal.number());
+            SignalCalls.sendSignal(pidfd, signal.number());
         } catch (LinuxException e) {
             if (!e.is(Errno.ESRCH)) {
                 throw e;
             }
+        } finally {
+            Libc.close(pidfd);
         }
     }
 
