@@ -94,6 +94,25 @@ final class VmmGuest implements Guest, QmpListener {
                 context.profile().dialect(), VmmHypervisor.COMMAND_TIMEOUT);
     }
 
+    /**
+     * After a daemon restart: connects the monitor, and if it cannot be reached while the process lives (a link
+     * that is down, a qemu busy), keeps the guest and connects again as soon as it can, as after a lost monitor;
+     * commands fail with the reason meanwhile. False in that case. Forgetting such a guest showed a running one as
+     * shut off, and a start then ran a second qemu on its disks.
+     */
+    boolean connectOrKeepTrying(Duration patience) throws QmpException {
+        try {
+            connect(patience);
+            return true;
+        } catch (QmpException e) {
+            if (!process.isAlive()) {
+                throw e;
+            }
+            disconnected(e.getMessage());
+            return false;
+        }
+    }
+
     /** As {@link #connect(Duration)}, on the monitor connection begun before the start ({@link MonitorConnector#connectAhead}). */
     void connect(CompletableFuture<ByteChannel> monitorAhead) throws QmpException {
         watchProcess();

@@ -19,6 +19,7 @@ import io.dpuvirt.virt.driver.managed.GuestListener;
 import io.dpuvirt.virt.driver.managed.Hypervisor;
 import io.dpuvirt.virt.host.Host;
 import io.dpuvirt.virt.host.HostProcess;
+import io.dpuvirt.virt.qmp.QmpException;
 import io.dpuvirt.virt.qmp.MonitorConnector;
 import io.dpuvirt.virt.qmp.QmpClient;
 import io.dpuvirt.virt.qmp.RunStatus;
@@ -163,11 +164,21 @@ public final class VmmHypervisor implements Hypervisor {
                 return Optional.empty();
             }
             VmmGuest guest = new VmmGuest(context, plan, process.get(), status.state() == DomainState.PAUSED, listener);
-            guest.connect(REATTACH_PATIENCE);
-            RunStatus real = guest.monitor().status();
-            if (real.running() == (status.state() == DomainState.PAUSED)) {
-                Log.warn(profile.name() + ": domain '" + config.name() + "' was " + status.state() + " and is "
-                        + real.status() + " now");
+            if (!guest.connectOrKeepTrying(REATTACH_PATIENCE)) {
+                Log.warn(profile.name() + ": domain '" + config.name() + "' (pid " + found.process().pid() + ") runs but its"
+                        + " monitor cannot be reached yet: it keeps its last known state, and the monitor is connected"
+                        + " again as soon as it can be");
+                return Optional.of(guest);
+            }
+            try {
+                RunStatus real = guest.monitor().status();
+                if (real.running() == (status.state() == DomainState.PAUSED)) {
+                    Log.warn(profile.name() + ": domain '" + config.name() + "' was " + status.state() + " and is "
+                            + real.status() + " now");
+                }
+            } catch (QmpException e) {
+                Log.warn(profile.name() + ": cannot ask domain '" + config.name() + "' its state: " + e.getMessage()
+                        + "; it keeps its last known state");
             }
             return Optional.of(guest);
         } catch (IOException e) {

@@ -85,6 +85,25 @@ class VmmGuestReconnectTest {
         assertThat(reported).doesNotContain(DomainStatus.of(StateReason.Paused.UNKNOWN));
     }
 
+    /** After a daemon restart, a guest whose monitor cannot be reached yet is kept, not forgotten, and reached later. */
+    @Test
+    void aGuestFoundAgainWhoseMonitorIsNotReachableYetIsKeptAndItsMonitorConnectedLater() throws Exception {
+        DomainConfig config = domain("qemu-tcg-devices.xml");
+        GuestFiles files = GuestFiles.of(root, "qemu", 8, config.name());
+        Files.createDirectories(files.directory());
+        VmmGuest guest = new VmmGuest(new GuestContext(new LocalHost(), QemuDriverFactory.PROFILE, root,
+                new MonitorConnector((socket, mayWait) -> SocketChannel.open(UnixDomainSocketAddress.of(socket)),
+                        Duration.ofSeconds(5))),
+                new LaunchPlan(config, 8, "qemu-system-x86_64", Accelerator.TCG, files, CharDevicePlan.of(config, files)),
+                process, false, reported::add);
+
+        assertThat(guest.connectOrKeepTrying(Duration.ofMillis(300))).isFalse();
+        assertThatThrownBy(guest::pause).isInstanceOf(DriverException.class).hasMessageContaining("not connected");
+        qmp = new FakeQmp(files.monitor()); // the link is back
+        awaitSuccess(guest::pause);
+        guest.resume();
+    }
+
     private static void awaitSuccess(Action action) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
