@@ -82,12 +82,19 @@ final class ConsoleBridge implements StreamListener, ConsoleOutput {
         }
     }
 
+    /**
+     * The stream's end goes out on a thread of its own: it queues behind the guest's last bytes, which wait for the
+     * client to read, and the caller may hold the domain's lock (a destroy, a shutdown, {@code console --force}): a
+     * client that stopped reading (virsh stopped with Ctrl-Z) held every operation on the domain.
+     */
     @Override
     public void ended() {
-        try {
-            stream.finish();
-        } catch (IOException e) {
-            Log.debug("console of domain '" + domain + "': stream already ended: " + e.getMessage());
-        }
+        Thread.ofVirtual().name("console end " + domain).start(() -> {
+            try {
+                stream.finish();
+            } catch (IOException e) {
+                Log.debug("console of domain '" + domain + "': stream already ended: " + e.getMessage());
+            }
+        });
     }
 }

@@ -18,6 +18,17 @@ import io.dpuvirt.rpc.remote.XmlFlags;
 import io.dpuvirt.rpc.wire.ErrorCode;
 import io.dpuvirt.rpc.wire.ErrorDomain;
 import io.dpuvirt.rpc.wire.NonnullDomain;
+import io.dpuvirt.rpc.remote.ConnectOpenArgs;
+import io.dpuvirt.rpc.remote.RemoteProgram;
+import io.dpuvirt.rpc.wire.FrameWriter;
+import io.dpuvirt.rpc.wire.MessageHeader;
+import io.dpuvirt.rpc.wire.MessageStatus;
+import io.dpuvirt.rpc.wire.RpcMessage;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -275,5 +286,66 @@ class VirtdProtocolTest {
                 assertThat(e.error().message()).hasValue(message);
             }
         });
+    }
+
+    /**
+     * A console client that stops reading (virsh stopped with Ctrl-Z) while the guest's console echoes its input:
+     * the console's end, sent when the domain is destroyed, must not hold the domain's lock behind that client.
+     */
+    @Test
+    void aConsoleClientThatStopsReadingHoldsUpNoOperationOnTheDomain() throws Exception {
+        RpcClient client = connect(TEST_URI, 0);
+        NonnullDomain test = client.call(RemoteCalls.LOOKUP_BY_NAME, new StringValue("test")).dom();
+        try (SocketChannel stalled = SocketChannel.open(UnixDomainSocketAddress.of(virtd.socket()))) {
+            writeAll(stalled, RpcMessage.of(MessageHeader.call(RemoteProgram.PROGRAM, RemoteProgram.VERSION,
+                    RemoteCalls.OPEN.procedure().number(), 1), new ConnectOpenArgs(Optional.of(TEST_URI), 0)));
+            MessageHeader console = MessageHeader.call(RemoteProgram.PROGRAM, RemoteProgram.VERSION,
+                    RemoteCalls.OPEN_CONSOLE.procedure().number(), 2);
+            writeAll(stalled, RpcMessage.of(console, new DomainOpenConsoleArgs(test, Optional.empty(), 0)));
+            skipFrame(stalled); // the open's reply
+            skipFrame(stalled); // the console's: the stream is open
+            // typing that the test console echoes, until neither direction takes more: the client never reads
+            stalled.configureBlocking(false);
+            byte[] keys = new byte[64 * 1024];
+            Arrays.fill(keys, (byte) 'x');
+            ByteBuffer frame = FrameWriter.encode(new RpcMessage(console.stream(MessageStatus.CONTINUE), keys));
+            long lastProgress = System.nanoTime();
+            while (System.nanoTime() - lastProgress < 2_000_000_000L) {
+                if (!frame.hasRemaining()) {
+                    frame.rewind();
+                }
+                if (stalled.write(frame) > 0) {
+                    lastProgress = System.nanoTime();
+                } else {
+                    Thread.sleep(10);
+                }
+            }
+            ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+            Future<?> destroyed = calls.submit((Callable<Void>) () -> {
+                client.call(RemoteCalls.DESTROY, new DomainValue(test));
+                return null;
+            });
+            destroyed.get(20, TimeUnit.SECONDS); // generous: it hung for good
+            assertThat(state(connect(TEST_URI, 0), test)).isEqualTo(SHUTOFF);
+        }
+    }
+
+    /** Reads one RPC frame (a length, then as many bytes in all) and drops it. */
+    private static void skipFrame(SocketChannel channel) throws Exception {
+        ByteBuffer length = ByteBuffer.allocate(4);
+        while (length.hasRemaining() && channel.read(length) >= 0) {
+            // until the length is whole
+        }
+        ByteBuffer rest = ByteBuffer.allocate(length.flip().getInt() - 4);
+        while (rest.hasRemaining() && channel.read(rest) >= 0) {
+            // until the frame is whole
+        }
+    }
+
+    private static void writeAll(SocketChannel channel, RpcMessage message) throws Exception {
+        ByteBuffer bytes = FrameWriter.encode(message);
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
+        }
     }
 }
