@@ -259,7 +259,10 @@ class RexecTest {
                 wait
                 bad=0
                 for i in $(seq 100); do
-                    [ "$(cat "out-$i")" = "$(printf 'in %s\\nout %s' "$i" "$i")" ] && [ "$(cat "err-$i")" = "err $i" ] && [ "$(cat "status-$i")" = 0 ] || bad=$((bad + 1))
+                    [ "$(cat "out-$i")" = "$(printf 'in %s\\nout %s' "$i" "$i")" ] && [ "$(cat "err-$i")" = "err $i" ] && [ "$(cat "status-$i")" = 0 ] && continue
+                    bad=$((bad + 1))
+                    # the first few, to say how they went wrong
+                    [ "$bad" -le 3 ] && printf 'session %s: status %s, stdout [%s], stderr [%s]\\n' "$i" "$(cat "status-$i")" "$(cat "out-$i")" "$(cat "err-$i")" >&2
                 done
                 echo "bad $bad"
                 cd / && rm -rf /tmp/rx-concurrent

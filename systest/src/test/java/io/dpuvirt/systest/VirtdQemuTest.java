@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -156,6 +157,42 @@ class VirtdQemuTest {
         assertThat(debian.run("-c", uri, "domstate", "survivor", "--reason").stdout()).isEqualTo("shut off (destroyed)\n\n");
         assertThat(GuestProcesses.under(virtd.root())).isEmpty();
         assertThat(virtd.log()).contains("qemu: domain 'survivor' found running again with id 1");
+    }
+
+    /**
+     * A daemon killed while a guest starts (its qemu runs, paused, its start not complete) must not leave that qemu
+     * behind, holding memory and disks while the domain shows shut off: the new daemon ends it, as libvirt does.
+     */
+    @Test
+    void aGuestHalfStartedWhenTheDaemonIsKilledIsEndedByTheNextDaemon() throws Exception {
+        VirtdProcess virtd = daemon();
+        String uri = virtd.systemUri("qemu");
+        // an emulator that takes its time before it becomes qemu: the daemon is killed within its start
+        Path slowQemu = Files.writeString(dir.resolve("slow-qemu"), "#!/bin/sh\nsleep 4\nexec qemu-system-x86_64 \"$@\"\n");
+        Files.setPosixFilePermissions(slowQemu, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String xml = GuestImage.domain("halfway", 128, 1, "", "").replace("<devices>", "<devices><emulator>" + slowQemu + "</emulator>");
+        ok(debian.run("-c", uri, "define", file("halfway.xml", xml)));
+        Process start = new ProcessBuilder(VirshRunner.DEBIAN.toString(), "-c", uri, "start", "halfway")
+                .redirectErrorStream(true).redirectOutput(logs.resolve("start.txt").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (GuestProcesses.under(virtd.root()).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(GuestProcesses.under(virtd.root())).hasSize(1);
+            Thread.sleep(500); // the start is recorded right after the spawn
+            virtd.kill9();
+        } finally {
+            start.destroyForcibly().waitFor();
+        }
+        virtd.launch();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!GuestProcesses.under(virtd.root()).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(GuestProcesses.under(virtd.root())).isEmpty();
+        assertThat(debian.run("-c", uri, "domstate", "halfway").stdout()).isEqualTo("shut off\n\n");
+        assertThat(virtd.log()).contains("domain 'halfway' was being started when the daemon stopped");
     }
 
     @Test

@@ -54,9 +54,11 @@ public interface Hypervisor {
     /**
      * Starts a guest with {@code config} as domain {@code id}; {@code paused}: its vCPUs do not run until
      * resumed. Returns once the guest exists. {@code listener} hears of the state changes the guest makes
-     * on its own (it powered off, it crashed).
+     * on its own (it powered off, it crashed). {@code recorder} is told as soon as a process runs (a guest without
+     * a process of its own need not tell it).
      */
-    Guest launch(DomainConfig config, int id, boolean paused, GuestListener listener) throws DriverException;
+    Guest launch(DomainConfig config, int id, boolean paused, GuestListener listener, SpawnRecorder recorder)
+            throws DriverException;
 
     /**
      * Finds a guest again after a daemon restart, from what its {@link Guest#facts()} were: empty when it

@@ -42,6 +42,9 @@ public final class ManagedDriver implements Driver, AutoCloseable {
         T apply(DomainObject domain, DomainSnapshot snapshot) throws DriverException;
     }
 
+    /** The state recorded while a guest's process runs and its start is not complete. */
+    private static final DomainStatus STARTING = DomainStatus.of(StateReason.Paused.STARTING_UP);
+
     private final Hypervisor hypervisor;
     private final DomainStore store;
     private final DomainDefinitions definitions;
@@ -381,9 +384,12 @@ public final class ManagedDriver implements Driver, AutoCloseable {
         AtomicReference<Guest> self = new AtomicReference<>();
         Guest guest;
         try {
-            guest = hypervisor.launch(config, id, paused, status -> guestStatusChanged(domain, self.get(), status));
+            guest = hypervisor.launch(config, id, paused, status -> guestStatusChanged(domain, self.get(), status),
+                    spawned -> store.saveRun(config.name(), definitions.writeLive(config, id),
+                            new RunningState(config.uuid().orElseThrow(), id, STARTING, spawned.facts())));
         } catch (DriverException | RuntimeException e) {
             table.releaseId(id);
+            deleteRunQuietly(config.name());
             throw e;
         }
         self.set(guest);
@@ -399,6 +405,14 @@ public final class ManagedDriver implements Driver, AutoCloseable {
         }
         Log.info(hypervisor.name() + ": domain '" + config.name() + "' started with id " + id
                 + (paused ? ", paused" : ""));
+    }
+
+    private void deleteRunQuietly(String name) {
+        try {
+            store.deleteRun(name);
+        } catch (IOException e) {
+            Log.warn(hypervisor.name() + ": cannot remove the running state of domain '" + name + "': " + e.getMessage());
+        }
     }
 
     /** What a guest reported on its own; ignored when it is not the domain's current run any more. */
@@ -517,6 +531,20 @@ public final class ManagedDriver implements Driver, AutoCloseable {
         if (guest.isEmpty()) {
             Log.warn(hypervisor.name() + ": domain '" + run.name() + "' (id " + state.id()
                     + ") ended while the daemon was not running");
+            store.deleteRun(run.name());
+            return;
+        }
+        if (state.status().equals(STARTING)) {
+            // as libvirt does with a domain it finds starting: the start never completed (no cont, no pinning)
+            Log.warn(hypervisor.name() + ": domain '" + run.name() + "' was being started when the daemon stopped:"
+                    + " its guest is ended and the domain shut off");
+            try {
+                guest.get().kill(false);
+            } catch (DriverException e) {
+                Log.error(hypervisor.name() + ": cannot end the half-started guest of domain '" + run.name() + "': "
+                        + e.getMessage());
+                return;
+            }
             store.deleteRun(run.name());
             return;
         }

@@ -5,6 +5,7 @@ import io.dpuvirt.virt.conf.DomainConfig;
 import io.dpuvirt.virt.driver.DriverException;
 import io.dpuvirt.virt.driver.VirErrorCode;
 import io.dpuvirt.virt.driver.managed.GuestListener;
+import io.dpuvirt.virt.driver.managed.SpawnRecorder;
 import io.dpuvirt.virt.host.Host;
 import io.dpuvirt.virt.host.HostProcess;
 import io.dpuvirt.virt.host.ProcessSpec;
@@ -47,7 +48,7 @@ final class GuestLauncher {
                 CharDevicePlan.of(config, files));
     }
 
-    VmmGuest launch(LaunchPlan plan, boolean paused, GuestListener listener) throws DriverException {
+    VmmGuest launch(LaunchPlan plan, boolean paused, GuestListener listener, SpawnRecorder recorder) throws DriverException {
         Host host = context.host();
         String name = plan.config().name();
         List<String> argv = context.profile().commandLine().build(plan);
@@ -74,6 +75,7 @@ final class GuestLauncher {
         spawned.complete(process);
         VmmGuest guest = new VmmGuest(context, plan, process, paused, listener);
         try {
+            recorder.spawned(guest);
             guest.connect(monitorAhead);
             VcpuPinning pinning = VcpuPinning.of(plan.config());
             if (!pinning.isEmpty()) {

@@ -16,6 +16,7 @@ import io.dpuvirt.virt.driver.VirErrorCode;
 import io.dpuvirt.virt.driver.VirErrorDomain;
 import io.dpuvirt.virt.driver.managed.Guest;
 import io.dpuvirt.virt.driver.managed.GuestListener;
+import io.dpuvirt.virt.driver.managed.SpawnRecorder;
 import io.dpuvirt.virt.driver.managed.Hypervisor;
 import io.dpuvirt.virt.host.Host;
 import io.dpuvirt.virt.host.HostProcess;
@@ -131,7 +132,8 @@ public final class VmmHypervisor implements Hypervisor {
     }
 
     @Override
-    public Guest launch(DomainConfig config, int id, boolean paused, GuestListener listener) throws DriverException {
+    public Guest launch(DomainConfig config, int id, boolean paused, GuestListener listener, SpawnRecorder recorder)
+            throws DriverException {
         LaunchPlan plan;
         try {
             plan = launcher.plan(config, id);
@@ -139,7 +141,7 @@ public final class VmmHypervisor implements Hypervisor {
             throw DriverException.of(VirErrorCode.OPERATION_FAILED, context.origin(), "cannot prepare domain '"
                     + config.name() + "': " + e.getMessage(), e);
         }
-        return launcher.launch(plan, paused, listener);
+        return launcher.launch(plan, paused, listener, recorder);
     }
 
     /**

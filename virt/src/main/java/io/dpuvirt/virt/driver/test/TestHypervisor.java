@@ -11,6 +11,7 @@ import io.dpuvirt.virt.driver.UndefineOption;
 import io.dpuvirt.virt.driver.VirErrorDomain;
 import io.dpuvirt.virt.driver.managed.Guest;
 import io.dpuvirt.virt.driver.managed.GuestListener;
+import io.dpuvirt.virt.driver.managed.SpawnRecorder;
 import io.dpuvirt.virt.driver.managed.Hypervisor;
 import io.dpuvirt.virt.host.Host;
 
@@ -121,7 +122,7 @@ public final class TestHypervisor implements Hypervisor {
     }
 
     @Override
-    public Guest launch(DomainConfig config, int id, boolean paused, GuestListener listener) {
+    public Guest launch(DomainConfig config, int id, boolean paused, GuestListener listener, SpawnRecorder recorder) {
         return new TestGuest(config, paused, listener);
     }
 
