@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.SequencedSet;
 
 /**
  * The kernel's node ids and the paths they stand for. rfs names nodes by path (relative to the export root) so
@@ -21,7 +21,7 @@ final class NodeTable {
     /** One node id: its names (none once removed), the HOST inode, and the kernel's reference count. */
     static final class Node {
         final long id;
-        final Set<String> paths = new LinkedHashSet<>();
+        final SequencedSet<String> paths = new LinkedHashSet<>();
         final Inode inode;
         final boolean directory;
         long lookups;
@@ -32,8 +32,9 @@ final class NodeTable {
             this.directory = directory;
         }
 
+        /** The name the HOST confirmed last (see {@link NodeTable#found}). */
         String path() {
-            return paths.isEmpty() ? null : paths.iterator().next();
+            return paths.isEmpty() ? null : paths.getFirst();
         }
     }
 
@@ -100,9 +101,11 @@ final class NodeTable {
                     byInode.put(inode, node);
                 }
             }
-            node.paths.add(path);
             byPath.put(path, node);
         }
+        // the name the HOST confirmed last comes first: after a rename on the HOST (a log rotated) the node's
+        // other name may be gone or be another file's, and requests must not go there
+        node.paths.addFirst(path);
         node.lookups++;
         return node.id;
     }

@@ -35,6 +35,16 @@ class NodeTableTest {
         assertThat(nodes.path(a)).isEqualTo("b");
     }
 
+    /** A file renamed on the HOST (a log rotated) and looked up by its new name: requests go to the new name. */
+    @Test
+    void theNameTheHostConfirmedLastIsTheOneRequestsUse() {
+        long log = nodes.found("app.log", file(10));
+        assertThat(nodes.found("app.log.1", file(10))).isEqualTo(log);
+        assertThat(nodes.path(log)).isEqualTo("app.log.1");
+        nodes.found("app.log", file(10)); // the old name again (a hard link after all)
+        assertThat(nodes.path(log)).isEqualTo("app.log");
+    }
+
     @Test
     void renamingADirectoryMovesEverythingBelowIt() {
         nodes.found("d", directory(20));
