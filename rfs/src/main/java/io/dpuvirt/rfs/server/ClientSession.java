@@ -126,11 +126,20 @@ final class ClientSession {
         }
     }
 
-    /** fsync and fallocate may wait for a disk: they must not hold up the requests behind them. */
-    private static boolean mayTakeLong(MemorySegment request) throws WireException {
+    /**
+     * fsync and fallocate may wait for a disk, and a read of a /proc or /sys file for good (/proc/kmsg): they must not
+     * hold up the requests behind them, nor the link's pings.
+     */
+    private boolean mayTakeLong(MemorySegment request) throws WireException {
         WireReader in = new WireReader(request);
         in.u64();
         Op op = Op.ofCode(in.u8());
+        if (op == Op.READ) {
+            in.u32(); // uid
+            in.u32(); // gid
+            OpenFiles.OpenFile file = files.find(in.u64());
+            return file != null && file.pseudo;
+        }
         return op == Op.FSYNC || op == Op.FALLOCATE;
     }
 

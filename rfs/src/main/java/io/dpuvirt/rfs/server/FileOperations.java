@@ -116,7 +116,7 @@ final class FileOperations {
                 openFlags |= Op.OPEN_DIRECT;
             }
             var attr = Nodes.stat(fd);
-            out.u64(files.add(fd, flags & O_ACCMODE)).u32(openFlags);
+            out.u64(files.add(fd, flags & O_ACCMODE, (openFlags & Op.OPEN_DIRECT) != 0)).u32(openFlags);
             attr.write(out);
         } catch (LinuxException | RuntimeException e) {
             Libc.close(fd);

@@ -20,15 +20,20 @@ import static io.dpuvirt.common.linux.OpenFlags.O_NONBLOCK;
  * Everything is closed when the connection ends.
  */
 final class OpenFiles implements AutoCloseable {
-    /** One open file: the descriptor, its access mode, and the per-owner descriptors holding POSIX locks. */
+    /**
+     * One open file: the descriptor, its access mode, whether it lies on /proc or /sys (where a read may wait for
+     * good, as one of /proc/kmsg does), and the per-owner descriptors holding POSIX locks.
+     */
     static final class OpenFile {
         final int fd;
         final int accessMode;
+        final boolean pseudo;
         private final Map<Long, Integer> ownerFds = new ConcurrentHashMap<>();
 
-        OpenFile(int fd, int accessMode) {
+        OpenFile(int fd, int accessMode, boolean pseudo) {
             this.fd = fd;
             this.accessMode = accessMode;
+            this.pseudo = pseudo;
         }
 
         /** The descriptor whose OFD locks are {@code owner}'s, opened on first use. */
@@ -74,9 +79,9 @@ final class OpenFiles implements AutoCloseable {
     private final Map<Long, OpenFile> files = new ConcurrentHashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(((CONNECTIONS.incrementAndGet() & 0x7fff_ffffL) << 32) + 1);
 
-    long add(int fd, int accessMode) {
+    long add(int fd, int accessMode, boolean pseudo) {
         long handle = nextHandle.getAndIncrement();
-        files.put(handle, new OpenFile(fd, accessMode));
+        files.put(handle, new OpenFile(fd, accessMode, pseudo));
         return handle;
     }
 

@@ -15,8 +15,8 @@ class OpenFilesTest {
     @Test
     void aHandleOfAnotherConnectionIsUnknownNotAnotherFile() throws Exception {
         try (OpenFiles before = new OpenFiles(); OpenFiles now = new OpenFiles()) {
-            long old = before.add(Libc.open("/dev/null", O_RDONLY | O_CLOEXEC, 0), O_RDONLY);
-            long current = now.add(Libc.open("/dev/zero", O_RDONLY | O_CLOEXEC, 0), O_RDONLY);
+            long old = before.add(Libc.open("/dev/null", O_RDONLY | O_CLOEXEC, 0), O_RDONLY, false);
+            long current = now.add(Libc.open("/dev/zero", O_RDONLY | O_CLOEXEC, 0), O_RDONLY, false);
             assertThat(current).isNotEqualTo(old).isPositive();
             assertThat(now.get(current)).isNotNull();
             assertThatThrownBy(() -> now.get(old)).isInstanceOfSatisfying(LinuxException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBADF));
