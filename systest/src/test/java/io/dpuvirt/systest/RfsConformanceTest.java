@@ -450,7 +450,8 @@ class RfsConformanceTest {
     private static List<String> asUser(Path base, boolean onDpu) throws IOException {
         String setup = "rm -rf " + base + " && mkdir -p " + base + "/closed " + base + "/open && chmod 755 " + base + "/closed"
                 + " && chmod 1777 " + base + "/open && echo secret > " + base + "/secret && chmod 600 " + base + "/secret"
-                + " && echo mine > " + base + "/open/root-file";
+                + " && echo mine > " + base + "/open/root-file"
+                + " && mkdir " + base + "/shared && chown root:2000 " + base + "/shared && chmod 2777 " + base + "/shared";
         String probe = """
                 import os, sys
                 base = sys.argv[1]
@@ -468,6 +469,9 @@ class RfsConformanceTest {
                 attempt("unlink-in-sticky-dir", lambda: os.unlink(base + "/open/root-file"))
                 attempt("create-own", lambda: open(base + "/open/own", "w").write("own"))
                 attempt("stat-own", lambda: print(oct(os.stat(base + "/open/own").st_mode), os.stat(base + "/open/own").st_uid, end=" "))
+                # a set-group-ID directory gives new files its group, not the creator's
+                attempt("create-in-setgid-dir", lambda: open(base + "/shared/f", "w").write("f"))
+                attempt("group-in-setgid-dir", lambda: print(os.stat(base + "/shared/f").st_gid, end=" "))
                 """;
         List<String> command = List.of("setpriv", "--reuid=1000", "--regid=1000", "--clear-groups", "/usr/bin/python3", "-c", probe, base.toString());
         CommandResult result;

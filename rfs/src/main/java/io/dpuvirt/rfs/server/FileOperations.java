@@ -5,6 +5,7 @@ import io.dpuvirt.common.linux.FileCalls;
 import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.rfs.wire.Attr;
 import io.dpuvirt.rfs.wire.Op;
 import io.dpuvirt.common.linux.OpenFlags;
 import io.dpuvirt.rfs.wire.WireException;
@@ -74,7 +75,7 @@ final class FileOperations {
             try {
                 fd = export.openFile(path, (flags & PASSED_FLAGS) | O_CREAT | O_EXCL, mode);
                 if (!caller.isRoot()) {
-                    giveTo(fd, caller);
+                    giveTo(fd, parent, caller);
                 }
             } catch (LinuxException e) {
                 if (!e.is(Errno.EEXIST) || (flags & O_EXCL) != 0) {
@@ -88,9 +89,11 @@ final class FileOperations {
         }
     }
 
-    private void giveTo(int fd, Caller caller) throws LinuxException {
+    /** The caller's file, in its directory's group where that is set-group-ID (as the kernel does for a local create). */
+    private static void giveTo(int fd, Export.Parent parent, Caller caller) throws LinuxException {
         try {
-            FileCalls.fchownat(fd, "", caller.uid(), caller.gid(), AT_EMPTY_PATH);
+            boolean inheritGroup = (Nodes.stat(parent.fd()).mode() & Attr.S_ISGID) != 0;
+            FileCalls.fchownat(fd, "", caller.uid(), inheritGroup ? -1 : caller.gid(), AT_EMPTY_PATH);
         } catch (LinuxException e) {
             Libc.close(fd);
             throw e;
