@@ -195,6 +195,30 @@ class VirtdQemuTest {
         assertThat(virtd.log()).contains("domain 'halfway' was being started when the daemon stopped");
     }
 
+    /**
+     * A guest the restarted daemon cannot look for (here: its recorded pid unreadable) may still run: it is shown shut
+     * off, and a start is refused rather than running a second qemu on its disks.
+     */
+    @Test
+    void aGuestThatCannotBeLookedForAfterARestartIsNotStartedASecondTime() throws Exception {
+        VirtdProcess virtd = daemon();
+        String uri = virtd.systemUri("qemu");
+        ok(debian.run("-c", uri, "define", file("unsure.xml", GuestImage.domain("unsure", 128, 1, "", ""))));
+        ok(debian.run("-c", uri, "start", "unsure"));
+        List<Long> guests = GuestProcesses.under(virtd.root());
+        virtd.kill9();
+        Path state;
+        try (var files = Files.walk(virtd.root())) {
+            state = files.filter(f -> f.getFileName().toString().equals("unsure.state")).findFirst().orElseThrow();
+        }
+        Files.writeString(state, Files.readString(state).replaceFirst("fact\\.pid=\\d+", "fact.pid=unknown"));
+        virtd.launch();
+        VirshRunner.Result start = debian.run("-c", uri, "start", "unsure");
+        assertThat(start.status()).isNotZero();
+        assertThat(start.stderr()).contains("domain 'unsure' may still be running");
+        assertThat(GuestProcesses.under(virtd.root())).isEqualTo(guests);
+    }
+
     @Test
     void aGuestThatPowersItselfOffOrCrashesIsShutOffWithItsReason() throws Exception {
         VirtdProcess virtd = daemon();

@@ -23,8 +23,10 @@ import io.dpuvirt.virt.driver.VirErrorDomain;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -47,6 +49,12 @@ public final class ManagedDriver implements Driver, AutoCloseable {
 
     private final Hypervisor hypervisor;
     private final DomainStore store;
+    /**
+     * Domains whose guest could not be looked for at the daemon's start (its HOST unreachable), by name, with why: the
+     * guest may still run, so a start is refused until a daemon started later finds out (two qemu on one disk
+     * corrupt it).
+     */
+    private final Map<String, String> notFoundAgain = new ConcurrentHashMap<>();
     private final DomainDefinitions definitions;
     private final DomainTable table;
     private final VirErrorDomain origin;
@@ -380,6 +388,11 @@ public final class ManagedDriver implements Driver, AutoCloseable {
 
     /** Starts {@code config}'s guest as the domain's new run and records it; the domain's lock is held. */
     private void launch(DomainObject domain, DomainConfig config, boolean paused) throws DriverException {
+        String unknown = notFoundAgain.get(config.name());
+        if (unknown != null) {
+            throw failed("domain '" + config.name() + "' may still be running: its guest could not be looked for when"
+                    + " the daemon started (" + unknown + "); start the daemon again once its host is reachable", null);
+        }
         int id = table.assignId(domain);
         AtomicReference<Guest> self = new AtomicReference<>();
         Guest guest;
@@ -525,7 +538,9 @@ public final class ManagedDriver implements Driver, AutoCloseable {
                     status -> guestStatusChanged(domain, self.get(), status));
         } catch (DriverException e) {
             Log.error(hypervisor.name() + ": cannot find domain '" + run.name() + "' again: " + e.getMessage()
-                    + "; it is left alone and shown as shut off");
+                    + "; it is shown as shut off, its guest may still run, and it cannot be started until the daemon,"
+                    + " started again once its host is reachable, finds out");
+            notFoundAgain.put(run.name(), e.getMessage());
             return;
         }
         if (guest.isEmpty()) {
