@@ -76,6 +76,11 @@ public final class LinkEndpoint implements AutoCloseable {
                 threads.execute(() -> admit(socket));
             } catch (RejectedExecutionException e) {
                 socket.close();
+            } catch (OutOfMemoryError e) {
+                // no thread could be made (a task limit): refuse this one, keep accepting
+                Log.error("link: no thread for a connection from " + socket.peerAddress() + ": " + e.getMessage());
+                socket.close();
+                sleepQuietly(Duration.ofMillis(100));
             }
         }
     }

@@ -96,6 +96,10 @@ final class ControlLink {
                 backoff.reset();
                 reportedOutage = null;
                 converse(connection);
+            } catch (OutOfMemoryError e) {
+                // no thread for the channel's pongs (a task limit): this channel ends, the dialing goes on
+                lastError = "no thread: " + e.getMessage();
+                Log.error("link: " + lastError);
             } catch (IOException e) {
                 lastError = e.getMessage();
                 if (outboundUp) {

@@ -85,18 +85,44 @@ final class Mirror {
 
     /**
      * Waits for one client, hands the waiting on to another pool thread and serves the client itself: one thread
-     * is in accept() at any time, and the client's first message does not wait for a thread hand-off. The thread
-     * that finds the mirror stopped closes the listener.
+     * is in accept() at any time, and the client's first message does not wait for a thread hand-off. When no
+     * thread can be made (a task limit), this one serves the client and then accepts again, rather than leaving the
+     * mirror with nobody accepting. The thread that finds the mirror stopped closes the listener.
      */
     private void acceptAndServe(Executor threads, BiConsumer<Mirror, NativeSocket> onClient) {
-        NativeSocket client = null;
-        while (client == null) {
-            if (stopped) {
-                listener.close();
+        while (true) {
+            NativeSocket client = acceptOne();
+            if (client == null) {
                 return;
             }
+            accepted.incrementAndGet();
+            boolean handedOver = true;
             try {
-                client = listener.accept();
+                threads.execute(() -> acceptAndServe(threads, onClient));
+            } catch (RejectedExecutionException e) {
+                client.close(); // the daemon is shutting down
+                listener.close();
+                return;
+            } catch (OutOfMemoryError e) {
+                Log.error("mirror " + localPath + ": no thread to accept on (" + e.getMessage() + "); this one goes on after its client");
+                handedOver = false;
+            }
+            onClient.accept(this, client);
+            if (handedOver) {
+                return;
+            }
+        }
+    }
+
+    /** The next client; null once the mirror is stopped (the listener is then closed). */
+    private NativeSocket acceptOne() {
+        while (true) {
+            if (stopped) {
+                listener.close();
+                return null;
+            }
+            try {
+                return listener.accept();
             } catch (LinuxException e) {
                 if (!stopped) {
                     // EMFILE and the like fail again at once: do not spin on them
@@ -105,15 +131,6 @@ final class Mirror {
                 }
             }
         }
-        accepted.incrementAndGet();
-        try {
-            threads.execute(() -> acceptAndServe(threads, onClient));
-        } catch (RejectedExecutionException e) {
-            client.close(); // the daemon is shutting down
-            listener.close();
-            return;
-        }
-        onClient.accept(this, client);
     }
 
     private static void pauseAfterFailedAccept() {
