@@ -56,6 +56,31 @@ public final class LinkConnection implements AutoCloseable {
     }
 
     /**
+     * Sends a frame without payload unless that would wait, for another writer or for room in the socket; false
+     * when it was not sent. For keep-alive pings: one that waited behind a peer that stopped reading would keep
+     * the sender from noticing its silence.
+     */
+    public boolean sendUnlessItWaits(int type) throws LinuxException {
+        if (!writeLock.tryLock()) {
+            return false;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment frame = arena.allocate(Frame.HEADER);
+            Frame.writeHeader(frame, type, 0, 0);
+            long sent = socket.sendNow(frame, Frame.HEADER);
+            if (sent == 0) {
+                return false;
+            }
+            if (sent < Frame.HEADER) {
+                socket.write(frame.asSlice(sent), Frame.HEADER - sent); // a frame is never left half sent
+            }
+            return true;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
      * Sends {@code length} payload bytes that the caller placed at offset {@link Frame#HEADER} of {@code buffer};
      * the header is written into the room before them, so header and payload leave in one system call.
      */

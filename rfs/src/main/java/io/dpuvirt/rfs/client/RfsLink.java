@@ -180,7 +180,8 @@ final class RfsLink implements AutoCloseable {
                     current.abort();
                 } else {
                     try {
-                        current.send(MessageType.PING);
+                        // not behind a writer the HOST does not read from: the silence above must stay noticed
+                        current.sendUnlessItWaits(MessageType.PING);
                     } catch (IOException e) {
                         current.abort();
                     }
