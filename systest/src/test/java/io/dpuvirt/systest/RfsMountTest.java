@@ -161,6 +161,50 @@ class RfsMountTest {
     }
 
     /**
+     * A process waiting for a lock (SETLKW) that gets a signal stops waiting (EINTR), as on a local file system, and
+     * leaves no lock held for it on the HOST.
+     */
+    @Test
+    void aWaitingLockEndsOnASignalAndLeavesNoLockOnTheHost() throws Exception {
+        mountHomeVMs();
+        String script = """
+                import fcntl, signal, subprocess, sys, time
+                path = "/home/VMs/lockfile"
+                open(path, "w").close()
+                holder = subprocess.Popen([sys.executable, "-c", "import fcntl, sys, time\\n"
+                    "f = open(sys.argv[1], 'r+'); fcntl.lockf(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(60)", path],
+                    stdout=subprocess.PIPE, text=True)
+                assert holder.stdout.readline().strip() == "locked"
+                waiter = subprocess.Popen([sys.executable, "-c", "import fcntl, sys\\n"
+                    "f = open(sys.argv[1], 'r+'); print('waiting', flush=True)\\n"
+                    "try:\\n    fcntl.lockf(f, fcntl.LOCK_EX); print('granted')\\nexcept KeyboardInterrupt:\\n    print('interrupted')", path],
+                    stdout=subprocess.PIPE, text=True)
+                assert waiter.stdout.readline().strip() == "waiting"
+                time.sleep(0.5)  # in its SETLKW by now
+                waiter.send_signal(signal.SIGINT)
+                try:
+                    print("waiter:", waiter.communicate(timeout=10)[0].strip())
+                except subprocess.TimeoutExpired:
+                    print("waiter: still waiting")
+                    waiter.kill()
+                holder.kill()
+                holder.wait()
+                f = open(path, "r+")
+                for _ in range(50):  # the holder's release reaches the HOST on its own time
+                    try:
+                        fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        print("free")
+                        break
+                    except OSError:
+                        time.sleep(0.1)
+                else:
+                    print("still held")
+                """;
+        CommandResult result = pythonOnTheDpu(script, "/home/VMs/lockfile");
+        assertThat(result.stdout().lines()).as(result.stderr()).containsExactly("waiter: interrupted", "free");
+    }
+
+    /**
      * Reads travel in requests of up to 512 KiB: large buffered and O_DIRECT reads, at and across those
      * boundaries, return the HOST's bytes.
      */

@@ -20,6 +20,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class LockRequests {
     private static final int FUSE_LK_FLOCK = 1;
     private static final long FIRST_RETRY_MILLIS = 5, LONGEST_RETRY_MILLIS = 200;
+    private static final int F_UNLCK = 2;
+    /** How long an interrupt for a request not known yet is kept for it. */
+    private static final long UNCLAIMED_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /** A SETLKW still waiting; {@code answered} makes sure it is answered once (granted, failed or interrupted). */
     private record Waiting(AtomicBoolean answered) {
@@ -30,6 +33,11 @@ final class LockRequests {
     private final ScheduledExecutorService timer;
     private final FuseSession session;
     private final Map<Long, Waiting> waiting = new ConcurrentHashMap<>();
+    /**
+     * Interrupts that came before their SETLKW was registered (the two may be read by different FUSE threads), by
+     * request, with when: the kernel sends an interrupt once, and a SETLKW that missed it would wait for good.
+     */
+    private final Map<Long, Long> unclaimedInterrupts = new ConcurrentHashMap<>();
 
     LockRequests(Requests requests, FileRequests files, ScheduledExecutorService timer) {
         this.requests = requests;
@@ -64,11 +72,19 @@ final class LockRequests {
         }
         Waiting entry = new Waiting(new AtomicBoolean());
         waiting.put(unique, entry);
+        if (unclaimedInterrupts.remove(unique) != null) {
+            interrupt(unique);
+            return;
+        }
         tryLock(attempt, entry, FIRST_RETRY_MILLIS);
     }
 
     /** One SETLK as the server sees it. */
     private record Attempt(long unique, int uid, int gid, long server, long owner, long start, long end, int type, boolean flock) {
+        /** The same range and owner, unlocked. */
+        Attempt unlocking() {
+            return new Attempt(unique, uid, gid, server, owner, start, end, F_UNLCK, flock);
+        }
     }
 
     private void tryLock(Attempt attempt, Waiting entry, long pauseMillis) {
@@ -85,6 +101,9 @@ final class LockRequests {
                 } else {
                     session.reply().send(attempt.unique());
                 }
+            } else if (errno == 0) {
+                // granted after the caller was told EINTR: it does not hold the lock, so neither may the HOST
+                requests.link.callNow(build(attempt.unlocking()), (ignored, unlocked) -> { });
             }
         });
     }
@@ -97,7 +116,13 @@ final class LockRequests {
     /** The caller of a waiting SETLKW got a signal: it stops waiting with EINTR. */
     void interrupt(long unique) {
         Waiting entry = waiting.remove(unique);
-        if (entry != null && entry.answered().compareAndSet(false, true)) {
+        if (entry == null) {
+            long now = System.nanoTime();
+            unclaimedInterrupts.values().removeIf(seen -> now - seen > UNCLAIMED_NANOS);
+            unclaimedInterrupts.put(unique, now); // most are for requests answered already, and are dropped in time
+            return;
+        }
+        if (entry.answered().compareAndSet(false, true)) {
             session.error(unique, Errno.EINTR);
         }
     }
