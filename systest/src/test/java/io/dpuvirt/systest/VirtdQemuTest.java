@@ -70,6 +70,12 @@ class VirtdQemuTest {
         return Files.writeString(dir.resolve(name), content).toString();
     }
 
+    /** A small guest named {@code name}, defined and started with Debian's virsh. */
+    private void defineAndStart(String uri, String name) throws Exception {
+        ok(debian.run("-c", uri, "define", file(name + ".xml", GuestImage.domain(name, 128, 1, "", ""))));
+        ok(debian.run("-c", uri, "start", name));
+    }
+
     private static VirshRunner.Result ok(VirshRunner.Result result) {
         assertThat(result.status()).as(result.stdout() + result.stderr()).isZero();
         return result;
@@ -139,8 +145,7 @@ class VirtdQemuTest {
     void aRunningGuestSurvivesADaemonKilledWithSignal9() throws Exception {
         VirtdProcess virtd = daemon();
         String uri = virtd.systemUri("qemu");
-        ok(debian.run("-c", uri, "define", file("survivor.xml", GuestImage.domain("survivor", 128, 1, "", ""))));
-        ok(debian.run("-c", uri, "start", "survivor"));
+        defineAndStart(uri, "survivor");
         String before = debian.run("-c", uri, "list").stdout();
         List<Long> guests = GuestProcesses.under(virtd.root());
         assertThat(guests).hasSize(1);
@@ -203,8 +208,7 @@ class VirtdQemuTest {
     void aGuestThatCannotBeLookedForAfterARestartIsNotStartedASecondTime() throws Exception {
         VirtdProcess virtd = daemon();
         String uri = virtd.systemUri("qemu");
-        ok(debian.run("-c", uri, "define", file("unsure.xml", GuestImage.domain("unsure", 128, 1, "", ""))));
-        ok(debian.run("-c", uri, "start", "unsure"));
+        defineAndStart(uri, "unsure");
         List<Long> guests = GuestProcesses.under(virtd.root());
         virtd.kill9();
         Path state;
