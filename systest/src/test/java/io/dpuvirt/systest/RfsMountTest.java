@@ -175,15 +175,22 @@ class RfsMountTest {
                     "f = open(sys.argv[1], 'r+'); fcntl.lockf(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(60)", path],
                     stdout=subprocess.PIPE, text=True)
                 assert holder.stdout.readline().strip() == "locked"
-                waiter = subprocess.Popen([sys.executable, "-c", "import fcntl, sys\\n"
+                # its own SIGINT handler: one started from a background job inherits SIGINT ignored
+                waiter = subprocess.Popen([sys.executable, "-c", "import fcntl, signal, sys\\n"
+                    "signal.signal(signal.SIGINT, signal.default_int_handler)\\n"
                     "f = open(sys.argv[1], 'r+'); print('waiting', flush=True)\\n"
                     "try:\\n    fcntl.lockf(f, fcntl.LOCK_EX); print('granted')\\nexcept KeyboardInterrupt:\\n    print('interrupted')", path],
                     stdout=subprocess.PIPE, text=True)
                 assert waiter.stdout.readline().strip() == "waiting"
-                time.sleep(0.5)  # in its SETLKW by now
-                waiter.send_signal(signal.SIGINT)
+                # python runs its handler only between two steps of the program: a signal that comes just before lockf's
+                # system call is only seen after it, so the signal is sent again until the waiter is out
+                for _ in range(20):
+                    time.sleep(0.5)
+                    waiter.send_signal(signal.SIGINT)
+                    if waiter.poll() is not None:
+                        break
                 try:
-                    print("waiter:", waiter.communicate(timeout=10)[0].strip())
+                    print("waiter:", waiter.communicate(timeout=1)[0].strip())
                 except subprocess.TimeoutExpired:
                     print("waiter: still waiting")
                     waiter.kill()

@@ -71,8 +71,12 @@ final class LockRequests {
             return;
         }
         Waiting entry = new Waiting(new AtomicBoolean());
-        waiting.put(unique, entry);
-        if (unclaimedInterrupts.remove(unique) != null) {
+        boolean interrupted;
+        synchronized (unclaimedInterrupts) { // with interrupt(): an interrupt is either claimed here or finds the entry
+            waiting.put(unique, entry);
+            interrupted = unclaimedInterrupts.remove(unique) != null;
+        }
+        if (interrupted) {
             interrupt(unique);
             return;
         }
@@ -115,12 +119,15 @@ final class LockRequests {
 
     /** The caller of a waiting SETLKW got a signal: it stops waiting with EINTR. */
     void interrupt(long unique) {
-        Waiting entry = waiting.remove(unique);
-        if (entry == null) {
-            long now = System.nanoTime();
-            unclaimedInterrupts.values().removeIf(seen -> now - seen > UNCLAIMED_NANOS);
-            unclaimedInterrupts.put(unique, now); // most are for requests answered already, and are dropped in time
-            return;
+        Waiting entry;
+        synchronized (unclaimedInterrupts) {
+            entry = waiting.remove(unique);
+            if (entry == null) {
+                long now = System.nanoTime();
+                unclaimedInterrupts.values().removeIf(seen -> now - seen > UNCLAIMED_NANOS);
+                unclaimedInterrupts.put(unique, now); // most are for requests answered already, and are dropped in time
+                return;
+            }
         }
         if (entry.answered().compareAndSet(false, true)) {
             session.error(unique, Errno.EINTR);
