@@ -397,7 +397,7 @@ public final class ManagedDriver implements Driver, AutoCloseable {
         AtomicReference<Guest> self = new AtomicReference<>();
         Guest guest;
         try {
-            guest = hypervisor.launch(config, id, paused, status -> guestStatusChanged(domain, self.get(), status),
+            guest = hypervisor.launch(config, id, paused, status -> guestStatusChanged(domain, self, status),
                     spawned -> store.saveRun(config.name(), definitions.writeLive(config, id),
                             new RunningState(config.uuid().orElseThrow(), id, STARTING, spawned.facts())));
         } catch (DriverException | RuntimeException e) {
@@ -428,10 +428,15 @@ public final class ManagedDriver implements Driver, AutoCloseable {
         }
     }
 
-    /** What a guest reported on its own; ignored when it is not the domain's current run any more. */
-    private void guestStatusChanged(DomainObject domain, Guest guest, DomainStatus status) {
+    /**
+     * What a guest reported on its own; ignored when it is not the domain's current run any more. The guest is read
+     * once the domain's lock is held: a start holds it until the guest is recorded, and an end reported before that
+     * (qemu gone right after cont) was read as nobody's, and the domain stayed running with no process.
+     */
+    private void guestStatusChanged(DomainObject domain, AtomicReference<Guest> self, DomainStatus status) {
         domain.lockForEvent();
         try {
+            Guest guest = self.get();
             if (guest == null || domain.isRemoved() || domain.snapshot().guest().orElse(null) != guest) {
                 return;
             }
@@ -535,7 +540,7 @@ public final class ManagedDriver implements Driver, AutoCloseable {
         Optional<Guest> guest;
         try {
             guest = hypervisor.reattach(live, state.id(), state.status(), state.facts(),
-                    status -> guestStatusChanged(domain, self.get(), status));
+                    status -> guestStatusChanged(domain, self, status));
         } catch (DriverException e) {
             Log.error(hypervisor.name() + ": cannot find domain '" + run.name() + "' again: " + e.getMessage()
                     + "; it is shown as shut off, its guest may still run, and it cannot be started until the daemon,"
