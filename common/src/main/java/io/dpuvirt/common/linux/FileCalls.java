@@ -22,6 +22,8 @@ public final class FileCalls {
     /** The *at calls' directory "the working directory", and their flags (the same on every architecture). */
     /** openat2's resolve flags: no symlink anywhere on the path (nor a /proc magic link); nothing outside the directory. */
     public static final long RESOLVE_NO_SYMLINKS = 0x04, RESOLVE_BENEATH = 0x08;
+    /** st_mode's file type bits, and the type of a socket. */
+    public static final int S_IFMT = 0170000, S_IFSOCK = 0140000;
     public static final int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
     /** flock(2)'s operations. */
     public static final int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
@@ -67,6 +69,14 @@ public final class FileCalls {
             how.set(JAVA_LONG, 16, resolve);
             return (int) Downcalls.checked("openat2", path, c -> (long) SYSCALL4.invokeExact(c, SYS_OPENAT2, dirfd, cpath, how, 24L));
         }
+    }
+
+    /**
+     * Opens a canonical path (one that was checked against a whitelist) with no symlink allowed anywhere on it: a
+     * canonical path has none, so one swapped in since the check is refused (ELOOP) instead of followed.
+     */
+    public static int openWithoutSymlinks(String canonicalPath, int flags, int mode) throws LinuxException {
+        return openat2(AT_FDCWD, canonicalPath, flags, mode, RESOLVE_NO_SYMLINKS);
     }
 
     public static int openat(int dirfd, String name, int flags, int mode) throws LinuxException {

@@ -150,6 +150,12 @@ public final class Libc {
     /** fcntl(2)'s commands for the file status flags. */
     public static final int F_GETFL = 3, F_SETFL = 4;
 
+    /** Sets or clears O_NONBLOCK on {@code fd}, leaving its other status flags as they are. */
+    public static void setNonBlocking(int fd, boolean nonBlocking) throws LinuxException {
+        int flags = fcntl(fd, F_GETFL, 0);
+        fcntl(fd, F_SETFL, nonBlocking ? flags | OpenFlags.O_NONBLOCK : flags & ~OpenFlags.O_NONBLOCK);
+    }
+
     public static int fcntl(int fd, int command, int argument) throws LinuxException {
         return (int) checked("fcntl", null, c -> (int) FCNTL.invokeExact(c, fd, command, argument));
     }

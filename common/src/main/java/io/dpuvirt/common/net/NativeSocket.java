@@ -27,7 +27,6 @@ public final class NativeSocket implements java.io.Closeable {
     static final int MSG_NOSIGNAL = 0x4000, MSG_DONTWAIT = 0x40;
     static final int SHUT_WR = 1, SHUT_RDWR = 2;
     static final int POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10;
-    private static final int F_GETFL = 3, F_SETFL = 4;
     private static final ValueLayout.OfShort BIG_ENDIAN_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
 
     private final int fd;
@@ -104,7 +103,7 @@ public final class NativeSocket implements java.io.Closeable {
                     throw new LinuxException("connect", address.toString(), error);
                 }
             }
-            Libc.fcntl(fd, F_SETFL, Libc.fcntl(fd, F_GETFL, 0) & ~SOCK_NONBLOCK);
+            Libc.setNonBlocking(fd, false);
             return socket;
         } catch (LinuxException e) {
             socket.close();

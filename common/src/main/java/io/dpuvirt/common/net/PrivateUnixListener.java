@@ -1,5 +1,7 @@
 package io.dpuvirt.common.net;
 
+import io.dpuvirt.common.linux.FileCalls;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -30,7 +32,6 @@ import java.util.Set;
  * @param <T> what listens: a JDK server channel, a {@link NativeSocket}…
  */
 public final class PrivateUnixListener<T extends Closeable> implements Closeable {
-    private static final int S_IFMT = 0170000, S_IFSOCK = 0140000;
 
     /** Makes a listening socket bound at the path given. */
     @FunctionalInterface
@@ -108,7 +109,7 @@ public final class PrivateUnixListener<T extends Closeable> implements Closeable
             return;
         }
         int mode = (Integer) Files.getAttribute(target, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        if ((mode & S_IFMT) != S_IFSOCK) {
+        if ((mode & FileCalls.S_IFMT) != FileCalls.S_IFSOCK) {
             throw new FileAlreadyExistsException(target.toString(), null, "exists and is not a socket");
         }
         try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(target))) {

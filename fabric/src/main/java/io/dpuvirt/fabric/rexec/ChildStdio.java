@@ -9,7 +9,6 @@ import io.dpuvirt.common.linux.WindowSize;
 import java.nio.charset.StandardCharsets;
 
 import static io.dpuvirt.common.linux.OpenFlags.O_CLOEXEC;
-import static io.dpuvirt.common.linux.OpenFlags.O_NONBLOCK;
 import static io.dpuvirt.common.linux.OpenFlags.O_RDONLY;
 import static io.dpuvirt.common.linux.OpenFlags.O_RDWR;
 
@@ -19,7 +18,7 @@ import static io.dpuvirt.common.linux.OpenFlags.O_RDWR;
  * server once it started.
  */
 final class ChildStdio {
-    private static final int F_GETFL = 3, F_SETFL = 4, F_SETPIPE_SZ = 1031;
+    private static final int F_SETPIPE_SZ = 1031;
     /** Output pipes this large let a busy program hand over 128 KiB per read instead of 64. */
     private static final int OUTPUT_PIPE_BYTES = 1024 * 1024;
     private static final byte[] DEV_NULL = "/dev/null".getBytes(StandardCharsets.US_ASCII);
@@ -136,7 +135,7 @@ final class ChildStdio {
     }
 
     private static void setNonBlocking(int fd) throws LinuxException {
-        Libc.fcntl(fd, F_SETFL, Libc.fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
+        Libc.setNonBlocking(fd, true);
     }
 
     private static void enlarge(int pipe) {

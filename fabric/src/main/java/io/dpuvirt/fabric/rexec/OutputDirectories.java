@@ -57,7 +57,7 @@ final class OutputDirectories {
                 throw new SpawnFailedException(ProgramPolicy.NOT_ALLOWED, program + ": its " + stream + " " + requested
                         + " is not a regular file on the server");
             }
-            Libc.fcntl(fd, Libc.F_SETFL, Libc.fcntl(fd, Libc.F_GETFL, 0) & ~O_NONBLOCK);
+            Libc.setNonBlocking(fd, false);
             return fd;
         } catch (SpawnFailedException e) {
             Libc.close(fd);
@@ -74,8 +74,7 @@ final class OutputDirectories {
      */
     private static int openFileForAppending(Path canonical, String program, String stream, String requested) throws SpawnFailedException {
         try {
-            return FileCalls.openat2(FileCalls.AT_FDCWD, canonical.toString(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK,
-                    0600, FileCalls.RESOLVE_NO_SYMLINKS);
+            return FileCalls.openWithoutSymlinks(canonical.toString(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0600);
         } catch (LinuxException e) {
             throw new SpawnFailedException(ProgramPolicy.NOT_ALLOWED, program + ": cannot open its " + stream + " " + requested
                     + " on the server: " + e.getMessage());

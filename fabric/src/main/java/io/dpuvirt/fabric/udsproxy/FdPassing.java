@@ -41,7 +41,7 @@ import static io.dpuvirt.common.linux.OpenFlags.O_SYNC;
  * whitelist allows: {@code [Open]}, plus {@code [Write]} for write access. Anything else is refused, clearly.
  */
 final class FdPassing {
-    private static final int F_GETFL = 3, SEEK_SET = 0, SEEK_CUR = 1;
+    private static final int SEEK_SET = 0, SEEK_CUR = 1;
     /** Flags that describe how the file is used and are re-applied on the other side; creation flags never are. */
     private static final int CARRIED = O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | O_DIRECT | O_NOATIME | O_SYNC;
 
@@ -82,7 +82,7 @@ final class FdPassing {
             if (!Files.isRegularFile(link)) {
                 throw new FdRefusedException("descriptor's file " + target + " is not a regular file");
             }
-            int flags = Libc.fcntl(fd, F_GETFL, 0);
+            int flags = Libc.fcntl(fd, Libc.F_GETFL, 0);
             if ((flags & O_PATH) != 0) {
                 throw new FdRefusedException("descriptor for " + target + " was opened with O_PATH");
             }
@@ -129,9 +129,7 @@ final class FdPassing {
         }
         int fd;
         try {
-            // no symlink anywhere on the path (a canonical path has none): one swapped in after the check cannot lead out
-            fd = FileCalls.openat2(FileCalls.AT_FDCWD, canonical.toString(), description.flags() | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW,
-                    0, FileCalls.RESOLVE_NO_SYMLINKS);
+            fd = FileCalls.openWithoutSymlinks(canonical.toString(), description.flags() | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0);
         } catch (LinuxException e) {
             throw new FdRefusedException("cannot re-open " + description.path() + " on this side: " + e.getMessage());
         }

@@ -31,7 +31,6 @@ import static io.dpuvirt.common.linux.OpenFlags.O_PATH;
 final class Mirror {
     /** SOMAXCONN: a burst of clients must queue here as it would at the real server, not be refused. */
     private static final int BACKLOG = 4096;
-    private static final int S_IFMT = 0170000, S_IFSOCK = 0140000;
 
     private final String localPath;
     private final SocketExport remote;
@@ -72,7 +71,7 @@ final class Mirror {
         try {
             Path node = Path.of("/proc/self/fd/" + fd); // stat and chmod through it reach the node itself
             Map<String, Object> attributes = Files.readAttributes(node, "unix:mode,dev,ino");
-            if (((Integer) attributes.get("mode") & S_IFMT) != S_IFSOCK) {
+            if (((Integer) attributes.get("mode") & FileCalls.S_IFMT) != FileCalls.S_IFSOCK) {
                 throw new IOException("mirror " + localPath + ": the socket file was replaced by another file right after its bind");
             }
             FileCalls.chmod(node.toString(), remote.mode() & 0777);

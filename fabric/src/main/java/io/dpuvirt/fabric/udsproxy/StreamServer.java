@@ -148,7 +148,7 @@ final class StreamServer {
      * (a canonical path has none), and connected to through that descriptor.
      */
     static NativeSocket connectWithoutSymlinks(Path canonical, SocketType type) throws LinuxException {
-        int fd = FileCalls.openat2(FileCalls.AT_FDCWD, canonical.toString(), O_PATH | O_CLOEXEC, 0, FileCalls.RESOLVE_NO_SYMLINKS);
+        int fd = FileCalls.openWithoutSymlinks(canonical.toString(), O_PATH | O_CLOEXEC, 0);
         try {
             return NativeSocket.connect(new SockAddr.Unix("/proc/self/fd/" + fd), type);
         } catch (LinuxException e) {
