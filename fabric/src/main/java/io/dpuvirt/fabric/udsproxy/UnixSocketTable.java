@@ -1,6 +1,9 @@
 package io.dpuvirt.fabric.udsproxy;
 
+import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.common.log.Log;
 import io.dpuvirt.common.net.SocketType;
+import io.dpuvirt.common.net.UnixSocketDiag;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,13 +11,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads the listening unix sockets of this network namespace from /proc/net/unix. That table is how a server
  * appearing at any path is noticed without hooking anyone's bind() or listen(): the daemon polls it and parses
  * it only when its text changed. Abstract and unnamed sockets are left out: they have no path to whitelist.
- * Not thread-safe: one scanner uses it.
+ *
+ * <p>The table's text is not one snapshot: while other sockets come and go, a read can leave out a socket that
+ * stays ({@link UnixSocketDiag}). A scan that lost the rexec_server socket made the peer close its mirror, and the
+ * 34 clients waiting in the mirror's backlog were reset (RexecTest's hundred sessions, in CI). So a listening socket
+ * of the last listing that a new one leaves out is asked after by its inode, and kept while the kernel still has
+ * it listening. Not thread-safe: one scanner uses it.
  */
 public final class UnixSocketTable {
     /** __SO_ACCEPTCON in the Flags column: the socket is listening. */
@@ -35,10 +45,43 @@ public final class UnixSocketTable {
     public List<ListeningUnixSocket> listening() throws IOException {
         byte[] text = Files.readAllBytes(table);
         if (!Arrays.equals(text, lastText)) {
-            lastText = text;
-            lastParsed = parse(new String(text, StandardCharsets.UTF_8));
+            List<ListeningUnixSocket> parsed = parse(new String(text, StandardCharsets.UTF_8));
+            List<ListeningUnixSocket> leftOut = stillListening(lastParsed, parsed);
+            // a listing completed from the kernel is not this text's: the next read is parsed again
+            lastText = leftOut.isEmpty() ? text : null;
+            lastParsed = leftOut.isEmpty() ? parsed : concat(parsed, leftOut);
         }
         return lastParsed;
+    }
+
+    /** The sockets of {@code before} that {@code now} leaves out but the kernel still has listening. */
+    private static List<ListeningUnixSocket> stillListening(List<ListeningUnixSocket> before, List<ListeningUnixSocket> now) {
+        Set<Long> listed = new HashSet<>();
+        for (ListeningUnixSocket socket : now) {
+            listed.add(socket.inode());
+        }
+        List<ListeningUnixSocket> leftOut = new ArrayList<>();
+        for (ListeningUnixSocket socket : before) {
+            if (!listed.contains(socket.inode()) && listeningNow(socket)) {
+                leftOut.add(socket);
+            }
+        }
+        return leftOut;
+    }
+
+    private static boolean listeningNow(ListeningUnixSocket socket) {
+        try {
+            return UnixSocketDiag.isListening(socket.inode());
+        } catch (LinuxException e) {
+            Log.debug("cannot ask the kernel after " + socket.path() + ", taken as gone: " + e.getMessage());
+            return false;
+        }
+    }
+
+    private static List<ListeningUnixSocket> concat(List<ListeningUnixSocket> first, List<ListeningUnixSocket> second) {
+        List<ListeningUnixSocket> all = new ArrayList<>(first);
+        all.addAll(second);
+        return List.copyOf(all);
     }
 
     /** Columns: Num RefCount Protocol Flags Type St Inode [Path]; the path is the rest of the line. */
