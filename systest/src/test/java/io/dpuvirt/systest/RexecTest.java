@@ -239,7 +239,9 @@ class RexecTest {
         servers.start(host);
         await("the mirror again", () -> dpu.run("test", "-S", RexecServers.SOCKET).succeeded());
         Process orphaned = client(dpu, "sleep", "4545");
-        await("the remote sleep", () -> running("sleep 4545"));
+        // not just the process: the server must have recorded it, which it does before it tells the client the
+        // pid (a kill -9 between the spawn and the record, microseconds, would leave the program unknown to the next)
+        await("the remote pid at the client", () -> dpu.run("test", "-s", "/var/run/rexec/pids/" + orphaned.pid()).succeeded());
         servers.kill9(host);
         // a server killed -9 can do nothing: its client loses the connection, the program runs on
         assertThat(orphaned.waitFor()).isEqualTo(255);

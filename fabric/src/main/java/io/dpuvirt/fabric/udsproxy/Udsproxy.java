@@ -50,6 +50,13 @@ public final class Udsproxy implements AutoCloseable {
     private final ControlLink control;
     private final StreamCounters counters = new StreamCounters();
     private final ScanLoop scanLoop;
+    /**
+     * Makes the mirrors for the peer's offers. Not the control channel's own thread: that one answers the peer's
+     * pings, and making a mirror (bind, owner and mode, the state file's fsync, the first use of some system calls)
+     * took 2 to 4 s while a hundred rexec clients started on a 2-core machine. The peer then took the link for
+     * dead, closed it, and the mirror was withdrawn with clients in its backlog (RexecTest's hundred sessions).
+     */
+    private final CoalescingWorker mirrorMaker = new CoalescingWorker("mirrors", this::reconcileMirrors);
     private final Instant started = Instant.now();
     private volatile List<SocketExport> peerExports = List.of();
     private volatile List<SocketExport> localExports = List.of();
@@ -109,6 +116,7 @@ public final class Udsproxy implements AutoCloseable {
         Log.info("udsproxyd listening on " + config.transport().local() + ", peer " + config.transport().peer()
                 + ", whitelist " + config.whitelistFile()
                 + (config.mappings().isEmpty() ? "" : ", mappings " + config.mappings()));
+        proxy.mirrorMaker.start();
         proxy.control.start();
         proxy.scanLoop.start();
         return proxy;
@@ -121,7 +129,7 @@ public final class Udsproxy implements AutoCloseable {
 
     private void onPeerExports(List<SocketExport> exports) {
         peerExports = exports;
-        reconcileMirrors();
+        mirrorMaker.request();
     }
 
     /** The mirrors this side should have: the peer's offers its own whitelist covers, and the mapped paths. */
@@ -232,6 +240,7 @@ public final class Udsproxy implements AutoCloseable {
         }
         running = false;
         scanLoop.stop();
+        mirrorMaker.stop();
         control.stop();
         endpoint.close();
         pool.disable();
