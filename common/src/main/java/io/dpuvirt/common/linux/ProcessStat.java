@@ -2,6 +2,7 @@ package io.dpuvirt.common.linux;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -24,7 +25,9 @@ public record ProcessStat(char state, int processGroup, int session, long userTi
     public static Optional<ProcessStat> read(int pid) {
         String line;
         try {
-            line = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
+            // bytes as they are: the command name is any 15 bytes (a file name cut mid-character, or what the process
+            // set), and a strict UTF-8 read would take a running process with such a name for a gone one
+            line = new String(Files.readAllBytes(Path.of("/proc", Integer.toString(pid), "stat")), StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             return Optional.empty(); // NoSuchFileException, or ESRCH from a process that went while being read
         }

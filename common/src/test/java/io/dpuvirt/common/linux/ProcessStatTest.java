@@ -1,9 +1,11 @@
 package io.dpuvirt.common.linux;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,5 +31,25 @@ class ProcessStatTest {
         assertThat(ProcessStat.groupHasLiveMembers(ownGroup)).isTrue();
         assertThat(ProcessStat.groupHasLiveMembers(NO_SUCH_NUMBER)).isFalse();
         assertThat(ProcessStat.read(NO_SUCH_NUMBER)).isEmpty();
+    }
+
+    @Test
+    void aProcessWhoseNameIsNotUtf8IsReadAllTheSame(@TempDir Path dir) throws Exception {
+        // a program file named by two bytes that are not UTF-8: the kernel's command name is those bytes
+        Process process = new ProcessBuilder("sh", "-c", "name=\"$1/$(printf '\\344\\344')\"; cp /bin/sleep \"$name\" && exec \"$name\" 30",
+                "sh", dir.toString()).start();
+        try {
+            Path comm = Path.of("/proc", Long.toString(process.pid()), "comm");
+            byte[] renamed = {(byte) 0344, (byte) 0344, '\n'};
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!Arrays.equals(Files.readAllBytes(comm), renamed) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(Files.readAllBytes(comm)).isEqualTo(renamed);
+            assertThat(ProcessStat.read((int) process.pid())).isPresent();
+            assertThat(ProcessStat.groupHasLiveMembers(ProcessStat.read((int) process.pid()).orElseThrow().processGroup())).isTrue();
+        } finally {
+            process.destroyForcibly().waitFor();
+        }
     }
 }
