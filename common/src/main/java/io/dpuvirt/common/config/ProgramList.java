@@ -4,15 +4,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The format of {@code /etc/rexec/whitelist}: the programs rexec_server may start, one absolute path a line ({@code #}
  * comments and blank lines allowed). The file must be owned by root and writable by nobody else, and so must every
- * directory above it (a sticky directory such as /tmp is fine): otherwise someone else could change what it allows.
+ * directory on its way, symlinks included (a sticky directory such as /tmp is fine): otherwise someone else could
+ * change what it allows.
  * Paths are byte strings: a program's name need not be valid UTF-8.
  */
 public final class ProgramList {
@@ -22,22 +25,80 @@ public final class ProgramList {
     private ProgramList() {
     }
 
-    /** The file and every directory above it: owned by root, writable by nobody else (sticky directories excepted). */
+    /**
+     * The file and every directory its path goes through, symlinks followed one hop at a time: owned by root,
+     * writable by nobody else (sticky directories excepted, where a symlink must then be root's, as only its owner
+     * could replace it). Checking only the directories above the resolved file would let whoever owns a directory
+     * holding a symlink on the way point it at any root-owned file.
+     */
     public static void refuseUnsafe(Path file) throws ConfigException, IOException {
-        Path real = file.toRealPath();
-        for (Path path = real; path != null; path = path.getParent()) {
-            Map<String, Object> attributes = Files.readAttributes(path, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
-            int uid = (Integer) attributes.get("uid");
-            int mode = (Integer) attributes.get("mode");
-            String what = path.equals(real) ? "the whitelist " + real : "directory " + path + " above the whitelist";
-            if (uid != 0) {
-                throw new ConfigException(file, 0, what + " is owned by uid " + uid + ", not root");
+        Deque<Path> pending = new ArrayDeque<>();
+        file.toAbsolutePath().forEach(pending::addLast); // not normalized: a ".." after a symlink leaves its target
+        Path current = file.toAbsolutePath().getRoot();
+        boolean currentSticky = checkDirectory(file, current);
+        int symlinks = 0;
+        while (!pending.isEmpty()) {
+            Path name = pending.removeFirst();
+            if (name.toString().equals(".") || name.toString().isEmpty()) {
+                continue;
             }
-            boolean directoryShielded = !path.equals(real) && (mode & STICKY) != 0;
-            if ((mode & GROUP_OR_OTHER_WRITE) != 0 && !directoryShielded) {
-                throw new ConfigException(file, 0, what + " is writable by group or others (mode "
-                        + String.format("%04o", mode & 07777) + "): chmod go-w " + path);
+            if (name.toString().equals("..")) {
+                current = current.getParent() == null ? current : current.getParent(); // checked on the way down
+                currentSticky = isSticky(current);
+                continue;
             }
+            Path next = current.resolve(name);
+            Map<String, Object> attributes = Files.readAttributes(next, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+            if (Files.isSymbolicLink(next)) {
+                int uid = (Integer) attributes.get("uid");
+                if (currentSticky && uid != 0) {
+                    throw new ConfigException(file, 0, "symlink " + next + " on the way to the whitelist is owned by uid " + uid
+                            + ", not root, in the sticky directory " + current);
+                }
+                if (++symlinks > 40) {
+                    throw new ConfigException(file, 0, "too many levels of symbolic links");
+                }
+                Path target = Files.readSymbolicLink(next);
+                List<Path> names = new ArrayList<>();
+                target.forEach(names::add);
+                for (Path part : names.reversed()) {
+                    pending.addFirst(part);
+                }
+                if (target.isAbsolute()) {
+                    current = target.getRoot();
+                    currentSticky = checkDirectory(file, current);
+                }
+                continue;
+            }
+            if (pending.isEmpty()) {
+                checkOwnerAndMode(file, next, "the whitelist " + next, (Integer) attributes.get("uid"), (Integer) attributes.get("mode"), false);
+            } else {
+                currentSticky = checkDirectory(file, next);
+            }
+            current = next;
+        }
+    }
+
+    /** A directory the path goes through; true when it is sticky. */
+    private static boolean checkDirectory(Path file, Path directory) throws ConfigException, IOException {
+        Map<String, Object> attributes = Files.readAttributes(directory, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+        int mode = (Integer) attributes.get("mode");
+        checkOwnerAndMode(file, directory, "directory " + directory + " above the whitelist", (Integer) attributes.get("uid"), mode, true);
+        return (mode & STICKY) != 0;
+    }
+
+    private static boolean isSticky(Path directory) throws IOException {
+        return ((Integer) Files.getAttribute(directory, "unix:mode", LinkOption.NOFOLLOW_LINKS) & STICKY) != 0;
+    }
+
+    private static void checkOwnerAndMode(Path file, Path path, String what, int uid, int mode, boolean directory) throws ConfigException {
+        if (uid != 0) {
+            throw new ConfigException(file, 0, what + " is owned by uid " + uid + ", not root");
+        }
+        boolean shielded = directory && (mode & STICKY) != 0;
+        if ((mode & GROUP_OR_OTHER_WRITE) != 0 && !shielded) {
+            throw new ConfigException(file, 0, what + " is writable by group or others (mode "
+                    + String.format("%04o", mode & 07777) + "): chmod go-w " + path);
         }
     }
 

@@ -122,6 +122,30 @@ class WhitelistTest {
     }
 
     @Test
+    void aSymlinkOnTheWayThatSomeoneElseControlsIsRefused() throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        // a directory of another user's holding a symlink to a root-owned file: the user could point it anywhere
+        Path users = Files.createDirectory(dir.resolve("users"));
+        Files.createSymbolicLink(users.resolve("whitelist"), file);
+        Libc.lchown(users.toString(), 65534, 65534);
+        assertThatThrownBy(() -> WhitelistFile.load(users.resolve("whitelist")))
+                .hasMessageContaining("directory " + users.toRealPath() + " above the whitelist is owned by uid 65534, not root");
+        // another user's symlink in a sticky directory: only its owner can replace it, so only root's is safe
+        Libc.lchown(users.toString(), 0, 0);
+        Files.setPosixFilePermissions(users, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setAttribute(users, "unix:mode", 01777);
+        Libc.lchown(users.resolve("whitelist").toString(), 65534, 65534);
+        assertThatThrownBy(() -> WhitelistFile.load(users.resolve("whitelist")))
+                .hasMessageContaining("symlink " + users.toRealPath().resolve("whitelist") + " on the way to the whitelist is owned by uid 65534");
+        Libc.lchown(users.resolve("whitelist").toString(), 0, 0);
+        assertThat(WhitelistFile.load(users.resolve("whitelist")).current().paths()).hasSize(3);
+        // and a ".." after a symlink leaves the symlink's target, as the kernel does
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        Files.createSymbolicLink(sub.resolve("to-users"), users);
+        assertThat(WhitelistFile.load(sub.resolve("to-users/../whitelist")).current().paths()).hasSize(3);
+    }
+
+    @Test
     void relativeEntriesAreConfigurationErrorsNamingTheLine() throws Exception {
         write("/bin/cat\nqemu-kvm\n");
         assertThatThrownBy(() -> WhitelistFile.load(file)).isInstanceOf(ConfigException.class)
