@@ -63,15 +63,26 @@ public sealed interface SockAddr permits SockAddr.Unix, SockAddr.Inet, SockAddr.
         /** sin_port, in network order (a constant: a layout made at each use computes its var handle again). */
         private static final ValueLayout.OfShort PORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
-        /** Parses a dotted IPv4 literal (no name lookups: addresses in dpuvirt's configuration are literal). */
+        /**
+         * Parses a dotted IPv4 literal, four decimal numbers 0–255 without leading zeros (which inet_aton would read
+         * as octal). No name lookups: addresses in dpuvirt's configuration are literal.
+         */
         public static Inet of(String literal, int port) {
-            try {
-                if (!literal.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            String[] parts = literal.split("\\.", -1);
+            byte[] octets = new byte[4];
+            if (parts.length != 4) {
+                throw new IllegalArgumentException("not an IPv4 address: " + literal);
+            }
+            for (int i = 0; i < 4; i++) {
+                if (!parts[i].matches("0|[1-9]\\d{0,2}") || Integer.parseInt(parts[i]) > 255) {
                     throw new IllegalArgumentException("not an IPv4 address: " + literal);
                 }
-                return new Inet((Inet4Address) InetAddress.getByName(literal), port);
+                octets[i] = (byte) Integer.parseInt(parts[i]);
+            }
+            try {
+                return new Inet((Inet4Address) InetAddress.getByAddress(octets), port);
             } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("not an IPv4 address: " + literal, e);
+                throw new AssertionError("four bytes are an IPv4 address", e);
             }
         }
 
