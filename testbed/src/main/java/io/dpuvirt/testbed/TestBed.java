@@ -2,6 +2,11 @@ package io.dpuvirt.testbed;
 
 import io.dpuvirt.common.exec.CommandResult;
 import io.dpuvirt.common.exec.Commands;
+import io.dpuvirt.common.linux.Libc;
+import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.common.linux.ProcessCalls;
+import io.dpuvirt.common.linux.SignalCalls;
+import io.dpuvirt.common.linux.Signals;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -133,17 +138,26 @@ public final class TestBed implements AutoCloseable {
         Commands.check("mount", "--make-private", STATE_ROOT.toString());
     }
 
-    /** The private directories that do not exist on the machine are created (and removed again by down). */
+    /**
+     * The private directories that do not exist on the machine are created, with any missing parents (e.g. /home for
+     * /home/VMs), and removed again by down: each directory made is recorded at once, deepest last, so that a
+     * failure half-way leaves nothing unrecorded.
+     */
     private void recordCreatedDirectories(Path state) throws IOException {
         List<String> created = new ArrayList<>();
+        Path record = state.resolve(CREATED_DIRECTORIES);
+        Files.write(record, created);
         for (String directory : config.privateDirectories()) {
-            Path path = Path.of(directory);
-            if (!Files.exists(path)) {
-                Files.createDirectories(path);
-                created.add(directory);
+            List<Path> missing = new ArrayList<>();
+            for (Path path = Path.of(directory); path != null && !Files.exists(path); path = path.getParent()) {
+                missing.addFirst(path);
+            }
+            for (Path path : missing) {
+                Files.createDirectory(path);
+                created.add(path.toString());
+                Files.write(record, created);
             }
         }
-        Files.write(state.resolve(CREATED_DIRECTORIES), created);
     }
 
     private void createMountNamespace(Side.Role role) throws IOException {
@@ -255,15 +269,14 @@ public final class TestBed implements AutoCloseable {
 
     /** SIGKILL to every process in the namespace, then waits (up to 5 s) until none is left. */
     private static void killAll(String namespace, List<String> problems) throws IOException {
+        String identity = "net:[" + Files.getAttribute(Path.of("/run/netns", namespace), "unix:ino") + "]";
         for (int attempt = 0; attempt < 50; attempt++) {
-            List<String> pids = Commands.run("ip", "netns", "pids", namespace).stdout().lines()
-                    .map(String::strip).filter(s -> !s.isEmpty()).toList();
+            List<Integer> pids = Commands.run("ip", "netns", "pids", namespace).stdout().lines()
+                    .map(String::strip).filter(s -> !s.isEmpty()).map(Integer::valueOf).toList();
             if (pids.isEmpty()) {
                 return;
             }
-            List<String> kill = new ArrayList<>(List.of("kill", "-KILL"));
-            kill.addAll(pids);
-            Commands.run(kill);
+            pids.forEach(pid -> killIfIn(pid, identity));
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
@@ -272,6 +285,30 @@ public final class TestBed implements AutoCloseable {
             }
         }
         problems.add("processes still in " + namespace);
+    }
+
+    /**
+     * SIGKILL to {@code pid} through a pidfd, only if the process the pidfd holds is in the namespace: one listed that
+     * ended since may have had its number reused by an unrelated process, which must not be hit.
+     */
+    private static void killIfIn(int pid, String namespaceIdentity) {
+        int pidfd;
+        try {
+            pidfd = ProcessCalls.openPidfd(pid);
+        } catch (LinuxException e) {
+            return; // gone
+        }
+        try {
+            // read after the pidfd is open: if the pid was reused since, its new holder is what /proc shows, and the
+            // pidfd's process is dead already (the signal then finds nobody)
+            if (Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "ns", "net")).toString().equals(namespaceIdentity)) {
+                SignalCalls.sendSignal(pidfd, Signals.SIGKILL);
+            }
+        } catch (IOException e) {
+            // gone meanwhile
+        } finally {
+            Libc.close(pidfd);
+        }
     }
 
     private static void collect(List<String> problems, CommandResult result) {
