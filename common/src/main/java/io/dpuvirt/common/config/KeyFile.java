@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -78,6 +80,7 @@ public final class KeyFile {
         List<Line> lines = new ArrayList<>();
         String section = null;
         Set<String> seenSections = new LinkedHashSet<>();
+        Map<String, Integer> seenKeys = new HashMap<>();
         String[] rows = text.split("\n", -1);
         int count = text.endsWith("\n") ? rows.length - 1 : rows.length;
         for (int i = 0; i < count; i++) {
@@ -108,6 +111,13 @@ public final class KeyFile {
                     String key = row.substring(0, equals).strip();
                     if (key.isEmpty()) {
                         throw new ConfigException(source, number, "entry has no key before '='");
+                    }
+                    // GKeyFile (the original's reader) keeps the last of repeated keys, and silently: a file that
+                    // narrows a list on a later line would mean one thing there and another here
+                    Integer first = seenKeys.putIfAbsent(section + "\0" + key, number);
+                    if (first != null) {
+                        throw new ConfigException(source, number, key + "= appears again in [" + section + "] (first at line "
+                                + first + "); put all its values on one line, separated by ;");
                     }
                     lines.add(new Entry(number, section, key, row.substring(equals + 1).strip()));
                 }

@@ -36,4 +36,12 @@ class KeyFileTest {
         KeyFile twoKeys = KeyFile.parse(SOURCE, "[host]\nguests=remote\nname=dpu0\n");
         assertThat(twoKeys.withoutKey("host", "guests").render()).isEqualTo("[host]\nname=dpu0\n");
     }
+
+    @Test
+    void aKeyGivenTwiceInOneSectionIsRefusedWithBothLines() {
+        // GKeyFile would keep /home/VMs alone; a union would allow /; neither is what the file seems to say
+        assertThatThrownBy(() -> KeyFile.parse(SOURCE, "[Open]\nPath=/\n# narrower\nPath=/home/VMs\n[Write]\nPath=/home/VMs\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("/etc/dpuvirt/virtd.conf:4: Path= appears again in [Open] (first at line 2); put all its values on one line, separated by ;");
+    }
 }
