@@ -1,15 +1,18 @@
 package io.dpuvirt.common.config;
 
+import io.dpuvirt.common.fs.CanonicalPaths;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The format of {@code /etc/rexec/whitelist}: the programs rexec_server may start, one absolute path a line ({@code #}
@@ -32,74 +35,42 @@ public final class ProgramList {
      * holding a symlink on the way point it at any root-owned file.
      */
     public static void refuseUnsafe(Path file) throws ConfigException, IOException {
-        Deque<Path> pending = new ArrayDeque<>();
-        file.toAbsolutePath().forEach(pending::addLast); // not normalized: a ".." after a symlink leaves its target
-        Path current = file.toAbsolutePath().getRoot();
-        boolean currentSticky = checkDirectory(file, current);
-        int symlinks = 0;
-        while (!pending.isEmpty()) {
-            Path name = pending.removeFirst();
-            if (name.toString().equals(".") || name.toString().isEmpty()) {
-                continue;
+        List<Path> visited = new ArrayList<>();
+        Set<Path> symlinks = new HashSet<>();
+        Path real = CanonicalPaths.walk(file.toAbsolutePath(), (path, symlink) -> {
+            visited.add(path);
+            if (symlink) {
+                symlinks.add(path);
             }
-            if (name.toString().equals("..")) {
-                current = current.getParent() == null ? current : current.getParent(); // checked on the way down
-                currentSticky = isSticky(current);
-                continue;
-            }
-            Path next = current.resolve(name);
-            Map<String, Object> attributes = Files.readAttributes(next, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
-            if (Files.isSymbolicLink(next)) {
-                int uid = (Integer) attributes.get("uid");
-                if (currentSticky && uid != 0) {
-                    throw new ConfigException(file, 0, "symlink " + next + " on the way to the whitelist is owned by uid " + uid
-                            + ", not root, in the sticky directory " + current);
-                }
-                if (++symlinks > 40) {
-                    throw new ConfigException(file, 0, "too many levels of symbolic links");
-                }
-                Path target = Files.readSymbolicLink(next);
-                List<Path> names = new ArrayList<>();
-                target.forEach(names::add);
-                for (Path part : names.reversed()) {
-                    pending.addFirst(part);
-                }
-                if (target.isAbsolute()) {
-                    current = target.getRoot();
-                    currentSticky = checkDirectory(file, current);
+        });
+        for (Path path : visited) {
+            Map<String, Object> attributes = Files.readAttributes(path, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+            int uid = (Integer) attributes.get("uid");
+            int mode = (Integer) attributes.get("mode");
+            if (symlinks.contains(path)) {
+                if (uid != 0 && isSticky(path.getParent())) {
+                    throw new ConfigException(file, 0, "symlink " + path + " on the way to the whitelist is owned by uid " + uid
+                            + ", not root, in the sticky directory " + path.getParent());
                 }
                 continue;
             }
-            if (pending.isEmpty()) {
-                checkOwnerAndMode(file, next, "the whitelist " + next, (Integer) attributes.get("uid"), (Integer) attributes.get("mode"), false);
-            } else {
-                currentSticky = checkDirectory(file, next);
+            String what = path.equals(real) ? "the whitelist " + real : "directory " + path + " above the whitelist";
+            if (uid != 0) {
+                throw new ConfigException(file, 0, what + " is owned by uid " + uid + ", not root");
             }
-            current = next;
+            boolean shielded = !path.equals(real) && (mode & STICKY) != 0;
+            if ((mode & GROUP_OR_OTHER_WRITE) != 0 && !shielded) {
+                throw new ConfigException(file, 0, what + " is writable by group or others (mode "
+                        + String.format("%04o", mode & 07777) + "): chmod go-w " + path);
+            }
         }
-    }
-
-    /** A directory the path goes through; true when it is sticky. */
-    private static boolean checkDirectory(Path file, Path directory) throws ConfigException, IOException {
-        Map<String, Object> attributes = Files.readAttributes(directory, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
-        int mode = (Integer) attributes.get("mode");
-        checkOwnerAndMode(file, directory, "directory " + directory + " above the whitelist", (Integer) attributes.get("uid"), mode, true);
-        return (mode & STICKY) != 0;
+        if (!visited.contains(real)) {
+            throw new NoSuchFileException(file.toString());
+        }
     }
 
     private static boolean isSticky(Path directory) throws IOException {
         return ((Integer) Files.getAttribute(directory, "unix:mode", LinkOption.NOFOLLOW_LINKS) & STICKY) != 0;
-    }
-
-    private static void checkOwnerAndMode(Path file, Path path, String what, int uid, int mode, boolean directory) throws ConfigException {
-        if (uid != 0) {
-            throw new ConfigException(file, 0, what + " is owned by uid " + uid + ", not root");
-        }
-        boolean shielded = directory && (mode & STICKY) != 0;
-        if ((mode & GROUP_OR_OTHER_WRITE) != 0 && !shielded) {
-            throw new ConfigException(file, 0, what + " is writable by group or others (mode "
-                    + String.format("%04o", mode & 07777) + "): chmod go-w " + path);
-        }
     }
 
     /** The entries of {@code content} (the file's bytes) as written; a malformed line is refused with its number. */

@@ -25,6 +25,12 @@ public final class CanonicalPaths {
     private CanonicalPaths() {
     }
 
+    /** What a walk looks at, in order: the root, each existing component, a symlink before it is followed. */
+    @FunctionalInterface
+    public interface Step {
+        void visit(Path resolved, boolean symlink) throws IOException;
+    }
+
     public static Path canonical(Path path) throws IOException {
         if (!path.isAbsolute()) {
             throw new IOException("not an absolute path: " + path);
@@ -34,14 +40,22 @@ public final class CanonicalPaths {
             // its Java objects per component (udsproxyd checks every connection's path this way).
             return path.toRealPath();
         } catch (IOException e) {
-            return walk(path); // a missing tail (or any other failure, which the walk reports as it finds it)
+            return walk(path, (resolved, symlink) -> { }); // a missing tail (or any other failure, which the walk reports)
         }
     }
 
-    private static Path walk(Path path) throws IOException {
+    /**
+     * The canonical form of {@code path} (absolute), found one component at a time, {@code step} told of every
+     * existing one on the way: the directories the path goes through, whatever symlinks lead where.
+     */
+    public static Path walk(Path path, Step step) throws IOException {
+        if (!path.isAbsolute()) {
+            throw new IOException("not an absolute path: " + path);
+        }
         Deque<String> pending = new ArrayDeque<>();
         push(pending, path);
         Path current = path.getRoot();
+        step.visit(current, false);
         boolean existing = true;
         int symlinks = 0;
         while (!pending.isEmpty()) {
@@ -51,6 +65,8 @@ public final class CanonicalPaths {
             }
             if (name.equals("..")) {
                 current = current.getParent() == null ? current : current.getParent();
+                // back out of a missing tail into what exists: its symlinks are resolved again
+                existing = existing || Files.exists(current, LinkOption.NOFOLLOW_LINKS);
                 continue;
             }
             Path next = current.resolve(name);
@@ -62,12 +78,16 @@ public final class CanonicalPaths {
                     if (++symlinks > MAX_SYMLINKS) {
                         throw new LinuxException("canonical", path.toString(), Errno.ELOOP);
                     }
+                    step.visit(next, true);
                     Path target = Files.readSymbolicLink(next);
                     push(pending, target);
                     if (target.isAbsolute()) {
                         current = target.getRoot();
+                        step.visit(current, false);
                     }
                     continue;
+                } else {
+                    step.visit(next, false);
                 }
             }
             current = next;

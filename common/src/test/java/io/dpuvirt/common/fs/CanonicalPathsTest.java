@@ -52,6 +52,24 @@ class CanonicalPathsTest {
     }
 
     @Test
+    void symlinksAreStillResolvedAfterDotDotLeadsBackOutOfAMissingTail() throws IOException {
+        // the result must hold no symlink: abs is one, and a check of the path as written would be led astray
+        assertThat(CanonicalPaths.canonical(root.resolve("real/missing/../../abs/x.sock"))).isEqualTo(root.resolve("real/sub/x.sock"));
+    }
+
+    @Test
+    void aWalkTellsOfEveryDirectoryAndSymlinkOnTheWay() throws IOException {
+        java.util.List<String> steps = new java.util.ArrayList<>();
+        Path real = CanonicalPaths.walk(root.resolve("rel/../file"), (path, symlink) -> {
+            if (path.startsWith(root)) {
+                steps.add(root.relativize(path) + (symlink ? " (symlink)" : ""));
+            }
+        });
+        assertThat(real).isEqualTo(root.resolve("real/file"));
+        assertThat(steps).containsExactly("", "rel (symlink)", "real", "real/sub", "real/file"); // "": the temporary directory
+    }
+
+    @Test
     void aSymlinkLoopAndARelativePathAreRefused() {
         assertThatThrownBy(() -> CanonicalPaths.canonical(root.resolve("loop1/x")))
                 .isInstanceOf(LinuxException.class).hasMessageContaining("loop1");
