@@ -1,12 +1,11 @@
 package io.dpuvirt.common.net;
 
+import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.FileCalls;
+import io.dpuvirt.common.linux.LinuxException;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -16,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 
@@ -112,9 +112,19 @@ public final class PrivateUnixListener<T extends Closeable> implements Closeable
         if ((mode & FileCalls.S_IFMT) != FileCalls.S_IFSOCK) {
             throw new FileAlreadyExistsException(target.toString(), null, "exists and is not a socket");
         }
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(target))) {
+        // a connect that does not wait: a hung server's full backlog would hold a blocking one forever
+        try (NativeSocket probe = NativeSocket.connect(new SockAddr.Unix(target.toString()), SocketType.STREAM, Duration.ZERO)) {
             throw new FileAlreadyExistsException(target.toString(), null, "a server is already listening on it");
-        } catch (ConnectException stale) {
+        } catch (LinuxException e) {
+            if (e.is(Errno.EAGAIN) || e.is(Errno.ETIMEDOUT)) {
+                throw new FileAlreadyExistsException(target.toString(), null, "a server is already listening on it (its backlog is full)");
+            }
+            if (e.is(Errno.EPROTOTYPE)) {
+                throw new FileAlreadyExistsException(target.toString(), null, "a server of another socket type is listening on it");
+            }
+            if (!e.is(Errno.ECONNREFUSED)) {
+                throw e;
+            }
             // nobody listens: the file is left over from a server that died, and is replaced
         }
     }
