@@ -61,7 +61,7 @@ public final class RexecCommand {
             return FAILED;
         } finally {
             if (terminal != null) {
-                terminal.restore();
+                terminal.finish();
             }
         }
     }

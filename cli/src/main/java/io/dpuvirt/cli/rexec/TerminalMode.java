@@ -18,6 +18,7 @@ final class TerminalMode {
     private final MemorySegment saved;
     private final MemorySegment raw;
     private boolean isRaw;
+    private boolean finished;
 
     private TerminalMode(MemorySegment saved, MemorySegment raw) {
         this.saved = saved;
@@ -53,8 +54,17 @@ final class TerminalMode {
         }
     }
 
+    /**
+     * The last restore, before rexec exits: a reapply after it (the signal thread, continued from a stop at the
+     * moment the program ended) must not leave the user's terminal raw.
+     */
+    synchronized void finish() {
+        restore();
+        finished = true;
+    }
+
     synchronized void reapply() {
-        if (!isRaw) {
+        if (!isRaw && !finished) {
             set(raw);
             isRaw = true;
         }
