@@ -444,7 +444,8 @@ class RfsConformanceTest {
     void permissionsApplyToOrdinaryUsers() throws Exception {
         List<String> local = asUser(Path.of(LOCAL + "/perm"), false);
         List<String> mounted = asUser(Path.of(MOUNT + "/perm"), true);
-        assertThat(mounted).isEqualTo(local).contains("write-root-file EACCES", "create-in-root-dir EACCES");
+        assertThat(mounted).isEqualTo(local).contains("write-root-file EACCES", "create-in-root-dir EACCES",
+                "1000 1000 mkdir-own ok", "1000 symlink-own ok", "1000 1000 fifo-own ok", "2000 0o2000 mkdir-in-setgid-dir ok");
     }
 
     private static List<String> asUser(Path base, boolean onDpu) throws IOException {
@@ -472,6 +473,11 @@ class RfsConformanceTest {
                 # a set-group-ID directory gives new files its group, not the creator's
                 attempt("create-in-setgid-dir", lambda: open(base + "/shared/f", "w").write("f"))
                 attempt("group-in-setgid-dir", lambda: print(os.stat(base + "/shared/f").st_gid, end=" "))
+                # nodes made otherwise than by open are the caller's too (the server makes them as root, then gives them)
+                attempt("mkdir-own", lambda: (os.mkdir(base + "/open/d"), print(os.stat(base + "/open/d").st_uid, os.stat(base + "/open/d").st_gid, end=" ")))
+                attempt("symlink-own", lambda: (os.symlink("target", base + "/open/l"), print(os.lstat(base + "/open/l").st_uid, end=" ")))
+                attempt("fifo-own", lambda: (os.mkfifo(base + "/open/p"), print(os.stat(base + "/open/p").st_uid, os.stat(base + "/open/p").st_gid, end=" ")))
+                attempt("mkdir-in-setgid-dir", lambda: (os.mkdir(base + "/shared/d"), print(os.stat(base + "/shared/d").st_gid, oct(os.stat(base + "/shared/d").st_mode & 0o2000), end=" ")))
                 """;
         List<String> command = List.of("setpriv", "--reuid=1000", "--regid=1000", "--clear-groups", "/usr/bin/python3", "-c", probe, base.toString());
         CommandResult result;

@@ -2,8 +2,10 @@ package io.dpuvirt.rfs.server;
 
 import io.dpuvirt.common.config.Whitelist.Section;
 import io.dpuvirt.common.linux.FileCalls;
+import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.RenameCalls;
 import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.common.log.Log;
 import io.dpuvirt.rfs.wire.Attr;
 import io.dpuvirt.rfs.wire.WireException;
 import io.dpuvirt.rfs.wire.WireReader;
@@ -12,8 +14,11 @@ import io.dpuvirt.rfs.wire.WireWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import static io.dpuvirt.common.linux.FileCalls.AT_EMPTY_PATH;
 import static io.dpuvirt.common.linux.FileCalls.AT_REMOVEDIR;
-import static io.dpuvirt.common.linux.FileCalls.AT_SYMLINK_NOFOLLOW;
+import static io.dpuvirt.common.linux.OpenFlags.O_CLOEXEC;
+import static io.dpuvirt.common.linux.OpenFlags.O_NOFOLLOW;
+import static io.dpuvirt.common.linux.OpenFlags.O_PATH;
 
 /**
  * Operations that add names to the tree or take them away: mknod, mkdir, symlink, link, unlink, rmdir, rename.
@@ -121,14 +126,27 @@ final class TreeOperations {
 
     /**
      * The server creates as root; the node then goes to the caller, as if the caller had made it. In a set-group-ID
-     * directory the group the kernel chose (the directory's) stays.
+     * directory the group the kernel chose (the directory's) stays. The node is changed through a descriptor of what
+     * is at its name now, and only if that is still a node this server just made: root's, and for anything but a
+     * directory its only link. Whoever may write in the directory could otherwise swap in, between the create and the
+     * chown, a hard link to another file and have it given to the caller.
      */
     private static void giveTo(Export.Parent parent, Caller caller) throws LinuxException {
         if (caller.isRoot()) {
             return;
         }
-        boolean inheritGroup = (Nodes.stat(parent.fd()).mode() & Attr.S_ISGID) != 0;
-        FileCalls.fchownat(parent.fd(), parent.name(), caller.uid(), inheritGroup ? -1 : caller.gid(), AT_SYMLINK_NOFOLLOW);
+        int fd = FileCalls.openat(parent.fd(), parent.name(), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+        try {
+            Attr node = Nodes.stat(fd);
+            if (node.uid() != 0 || (!node.isDirectory() && node.nlink() != 1)) {
+                Log.warn("not giving " + parent.name() + " to uid " + caller.uid() + ": what is at its name is no longer the node just made");
+                return;
+            }
+            boolean inheritGroup = (Nodes.stat(parent.fd()).mode() & Attr.S_ISGID) != 0;
+            FileCalls.fchownat(fd, "", caller.uid(), inheritGroup ? -1 : caller.gid(), AT_EMPTY_PATH);
+        } finally {
+            Libc.close(fd);
+        }
     }
 
     /** FUSE's rdev is the kernel's new_encode_dev; mknod wants glibc's dev_t. */
