@@ -202,10 +202,11 @@ class VirtdQemuTest {
 
     /**
      * A guest the restarted daemon cannot look for (here: its recorded pid unreadable) may still run: it is shown shut
-     * off, and a start is refused rather than running a second qemu on its disks.
+     * off, and a start is refused rather than running a second qemu on its disks. It is looked for again, and found
+     * once it can be (as when an offloaded daemon's HOST becomes reachable).
      */
     @Test
-    void aGuestThatCannotBeLookedForAfterARestartIsNotStartedASecondTime() throws Exception {
+    void aGuestThatCannotBeLookedForAfterARestartIsNotStartedASecondTimeAndIsFoundOnceItCanBe() throws Exception {
         VirtdProcess virtd = daemon();
         String uri = virtd.systemUri("qemu");
         defineAndStart(uri, "unsure");
@@ -215,12 +216,17 @@ class VirtdQemuTest {
         try (var files = Files.walk(virtd.root())) {
             state = files.filter(f -> f.getFileName().toString().equals("unsure.state")).findFirst().orElseThrow();
         }
-        Files.writeString(state, Files.readString(state).replaceFirst("fact\\.pid=\\d+", "fact.pid=unknown"));
+        String recorded = Files.readString(state);
+        Files.writeString(state, recorded.replaceFirst("fact\\.pid=\\d+", "fact.pid=unknown"));
         virtd.launch();
         VirshRunner.Result start = debian.run("-c", uri, "start", "unsure");
         assertThat(start.status()).isNotZero();
-        assertThat(start.stderr()).contains("domain 'unsure' may still be running");
+        assertThat(start.stderr()).contains("domain 'unsure' may still be running", "it is looked for again every 3 s");
         assertThat(GuestProcesses.under(virtd.root())).isEqualTo(guests);
+        Files.writeString(state, recorded);
+        awaitState(debian, uri, "unsure", "running (booted)");
+        assertThat(GuestProcesses.under(virtd.root())).isEqualTo(guests);
+        ok(debian.run("-c", uri, "destroy", "unsure"));
     }
 
     @Test

@@ -118,6 +118,16 @@ final class DomainTable {
         domain.markRemoved();
     }
 
+    /** Keeps {@code id} from being assigned: a guest that could not be looked for may still hold it. */
+    void reserveId(int id) {
+        lock.lock();
+        try {
+            nextId = Math.max(nextId, id + 1);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     int assignId(DomainObject domain) {
         lock.lock();
         try {

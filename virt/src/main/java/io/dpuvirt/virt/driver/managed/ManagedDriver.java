@@ -21,12 +21,16 @@ import io.dpuvirt.virt.driver.VirErrorCode;
 import io.dpuvirt.virt.driver.VirErrorDomain;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -49,12 +53,17 @@ public final class ManagedDriver implements Driver, AutoCloseable {
 
     private final Hypervisor hypervisor;
     private final DomainStore store;
+    /** How often the guests that could not be looked for are looked for again. */
+    private static final Duration LOOK_AGAIN = Duration.ofSeconds(3);
+
     /**
      * Domains whose guest could not be looked for at the daemon's start (its HOST unreachable), by name, with why: the
-     * guest may still run, so a start is refused until a daemon started later finds out (two qemu on one disk
-     * corrupt it).
+     * guest may still run, so a start is refused (two qemu on one disk corrupt it) until it is found out, which a
+     * thread tries every {@link #LOOK_AGAIN}.
      */
     private final Map<String, String> notFoundAgain = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService lookingAgain = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("find-again").factory());
     private final DomainDefinitions definitions;
     private final DomainTable table;
     private final VirErrorDomain origin;
@@ -77,6 +86,9 @@ public final class ManagedDriver implements Driver, AutoCloseable {
             for (DomainStore.StoredRun run : store.runs()) {
                 findAgain(run);
             }
+            if (!notFoundAgain.isEmpty()) {
+                lookingAgain.scheduleWithFixedDelay(this::lookAgain, LOOK_AGAIN.toMillis(), LOOK_AGAIN.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (IOException e) {
             throw failed("cannot load the domains of driver " + hypervisor.name() + " from "
                     + store.directories().config() + ": " + e.getMessage(), e);
@@ -87,6 +99,7 @@ public final class ManagedDriver implements Driver, AutoCloseable {
     /** Detaches the consoles; guests keep running. */
     @Override
     public void close() {
+        lookingAgain.shutdownNow();
         for (DomainObject domain : table.all()) {
             ConsoleSession console = domain.console().get();
             if (console != null) {
@@ -390,8 +403,9 @@ public final class ManagedDriver implements Driver, AutoCloseable {
     private void launch(DomainObject domain, DomainConfig config, boolean paused) throws DriverException {
         String unknown = notFoundAgain.get(config.name());
         if (unknown != null) {
-            throw failed("domain '" + config.name() + "' may still be running: its guest could not be looked for when"
-                    + " the daemon started (" + unknown + "); start the daemon again once its host is reachable", null);
+            throw failed("domain '" + config.name() + "' may still be running: its guest could not be looked for since"
+                    + " the daemon started (" + unknown + "); it is looked for again every " + LOOK_AGAIN.toSeconds()
+                    + " s, and can be started once it is found out", null);
         }
         int id = table.assignId(domain);
         AtomicReference<Guest> self = new AtomicReference<>();
@@ -536,17 +550,44 @@ public final class ManagedDriver implements Driver, AutoCloseable {
         Optional<DomainObject> defined = table.byUuid(state.uuid());
         DomainObject domain = defined.orElseGet(() -> new DomainObject(new DomainSnapshot(live, false, false,
                 DomainStatus.SHUT_OFF, DomainRef.INACTIVE_ID, Optional.empty(), Optional.empty())));
+        if (defined.isPresent()) {
+            try {
+                domain.lock("find again", origin); // looked for again, clients may be at it meanwhile
+            } catch (DriverException e) {
+                return; // busy: the next round
+            }
+            if (domain.isRemoved()) {
+                domain.unlock(); // undefined meanwhile: the next round finds it as a transient domain
+                return;
+            }
+        } else {
+            domain.lockNew("find again");
+        }
+        try {
+            // under the domain's lock: the guest's own reports, which take it, wait until it is the domain's guest
+            lookFor(run, state, live, domain);
+        } finally {
+            domain.unlock();
+        }
+    }
+
+    private void lookFor(DomainStore.StoredRun run, RunningState state, DomainConfig live, DomainObject domain) throws IOException {
         AtomicReference<Guest> self = new AtomicReference<>();
         Optional<Guest> guest;
         try {
             guest = hypervisor.reattach(live, state.id(), state.status(), state.facts(),
                     status -> guestStatusChanged(domain, self, status));
         } catch (DriverException e) {
-            Log.error(hypervisor.name() + ": cannot find domain '" + run.name() + "' again: " + e.getMessage()
-                    + "; it is shown as shut off, its guest may still run, and it cannot be started until the daemon,"
-                    + " started again once its host is reachable, finds out");
-            notFoundAgain.put(run.name(), e.getMessage());
+            if (notFoundAgain.put(run.name(), e.getMessage()) == null) {
+                table.reserveId(state.id()); // no other start may take the id the guest may still hold
+                Log.error(hypervisor.name() + ": cannot find domain '" + run.name() + "' again: " + e.getMessage()
+                        + "; it is shown as shut off, its guest may still run, and it cannot be started until it is found"
+                        + " out: it is looked for again every " + LOOK_AGAIN.toSeconds() + " s");
+            }
             return;
+        }
+        if (notFoundAgain.remove(run.name()) != null) {
+            Log.info(hypervisor.name() + ": domain '" + run.name() + "' could be looked for again");
         }
         if (guest.isEmpty()) {
             Log.warn(hypervisor.name() + ": domain '" + run.name() + "' (id " + state.id()
@@ -569,14 +610,27 @@ public final class ManagedDriver implements Driver, AutoCloseable {
             return;
         }
         self.set(guest.get());
-        domain.lockNew("find again");
-        try {
-            domain.update(domain.snapshot().started(live, state.id(), state.status(), guest.get()));
-        } finally {
-            domain.unlock();
-        }
+        domain.update(domain.snapshot().started(live, state.id(), state.status(), guest.get()));
         table.addLoaded(domain);
         Log.info(hypervisor.name() + ": domain '" + run.name() + "' found running again with id " + state.id());
+    }
+
+    /** A round of {@link #lookingAgain}: the guests not found out yet; it ends once every one is. */
+    private void lookAgain() {
+        try {
+            List<DomainStore.StoredRun> runs = store.runs();
+            notFoundAgain.keySet().retainAll(runs.stream().map(DomainStore.StoredRun::name).toList());
+            for (DomainStore.StoredRun run : runs) {
+                if (notFoundAgain.containsKey(run.name())) {
+                    findAgain(run);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            Log.error(hypervisor.name() + ": looking for guests again failed: " + e.getMessage());
+        }
+        if (notFoundAgain.isEmpty()) {
+            lookingAgain.shutdown();
+        }
     }
 
     private void autostart() {
