@@ -1,6 +1,7 @@
 package io.dpuvirt.cli.offload;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -33,12 +34,25 @@ final class CreatedPaths {
         return missing;
     }
 
-    /** Creates the missing levels of {@code directory}, mode 0755 whatever the umask. */
-    static void makeDirectories(Path directory) throws IOException {
-        for (Path level : missingDirectories(directory)) {
-            Files.createDirectory(level);
+    /**
+     * Creates {@code levels} (as {@link #missingDirectories} lists them), mode 0755 whatever the umask; returns those
+     * this call created. A level made meanwhile by another (a second first-time up) is taken as it is.
+     */
+    static List<Path> makeDirectories(List<Path> levels) throws IOException {
+        List<Path> created = new ArrayList<>();
+        for (Path level : levels) {
+            try {
+                Files.createDirectory(level);
+            } catch (FileAlreadyExistsException e) {
+                if (Files.isDirectory(level, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                throw e;
+            }
             Files.setPosixFilePermissions(level, DIRECTORY_MODE);
+            created.add(level);
         }
+        return created;
     }
 
     /** {@code directory} made if it is missing, each level recorded first. */
@@ -64,10 +78,11 @@ final class CreatedPaths {
                 throw new OffloadException(level + " exists and is not a directory: " + directory + " cannot be made");
             }
         }
-        for (Path level : missingDirectories(directory)) {
+        List<Path> missing = missingDirectories(directory);
+        for (Path level : missing) {
             journal.record(new Change.CreatedDirectory(level));
         }
-        makeDirectories(directory);
+        makeDirectories(missing);
     }
 
     /** Records that {@code file} is about to be created when it does not exist yet. */
