@@ -19,7 +19,7 @@ import java.util.List;
  * A daemon that must run and be ready. {@code up} leaves one its pid file names alone once it is ready; otherwise it
  * makes its run directories, starts it ({@link ServiceLauncher}) with its output appended to
  * {@code LOGS/offload-NAME.log}, writes its pid file and waits (bounded) until it is ready, reporting what it wrote if
- * it ended instead.
+ * it ended instead. It starts none where its socket is already served by another: that one would pass for it.
  */
 record ServiceRequirement(Service service, Path pidDirectory, Path logDirectory) implements Requirement {
     private static final Duration POLL = Duration.ofMillis(50);
@@ -41,6 +41,10 @@ record ServiceRequirement(Service service, Path pidDirectory, Path logDirectory)
         }
         if (service.argv().isEmpty()) {
             throw new OffloadException("starting " + service.name() + " needs the link settings (--key, --local, --peer)");
+        }
+        if (readiness.probe().holds()) {
+            throw new OffloadException(service.name() + " not started: something else is already " + readiness.doing()
+                    + holders(readiness.socket()) + "; stop it, then run up again");
         }
         for (Path directory : service.runtimeDirectories()) {
             CreatedPaths.ensureDirectory(directory, journal);
@@ -72,18 +76,23 @@ record ServiceRequirement(Service service, Path pidDirectory, Path logDirectory)
     }
 
     /**
-     * Waits (bounded) until the daemon is ready. {@code waited} and {@code ended} say when, as in "runs but is not
-     * listening on S 15 s WAITED" and "exited with status 1 ENDED".
+     * Waits (bounded) until the daemon is ready, and requires that it still runs then: one that could not take its
+     * socket (another server came meanwhile) ends while the other makes the probe hold. {@code waited} and {@code ended}
+     * say when, as in "runs but is not listening on S 15 s WAITED" and "exited with status 1 ENDED".
      */
     private void awaitReady(ProcessId process, Path log, long logStart, String waited, String ended)
             throws OffloadException, IOException {
         Readiness readiness = service.readiness();
         long deadline = System.nanoTime() + readiness.bound().toNanos();
         try {
-            while (!readiness.probe().holds()) {
+            while (true) {
+                boolean ready = readiness.probe().holds();
                 if (!ProcessStat.isRunning(process.pid(), process.startTime())) {
                     throw new OffloadException(service.name() + " (pid " + process.pid() + ") " + ending(process.pid())
                             + " " + ended + "; it wrote to " + log + ":\n" + output(log, logStart));
+                }
+                if (ready) {
+                    return;
                 }
                 if (System.nanoTime() > deadline) {
                     throw new OffloadException(service.name() + " (pid " + process.pid() + ") runs but is not "
@@ -95,6 +104,12 @@ record ServiceRequirement(Service service, Path pidDirectory, Path logDirectory)
             Thread.currentThread().interrupt();
             throw new OffloadException("interrupted while waiting for " + service.name());
         }
+    }
+
+    /** " (libvirtd, pid 812)": what serves {@code socket}, when it can be told. */
+    private static String holders(Path socket) {
+        List<String> holders = SocketHolders.of(socket);
+        return holders.isEmpty() ? "" : " (" + String.join("; ", holders) + ")";
     }
 
     /** Reaps the ended daemon and says how it ended ("ended" when another process started it: only its parent can tell). */

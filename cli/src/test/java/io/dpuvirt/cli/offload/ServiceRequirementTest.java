@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A daemon counts as up only when it is ready: not when it runs but never became ready. The daemons are real
- * processes; the servers are real unix sockets.
+ * A daemon counts as up only when it is ready and it is the one serving: not when another server (a distribution's
+ * libvirtd, a udsproxyd started by hand) already holds its socket, and not when it runs but never became ready.
+ * The daemons are real processes; the servers are real unix sockets.
  */
 class ServiceRequirementTest {
     private static final Duration READY_BOUND = Duration.ofSeconds(1);
@@ -52,7 +53,7 @@ class ServiceRequirementTest {
     }
 
     private ServiceRequirement virtd(List<String> argv, Readiness.Probe probe) {
-        Readiness readiness = new Readiness("accepting connections on " + socket, probe, READY_BOUND);
+        Readiness readiness = new Readiness("accepting connections on " + socket, socket, probe, READY_BOUND);
         return new ServiceRequirement(new Service("virtd", argv, List.of(), readiness), dir.resolve("run"), dir.resolve("log"));
     }
 
@@ -70,6 +71,34 @@ class ServiceRequirementTest {
 
     private static ServerSocketChannel serve(Path socket) throws Exception {
         return ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(socket));
+    }
+
+    @Test
+    void noDaemonIsStartedWhereAnotherServerAlreadyServes() throws Exception {
+        ServiceRequirement requirement = virtd(List.of("/bin/sh", "-c", "echo 'address in use' >&2; exit 1"));
+        try (ServerSocketChannel distributionLibvirtd = serve(socket)) {
+            assertThatThrownBy(() -> requirement.apply(journal))
+                    .isInstanceOf(OffloadException.class)
+                    .hasMessageStartingWith("virtd not started: something else is already accepting connections on " + socket + " (")
+                    .hasMessageContaining(", pid " + ProcessHandle.current().pid() + ")")
+                    .hasMessageEndingWith("); stop it, then run up again");
+        }
+        assertThat(requirement.pidFile().file()).doesNotExist();
+        assertThat(dir.resolve("log/offload-virtd.log")).as("nothing was started").doesNotExist();
+        assertThat(journal.state().started("virtd")).isFalse();
+    }
+
+    @Test
+    void aDaemonThatEndsWhileAnotherServerMakesItLookReadyIsReportedEnded() throws Exception {
+        ServiceRequirement[] requirement = new ServiceRequirement[1];
+        // stands for a server that came between up's look and the start: it serves once the daemon gave up
+        requirement[0] = virtd(List.of("/bin/sh", "-c", "sleep 0.1; echo 'address in use' >&2; exit 3"),
+                () -> Files.exists(requirement[0].pidFile().file()) && requirement[0].pidFile().status().process().isEmpty());
+
+        assertThatThrownBy(() -> requirement[0].apply(journal))
+                .isInstanceOf(OffloadException.class)
+                .hasMessageMatching("virtd \\(pid [0-9]+\\) exited with status 3 right after it started; it wrote to "
+                        + dir.resolve("log/offload-virtd.log") + ":\n    address in use\n");
     }
 
     @Test
