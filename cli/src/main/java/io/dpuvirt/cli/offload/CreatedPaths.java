@@ -1,17 +1,21 @@
 package io.dpuvirt.cli.offload;
 
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Directories and files {@code up} creates, and how {@code down} removes them: a directory only when nothing but
@@ -33,12 +37,25 @@ final class CreatedPaths {
         return missing;
     }
 
-    /** Creates the missing levels of {@code directory}, mode 0755 whatever the umask. */
-    static void makeDirectories(Path directory) throws IOException {
-        for (Path level : missingDirectories(directory)) {
-            Files.createDirectory(level);
+    /**
+     * Creates {@code levels} (as {@link #missingDirectories} lists them), mode 0755 whatever the umask; returns those
+     * this call created. A level made meanwhile by another (a second first-time up) is taken as it is.
+     */
+    static List<Path> makeDirectories(List<Path> levels) throws IOException {
+        List<Path> created = new ArrayList<>();
+        for (Path level : levels) {
+            try {
+                Files.createDirectory(level);
+            } catch (FileAlreadyExistsException e) {
+                if (Files.isDirectory(level, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                throw e;
+            }
             Files.setPosixFilePermissions(level, DIRECTORY_MODE);
+            created.add(level);
         }
+        return created;
     }
 
     /** {@code directory} made if it is missing, each level recorded first. */
@@ -64,10 +81,11 @@ final class CreatedPaths {
                 throw new OffloadException(level + " exists and is not a directory: " + directory + " cannot be made");
             }
         }
-        for (Path level : missingDirectories(directory)) {
+        List<Path> missing = missingDirectories(directory);
+        for (Path level : missing) {
             journal.record(new Change.CreatedDirectory(level));
         }
-        makeDirectories(directory);
+        makeDirectories(missing);
     }
 
     /** Records that {@code file} is about to be created when it does not exist yet. */
@@ -77,7 +95,10 @@ final class CreatedPaths {
         }
     }
 
-    /** down: removes {@code directory} with the empty directories in it, unless anything else is in it. */
+    /**
+     * down: removes {@code directory} with the empty directories in it, unless anything else is in it. Entries may
+     * come and go meanwhile (guests start and end while down runs): one that went is fine.
+     */
     static Outcome removeDirectory(Path directory) throws IOException {
         if (!Files.isDirectory(directory)) {
             return Outcome.unchanged("gone", "directory " + directory + " (already)");
@@ -86,10 +107,11 @@ final class CreatedPaths {
         if (content.isPresent()) {
             return Outcome.unchanged("kept", "directory " + directory + ": it holds " + content.get());
         }
-        try (Stream<Path> tree = Files.walk(directory)) {
-            for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
+        try {
+            removeDirectories(directory);
+        } catch (DirectoryNotEmptyException e) {
+            return Outcome.unchanged("kept", "directory " + directory + ": something was put in " + e.getFile()
+                    + " while down removed it");
         }
         return Outcome.changed("removed", "directory " + directory);
     }
@@ -107,8 +129,42 @@ final class CreatedPaths {
     }
 
     private static Optional<Path> firstNonDirectory(Path directory) throws IOException {
-        try (Stream<Path> tree = Files.walk(directory)) {
-            return tree.filter(path -> !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)).findFirst();
+        List<Path> found = new ArrayList<>();
+        Files.walkFileTree(directory, new SkippingGone() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                found.add(file);
+                return FileVisitResult.TERMINATE;
+            }
+        });
+        return found.stream().findFirst();
+    }
+
+    /** Deletes the directories of {@code directory}'s tree, deepest first; a file put in one meanwhile is left, and stops it. */
+    private static void removeDirectories(Path directory) throws IOException {
+        Files.walkFileTree(directory, new SkippingGone() {
+            @Override
+            public FileVisitResult postVisitDirectory(Path level, IOException e) throws IOException {
+                super.postVisitDirectory(level, e);
+                Files.deleteIfExists(level);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** A walk that skips what went while it walked; any other failure ends it (as an IOException, never unchecked). */
+    private static class SkippingGone extends SimpleFileVisitor<Path> {
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+                return FileVisitResult.CONTINUE;
+            }
+            throw e;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path level, IOException e) throws IOException {
+            return e == null ? FileVisitResult.CONTINUE : visitFileFailed(level, e);
         }
     }
 }

@@ -94,7 +94,7 @@ final class LibvirtProfile {
             argv.addAll(List.of("1", link.local(), Integer.toString(link.port()), link.peer(), Integer.toString(link.port())));
         }
         return new Service("udsproxyd", argv, List.of(UdsproxyConfig.DEFAULT_RUN_DIRECTORY),
-                new Readiness("answering on its status socket " + UDSPROXYD_STATUS,
+                new Readiness("answering on its status socket " + UDSPROXYD_STATUS, UDSPROXYD_STATUS,
                         () -> UdsproxydLink.ask(UDSPROXYD_STATUS).answered(), DAEMON_READY));
     }
 
@@ -109,14 +109,14 @@ final class LibvirtProfile {
             argv.addAll(List.of("--readable", firmware.toString()));
         }
         return new Service("rexec_server", argv, List.of(),
-                new Readiness("listening on " + REXEC_SOCKET, () -> SocketProbe.listening(REXEC_SOCKET), DAEMON_READY));
+                new Readiness("listening on " + REXEC_SOCKET, REXEC_SOCKET, () -> SocketProbe.listening(REXEC_SOCKET), DAEMON_READY));
     }
 
     /** virtd reads /etc/dpuvirt/virtd.conf: its guests run on the HOST, reached through the HOST's udsproxyd. */
     private static Service virtd() throws OffloadException {
         Path socket = VirtdConfig.DEFAULT_SOCKET;
         return new Service("virtd", List.of(Tools.bin("virtd").toString()), List.of(socket.getParent()),
-                new Readiness("accepting connections on " + socket, () -> SocketProbe.accepts(socket), VIRTD_READY));
+                new Readiness("accepting connections on " + socket, socket, () -> SocketProbe.accepts(socket), VIRTD_READY));
     }
 
     /** The emulators named, else the canonical {@value #EMULATOR} of /usr/bin or /usr/local/bin. */

@@ -8,6 +8,7 @@ import io.dpuvirt.fabric.link.LinkKey;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -77,6 +78,9 @@ public final class OffloadCommand {
             return ExitStatus.CONFIG;
         } catch (OffloadException | IOException e) {
             System.err.println("dpuvirt: " + e.getMessage());
+            return ExitStatus.FAILED;
+        } catch (UncheckedIOException e) { // a stream over files (Files.walk, Files.lines) failed: a message, not a trace
+            System.err.println("dpuvirt: " + e.getCause().getMessage());
             return ExitStatus.FAILED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

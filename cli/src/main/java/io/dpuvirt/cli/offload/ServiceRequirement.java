@@ -16,9 +16,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A daemon that must run and be ready. {@code up} leaves one its pid file names alone; otherwise it makes its run
- * directories, starts it ({@link ServiceLauncher}) with its output appended to {@code LOGS/offload-NAME.log}, writes
- * its pid file and waits (bounded) until it is ready, reporting what it wrote if it ended instead.
+ * A daemon that must run and be ready. {@code up} leaves one its pid file names alone once it is ready; otherwise it
+ * makes its run directories, starts it ({@link ServiceLauncher}) with its output appended to
+ * {@code LOGS/offload-NAME.log}, writes its pid file and waits (bounded) until it is ready, reporting what it wrote if
+ * it ended instead. It starts none where its socket is already served by another: that one would pass for it.
  */
 record ServiceRequirement(Service service, Path pidDirectory, Path logDirectory) implements Requirement {
     private static final Duration POLL = Duration.ofMillis(50);
@@ -32,24 +33,30 @@ record ServiceRequirement(Service service, Path pidDirectory, Path logDirectory)
     @Override
     public Outcome apply(Journal journal) throws IOException, OffloadException {
         PidFile.Status status = pidFile().status();
+        Readiness readiness = service.readiness();
+        Path log = log(logDirectory, service.name());
         if (status.process().isPresent()) {
-            return Outcome.unchanged("ok", status.text());
+            awaitReady(status.process().get(), log, 0, "after up found it running", "before it was ready");
+            return Outcome.unchanged("ok", status.text() + ", " + readiness.doing());
         }
         if (service.argv().isEmpty()) {
             throw new OffloadException("starting " + service.name() + " needs the link settings (--key, --local, --peer)");
         }
+        if (readiness.probe().holds()) {
+            throw new OffloadException(service.name() + " not started: something else is already " + readiness.doing()
+                    + holders(readiness.socket()) + "; stop it, then run up again");
+        }
         for (Path directory : service.runtimeDirectories()) {
             CreatedPaths.ensureDirectory(directory, journal);
         }
-        Path log = log(logDirectory, service.name());
         long logStart = Files.exists(log) ? Files.size(log) : 0;
         if (!journal.state().started(service.name())) {
             journal.record(new Change.StartedService(service.name(), !Files.exists(log)));
         }
         ProcessId process = ServiceLauncher.start(service.argv(), log);
         pidFile().write(process);
-        awaitReady(process, log, logStart);
-        return Outcome.changed("started", service.name() + " (pid " + process.pid() + ", " + service.readiness().doing()
+        awaitReady(process, log, logStart, "after its start", "right after it started");
+        return Outcome.changed("started", service.name() + " (pid " + process.pid() + ", " + readiness.doing()
                 + "; log " + log + ")");
     }
 
@@ -68,18 +75,28 @@ record ServiceRequirement(Service service, Path pidDirectory, Path logDirectory)
         return PidFile.of(pidDirectory, service.name());
     }
 
-    private void awaitReady(ProcessId process, Path log, long logStart) throws OffloadException, IOException {
+    /**
+     * Waits (bounded) until the daemon is ready, and requires that it still runs then: one that could not take its
+     * socket (another server came meanwhile) ends while the other makes the probe hold. {@code waited} and {@code ended}
+     * say when, as in "runs but is not listening on S 15 s WAITED" and "exited with status 1 ENDED".
+     */
+    private void awaitReady(ProcessId process, Path log, long logStart, String waited, String ended)
+            throws OffloadException, IOException {
         Readiness readiness = service.readiness();
         long deadline = System.nanoTime() + readiness.bound().toNanos();
         try {
-            while (!readiness.probe().holds()) {
+            while (true) {
+                boolean ready = readiness.probe().holds();
                 if (!ProcessStat.isRunning(process.pid(), process.startTime())) {
                     throw new OffloadException(service.name() + " (pid " + process.pid() + ") " + ending(process.pid())
-                            + " right after it started; it wrote to " + log + ":\n" + output(log, logStart));
+                            + " " + ended + "; it wrote to " + log + ":\n" + output(log, logStart));
+                }
+                if (ready) {
+                    return;
                 }
                 if (System.nanoTime() > deadline) {
                     throw new OffloadException(service.name() + " (pid " + process.pid() + ") runs but is not "
-                            + readiness.doing() + " " + readiness.bound().toSeconds() + " s after its start; see " + log);
+                            + readiness.doing() + " " + readiness.bound().toSeconds() + " s " + waited + "; see " + log);
                 }
                 Thread.sleep(POLL);
             }
@@ -89,7 +106,13 @@ record ServiceRequirement(Service service, Path pidDirectory, Path logDirectory)
         }
     }
 
-    /** Reaps the ended daemon (this process started it) and says how it ended. */
+    /** " (libvirtd, pid 812)": what serves {@code socket}, when it can be told. */
+    private static String holders(Path socket) {
+        List<String> holders = SocketHolders.of(socket);
+        return holders.isEmpty() ? "" : " (" + String.join("; ", holders) + ")";
+    }
+
+    /** Reaps the ended daemon and says how it ended ("ended" when another process started it: only its parent can tell). */
     private static String ending(int pid) {
         try {
             WaitStatus status = ProcessCalls.reap(pid);

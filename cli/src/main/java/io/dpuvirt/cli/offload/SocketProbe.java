@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Whether a unix socket is served: something listens on it (as /proc/net/unix says), or it accepts a connection. */
 final class SocketProbe {
@@ -19,16 +21,22 @@ final class SocketProbe {
      * /var/run and /run are one). Unlike a connection, this reaches no server: a rexec_server is not disturbed.
      */
     static boolean listening(Path socket) {
+        return !listeners(socket).isEmpty();
+    }
+
+    /** The inodes of the sockets that listen at {@code socket}, as {@link #listening} finds them; none if it cannot tell. */
+    static List<Long> listeners(Path socket) {
         try {
             Path wanted = CanonicalPaths.canonical(socket);
+            List<Long> inodes = new ArrayList<>();
             for (ListeningUnixSocket listening : new UnixSocketTable().listening()) {
                 if (CanonicalPaths.canonical(Path.of(listening.path())).equals(wanted)) {
-                    return true;
+                    inodes.add(listening.inode());
                 }
             }
-            return false;
+            return inodes;
         } catch (IOException e) {
-            return false;
+            return List.of();
         }
     }
 

@@ -40,9 +40,8 @@ final class StateLock implements AutoCloseable {
      */
     static StateLock acquireCreating(Path directory, PrintStream err) throws IOException {
         while (true) {
-            List<Path> missing = CreatedPaths.missingDirectories(directory);
-            CreatedPaths.makeDirectories(directory);
-            Optional<StateLock> lock = lock(directory, missing, err);
+            List<Path> created = CreatedPaths.makeDirectories(CreatedPaths.missingDirectories(directory));
+            Optional<StateLock> lock = lock(directory, created, err);
             if (lock.isPresent()) {
                 return lock.get();
             }

@@ -8,8 +8,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -35,6 +38,35 @@ class StateLockTest {
         }
         try (StateLock again = StateLock.acquireCreating(state, err)) {
             assertThat(again.createdDirectories()).as("nothing was missing").isEmpty();
+        }
+    }
+
+    @Test
+    void firstTimeUpsStartedTogetherEachRecordOnlyTheLevelsTheyMade() throws Exception {
+        int ups = 4;
+        for (int round = 0; round < 20; round++) {
+            Path state = dir.resolve("round" + round + "/run/dpuvirt/offload");
+            CyclicBarrier together = new CyclicBarrier(ups);
+            List<CompletableFuture<List<Path>>> made = new ArrayList<>();
+            for (int up = 0; up < ups; up++) {
+                made.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        together.await();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    try (StateLock lock = acquireCreating(state)) {
+                        return lock.createdDirectories();
+                    }
+                }, OWN_THREAD));
+            }
+            List<Path> recorded = new ArrayList<>();
+            for (CompletableFuture<List<Path>> up : made) {
+                recorded.addAll(up.get(WAIT_SECONDS, TimeUnit.SECONDS));
+            }
+            Path top = dir.resolve("round" + round);
+            assertThat(recorded).as("each level made once, by one of them").containsExactlyInAnyOrder(
+                    top, top.resolve("run"), top.resolve("run/dpuvirt"), state);
         }
     }
 

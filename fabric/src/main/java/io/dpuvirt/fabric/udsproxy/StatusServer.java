@@ -1,5 +1,6 @@
 package io.dpuvirt.fabric.udsproxy;
 
+import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.common.log.Log;
 import io.dpuvirt.common.net.NativeSocket;
@@ -21,6 +22,11 @@ import java.util.function.Function;
  * {@code reload}) and reads the answer until end of stream. {@code udsproxyd --status} and qtcfg use it.
  */
 public final class StatusServer implements AutoCloseable {
+    /**
+     * How long {@link #ask} waits for the whole answer: a stopped (SIGSTOP) or stuck daemon's listening socket still
+     * takes connections into its backlog, and its clients (offload up, holding the state lock) must not wait forever.
+     */
+    static final Duration ANSWER_WAIT = Duration.ofSeconds(5);
     private final PrivateUnixListener<NativeSocket> binding;
     private final NativeSocket listener;
     private final Function<String, String> commands;
@@ -74,20 +80,45 @@ public final class StatusServer implements AutoCloseable {
         }
     }
 
-    /** Sends {@code command} to the daemon listening at {@code socket} and returns its answer. */
+    /**
+     * Sends {@code command} to the daemon listening at {@code socket} and returns its answer; a daemon that has not
+     * answered completely within {@link #ANSWER_WAIT} does not answer.
+     */
     public static String ask(Path socket, String command) throws IOException {
-        try (NativeSocket client = NativeSocket.connect(new SockAddr.Unix(socket.toString()), SocketType.STREAM);
-             Arena arena = Arena.ofConfined()) {
-            client.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + ANSWER_WAIT.toNanos();
+        try (NativeSocket client = connect(socket); Arena arena = Arena.ofConfined()) {
+            client.write((command + "\n").getBytes(StandardCharsets.UTF_8)); // a line the socket's buffer takes at once
             client.shutdownOutput();
             StringBuilder answer = new StringBuilder();
             MemorySegment buffer = arena.allocate(8192);
-            long n;
-            while ((n = client.read(buffer, 8192)) > 0) {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !client.awaitReadable(Duration.ofNanos(left))) {
+                    throw noAnswer(socket, "no answer within " + ANSWER_WAIT.toSeconds() + " s");
+                }
+                long n = client.read(buffer, 8192);
+                if (n == 0) {
+                    return answer.toString();
+                }
                 answer.append(new String(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8));
             }
-            return answer.toString();
         }
+    }
+
+    /** A connect that does not wait for room in the backlog: a full one (EAGAIN) is a daemon that takes no clients. */
+    private static NativeSocket connect(Path socket) throws IOException {
+        try {
+            return NativeSocket.connect(new SockAddr.Unix(socket.toString()), SocketType.STREAM, ANSWER_WAIT);
+        } catch (LinuxException e) {
+            if (e.is(Errno.EAGAIN)) {
+                throw noAnswer(socket, "its backlog of connections is full");
+            }
+            throw e;
+        }
+    }
+
+    private static IOException noAnswer(Path socket, String why) {
+        return new IOException(socket + ": " + why + " (is the daemon stopped or stuck?)");
     }
 
     @Override

@@ -1,0 +1,125 @@
+package io.dpuvirt.cli.offload;
+
+import io.dpuvirt.common.linux.ProcessCalls;
+import io.dpuvirt.virt.host.ProcessId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A daemon counts as up only when it is ready and it is the one serving: not when another server (a distribution's
+ * libvirtd, a udsproxyd started by hand) already holds its socket, and not when it runs but never became ready.
+ * The daemons are real processes; the servers are real unix sockets.
+ */
+class ServiceRequirementTest {
+    private static final Duration READY_BOUND = Duration.ofSeconds(1);
+
+    @TempDir
+    Path dir;
+
+    private Path socket;
+    private Journal journal;
+    private final List<ProcessId> started = new ArrayList<>();
+
+    @BeforeEach
+    void journal() throws Exception {
+        socket = dir.resolve("libvirt-sock");
+        Files.createDirectories(dir.resolve("log"));
+        StateStore store = new StateStore(dir.resolve("run"), "libvirt", Side.DPU);
+        try (StateLock lock = StateLock.acquireCreating(store.directory(), System.err)) {
+            journal = Journal.open(store, "libvirt", Side.DPU, lock.createdDirectories());
+        }
+    }
+
+    @AfterEach
+    void stopDaemons() throws Exception {
+        for (ProcessId process : started) {
+            ServiceStopper.stop("daemon", process);
+            ProcessCalls.reap(process.pid());
+        }
+    }
+
+    private ServiceRequirement virtd(List<String> argv, Readiness.Probe probe) {
+        Readiness readiness = new Readiness("accepting connections on " + socket, socket, probe, READY_BOUND);
+        return new ServiceRequirement(new Service("virtd", argv, List.of(), readiness), dir.resolve("run"), dir.resolve("log"));
+    }
+
+    private ServiceRequirement virtd(List<String> argv) {
+        return virtd(argv, () -> SocketProbe.accepts(socket));
+    }
+
+    /** A daemon an earlier up started: running, with its pid file. */
+    private ProcessId alreadyRunning(ServiceRequirement requirement) throws Exception {
+        ProcessId process = ServiceLauncher.start(List.of("/bin/sleep", "60"), dir.resolve("log/offload-virtd.log"));
+        started.add(process);
+        requirement.pidFile().write(process);
+        return process;
+    }
+
+    private static ServerSocketChannel serve(Path socket) throws Exception {
+        return ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(socket));
+    }
+
+    @Test
+    void noDaemonIsStartedWhereAnotherServerAlreadyServes() throws Exception {
+        ServiceRequirement requirement = virtd(List.of("/bin/sh", "-c", "echo 'address in use' >&2; exit 1"));
+        try (ServerSocketChannel distributionLibvirtd = serve(socket)) {
+            assertThatThrownBy(() -> requirement.apply(journal))
+                    .isInstanceOf(OffloadException.class)
+                    .hasMessageStartingWith("virtd not started: something else is already accepting connections on " + socket + " (")
+                    .hasMessageContaining(", pid " + ProcessHandle.current().pid() + ")")
+                    .hasMessageEndingWith("); stop it, then run up again");
+        }
+        assertThat(requirement.pidFile().file()).doesNotExist();
+        assertThat(dir.resolve("log/offload-virtd.log")).as("nothing was started").doesNotExist();
+        assertThat(journal.state().started("virtd")).isFalse();
+    }
+
+    @Test
+    void aDaemonThatEndsWhileAnotherServerMakesItLookReadyIsReportedEnded() throws Exception {
+        ServiceRequirement[] requirement = new ServiceRequirement[1];
+        // stands for a server that came between up's look and the start: it serves once the daemon gave up
+        requirement[0] = virtd(List.of("/bin/sh", "-c", "sleep 0.1; echo 'address in use' >&2; exit 3"),
+                () -> Files.exists(requirement[0].pidFile().file()) && requirement[0].pidFile().status().process().isEmpty());
+
+        assertThatThrownBy(() -> requirement[0].apply(journal))
+                .isInstanceOf(OffloadException.class)
+                .hasMessageMatching("virtd \\(pid [0-9]+\\) exited with status 3 right after it started; it wrote to "
+                        + dir.resolve("log/offload-virtd.log") + ":\n    address in use\n");
+    }
+
+    @Test
+    void aRunningDaemonThatNeverBecameReadyIsNotTakenForUp() throws Exception {
+        ServiceRequirement requirement = virtd(List.of("/usr/bin/false"));
+        ProcessId process = alreadyRunning(requirement);
+
+        assertThatThrownBy(() -> requirement.apply(journal))
+                .isInstanceOf(OffloadException.class)
+                .hasMessage("virtd (pid " + process.pid() + ") runs but is not accepting connections on " + socket + " "
+                        + READY_BOUND.toSeconds() + " s after up found it running; see " + dir.resolve("log/offload-virtd.log"));
+        assertThat(requirement.check().met()).isFalse();
+    }
+
+    @Test
+    void aRunningDaemonThatIsReadyIsLeftAlone() throws Exception {
+        ServiceRequirement requirement = virtd(List.of("/usr/bin/false"));
+        ProcessId process = alreadyRunning(requirement);
+        try (ServerSocketChannel itsSocket = serve(socket)) {
+            assertThat(requirement.apply(journal)).isEqualTo(Outcome.unchanged("ok",
+                    "virtd runs (pid " + process.pid() + "), accepting connections on " + socket));
+        }
+    }
+}
