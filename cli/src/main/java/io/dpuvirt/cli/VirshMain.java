@@ -1,6 +1,7 @@
 package io.dpuvirt.cli;
 
 import io.dpuvirt.cli.VirshOptionReader.Found;
+import io.dpuvirt.cli.virsh.CommandInput;
 import io.dpuvirt.cli.virsh.Virsh;
 import io.dpuvirt.cli.virsh.VirshException;
 
@@ -70,7 +71,7 @@ public final class VirshMain {
             return ExitStatus.FAILED;
         }
         PrintStream out = new PrintStream(new BufferedOutputStream(stdout, 1 << 16), false, StandardCharsets.UTF_8);
-        return new Virsh().execute(uri(connect, environment), readOnly, quiet, options.command(), out, stderr);
+        return new Virsh(CommandInput.stdin()).execute(uri(connect, environment), readOnly, quiet, options.command(), out, stderr);
     }
 
     /**
