@@ -1,5 +1,7 @@
 package io.dpuvirt.cli.virsh;
 
+import io.dpuvirt.common.linux.TerminalCalls;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,10 +20,9 @@ final class TerminalMode implements AutoCloseable {
         this.saved = saved;
     }
 
-    /** Whether the user sits at a terminal: then the console is interactive. */
+    /** Whether the user sits at a terminal: stdin is one, whatever stdout is (virsh's isatty(0)). */
     static boolean interactive() {
-        java.io.Console console = System.console();
-        return console != null && console.isTerminal();
+        return TerminalCalls.isTerminal(0);
     }
 
     static TerminalMode raw() throws VirshException {
