@@ -1,10 +1,13 @@
 package io.dpuvirt.cli.virsh;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -52,9 +55,10 @@ public record ConnectionUri(String original, String remoteName, Path socket) {
         List<String> kept = new ArrayList<>();
         if (parsed.getRawQuery() != null) {
             for (String parameter : parsed.getRawQuery().split("&")) {
-                String key = parameter.contains("=") ? parameter.substring(0, parameter.indexOf('=')) : parameter;
+                int equals = parameter.indexOf('=');
+                String key = unescape(equals < 0 ? parameter : parameter.substring(0, equals));
                 if (key.equals("socket")) {
-                    socketParameter = Optional.of(parameter.substring(parameter.indexOf('=') + 1));
+                    socketParameter = Optional.of(unescape(equals < 0 ? "" : parameter.substring(equals + 1)));
                 } else if (!CLIENT_PARAMETERS.contains(key)) {
                     kept.add(parameter);
                 }
@@ -64,6 +68,24 @@ public record ConnectionUri(String original, String remoteName, Path socket) {
         String remote = driver + "://" + path + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
         Path socket = socketParameter.map(Path::of).orElseGet(() -> defaultSocket(driver));
         return new ConnectionUri(uri, remote, socket);
+    }
+
+    /**
+     * A parameter's name or value with its {@code %XX} escapes decoded, as libvirt's virURIParseParams does;
+     * unlike in a form, {@code +} stays a plus.
+     */
+    private static String unescape(String text) {
+        byte[] raw = text.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream decoded = new ByteArrayOutputStream(raw.length);
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == '%' && i + 2 < raw.length && HexFormat.isHexDigit(raw[i + 1]) && HexFormat.isHexDigit(raw[i + 2])) {
+                decoded.write(HexFormat.fromHexDigit(raw[i + 1]) << 4 | HexFormat.fromHexDigit(raw[i + 2]));
+                i += 2;
+            } else {
+                decoded.write(raw[i]);
+            }
+        }
+        return decoded.toString(StandardCharsets.UTF_8);
     }
 
     /** libvirt's "auto" mode: the driver's own daemon when it runs, libvirtd otherwise. */

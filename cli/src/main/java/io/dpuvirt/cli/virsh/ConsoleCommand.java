@@ -8,8 +8,6 @@ import io.dpuvirt.rpc.remote.RemoteCalls;
 import io.dpuvirt.rpc.wire.NonnullDomain;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -27,8 +25,7 @@ import static io.dpuvirt.cli.virsh.OptionSpec.value;
  * session lasts until the guest has been quiet for {@link #DRAIN}, then detaches.
  */
 final class ConsoleCommand {
-    /** Ctrl-]: virsh's escape character. */
-    private static final int ESCAPE = 0x1d;
+    private static final int STDIN = 0;
     private static final int CONSOLE_FORCE = 1;
     private static final int CONSOLE_SAFE = 2;
     private static final long DRAIN_MILLIS = 500;
@@ -72,10 +69,12 @@ final class ConsoleCommand {
         }
     }
 
-    /** Guest to stdout on one thread, stdin to the guest on another, until one side ends. */
+    /**
+     * Guest to stdout on one thread, stdin to the guest on another, until one side ends; the stdin side is
+     * stopped before this returns.
+     */
     private static void run(Session session, ClientStream stream, boolean interactive) throws VirshException {
         CompletableFuture<Void> guestEnded = new CompletableFuture<>();
-        CompletableFuture<Void> userDone = new CompletableFuture<>();
         AtomicLong lastOutput = new AtomicLong(System.nanoTime());
         Thread.ofVirtual().name("console-output").start(() -> {
             try {
@@ -88,12 +87,12 @@ final class ConsoleCommand {
                 guestEnded.completeExceptionally(e);
             }
         });
-        // a platform daemon thread: a read of stdin cannot be interrupted, and must not keep virsh alive
-        Thread.ofPlatform().daemon().name("console-input").start(() -> copyInput(stream, interactive, userDone));
         try {
-            CompletableFuture.anyOf(guestEnded, userDone).get();
-            if (!interactive && userDone.isDone() && !guestEnded.isDone()) {
-                drain(guestEnded, lastOutput);
+            try (ConsoleInput input = ConsoleInput.start(STDIN, interactive, stream::send)) {
+                CompletableFuture.anyOf(guestEnded, input.ended()).get();
+                if (!interactive && input.ended().isDone() && !guestEnded.isDone()) {
+                    drain(guestEnded, lastOutput);
+                }
             }
             if (guestEnded.isCompletedExceptionally()) {
                 guestEnded.get();
@@ -112,26 +111,6 @@ final class ConsoleCommand {
         }
     }
 
-    private static void copyInput(ClientStream stream, boolean interactive, CompletableFuture<Void> done) {
-        InputStream in = System.in;
-        byte[] buffer = new byte[4096];
-        try {
-            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-                int escape = interactive ? indexOf(buffer, n, ESCAPE) : -1;
-                int length = escape >= 0 ? escape : n;
-                if (length > 0) {
-                    stream.send(Arrays.copyOf(buffer, length));
-                }
-                if (escape >= 0) {
-                    break;
-                }
-            }
-            done.complete(null);
-        } catch (IOException e) {
-            done.completeExceptionally(e);
-        }
-    }
-
     /** Waits until the guest has said nothing for a while, or has ended. */
     private static void drain(CompletableFuture<Void> guestEnded, AtomicLong lastOutput)
             throws InterruptedException, ExecutionException {
@@ -147,14 +126,5 @@ final class ConsoleCommand {
                 // look again: output may have come meanwhile
             }
         }
-    }
-
-    private static int indexOf(byte[] buffer, int length, int value) {
-        for (int i = 0; i < length; i++) {
-            if (buffer[i] == value) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

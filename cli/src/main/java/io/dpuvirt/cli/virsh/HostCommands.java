@@ -54,17 +54,23 @@ final class HostCommands {
     }
 
     private static void nodeinfo(Session session, Options options) throws VirshException, RemoteCallException {
-        NodeGetInfoRet node = session.call(RemoteCalls.NODE_INFO, Empty.INSTANCE);
+        session.output().print(nodeinfo(session.call(RemoteCalls.NODE_INFO, Empty.INSTANCE)));
+    }
+
+    /** virsh's nodeinfo lines; a frequency the host does not know (0) is left out. */
+    static String nodeinfo(NodeGetInfoRet node) {
         StringBuilder out = new StringBuilder();
         line(out, "CPU model:", node.model());
         line(out, "CPU(s):", Integer.toString(node.cpus()));
-        line(out, "CPU frequency:", node.mhz() + " MHz");
+        if (node.mhz() != 0) {
+            line(out, "CPU frequency:", node.mhz() + " MHz");
+        }
         line(out, "CPU socket(s):", Integer.toString(node.sockets()));
         line(out, "Core(s) per socket:", Integer.toString(node.cores()));
         line(out, "Thread(s) per core:", Integer.toString(node.threads()));
         line(out, "NUMA cell(s):", Integer.toString(node.nodes()));
         line(out, "Memory size:", Long.toUnsignedString(node.memoryKiB()) + " KiB");
-        session.output().print(out.toString());
+        return out.toString();
     }
 
     private static void line(StringBuilder out, String label, String value) {

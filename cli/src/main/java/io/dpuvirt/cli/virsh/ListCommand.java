@@ -21,7 +21,7 @@ import static io.dpuvirt.cli.virsh.OptionSpec.flag;
 
 /**
  * {@code virsh list}: its filters (as CONNECT_LIST_ALL_DOMAINS bits), running domains by id then the
- * others by name, as a table (Id, Name, State, and Title or UUID when asked) or as bare ids, names, UUIDs.
+ * others by name, as a table (Id, Name, State, and Title when asked) or as bare ids, names, UUIDs.
  */
 final class ListCommand {
     private static final int ACTIVE = 1;
@@ -65,20 +65,21 @@ final class ListCommand {
         boolean name = options.flag("name");
         boolean id = options.flag("id");
         boolean title = options.flag("title");
-        if (options.flag("table") && (name || id)) {
-            throw new VirshException("Options --table and --" + (name ? "name" : "id") + " are mutually exclusive");
+        if (options.flag("table")) {
+            for (String bare : List.of("name", "uuid", "id")) {
+                if (options.flag(bare)) {
+                    throw new VirshException("Options --table and --" + bare + " are mutually exclusive");
+                }
+            }
         }
-        boolean table = options.flag("table") || (!uuid && !name && !id);
+        boolean table = !uuid && !name && !id;
 
         List<NonnullDomain> domains = new ArrayList<>(session.call(RemoteCalls.LIST_ALL_DOMAINS,
                 new ConnectListAllDomainsArgs(true, flags(options))).domains());
         domains.sort(ListCommand::virshOrder);
 
         StringBuilder out = new StringBuilder();
-        Table rows = title && uuid ? new Table("Id", "Name", "State", "Title", "UUID")
-                : title ? new Table("Id", "Name", "State", "Title")
-                : uuid ? new Table("Id", "Name", "State", "UUID")
-                : new Table("Id", "Name", "State");
+        Table rows = title ? new Table("Id", "Name", "State", "Title") : new Table("Id", "Name", "State");
         for (NonnullDomain domain : domains) {
             String idText = domain.id() == NonnullDomain.INACTIVE_ID ? "-" : Integer.toString(domain.id());
             if (table) {
@@ -89,9 +90,6 @@ final class ListCommand {
                 List<String> cells = new ArrayList<>(List.of(idText, domain.name(), state.get()));
                 if (title) {
                     cells.add(title(session, domain));
-                }
-                if (uuid) {
-                    cells.add(domain.uuid().toString());
                 }
                 rows.add(cells.toArray(String[]::new));
             } else {

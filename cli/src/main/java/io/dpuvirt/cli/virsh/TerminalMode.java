@@ -1,57 +1,73 @@
 package io.dpuvirt.cli.virsh;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.common.linux.TerminalCalls;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
 /**
- * The terminal in raw mode for a console (every key goes to the guest as typed, nothing echoed
- * locally), put back as it was on close. Through stty, which every Linux has, rather than termios
- * calls: a short-lived client has no use for more.
+ * The terminal on stdin in raw mode for a console (every key goes to the guest as typed, nothing echoed
+ * locally), put back as it was on close. If virsh is ended by a signal meanwhile (SIGTERM, SIGINT, SIGHUP),
+ * a shutdown hook puts it back: a shell left in raw mode shows nothing of what is typed. Through termios
+ * on fd 0, as virsh does, so that raw mode is set on the terminal {@link #interactive()} found.
  */
 final class TerminalMode implements AutoCloseable {
-    private static final File TTY = new File("/dev/tty");
+    private static final int STDIN = 0;
 
-    private final String saved;
+    private final MemorySegment saved;
+    private final Thread restoreAtExit;
 
-    private TerminalMode(String saved) {
+    private TerminalMode(MemorySegment saved, Thread restoreAtExit) {
         this.saved = saved;
+        this.restoreAtExit = restoreAtExit;
     }
 
-    /** Whether the user sits at a terminal: then the console is interactive. */
+    /** Whether the user sits at a terminal: stdin is one, whatever stdout is (virsh's isatty(0)). */
     static boolean interactive() {
-        java.io.Console console = System.console();
-        return console != null && console.isTerminal();
+        return TerminalCalls.isTerminal(STDIN);
     }
 
     static TerminalMode raw() throws VirshException {
-        String saved = stty("-g").strip();
-        stty("raw", "-echo");
-        return new TerminalMode(saved);
+        // an automatic arena: the saved settings outlive this call, for close() and for the hook
+        Arena arena = Arena.ofAuto();
+        MemorySegment saved;
+        try {
+            saved = TerminalCalls.attributes(STDIN, arena);
+        } catch (LinuxException e) {
+            throw new VirshException("cannot set the terminal: " + e.getMessage());
+        }
+        Thread restoreAtExit = new Thread(() -> restoreAtExit(saved), "terminal-restore");
+        Runtime.getRuntime().addShutdownHook(restoreAtExit);
+        try {
+            TerminalCalls.setAttributes(STDIN, TerminalCalls.raw(saved, arena));
+        } catch (LinuxException e) {
+            Runtime.getRuntime().removeShutdownHook(restoreAtExit);
+            throw new VirshException("cannot set the terminal: " + e.getMessage());
+        }
+        return new TerminalMode(saved, restoreAtExit);
     }
 
+    /** Puts the terminal back; if that fails, the hook tries again at exit. */
     @Override
     public void close() throws VirshException {
-        stty(saved);
+        try {
+            TerminalCalls.setAttributes(STDIN, saved);
+        } catch (LinuxException e) {
+            throw new VirshException("cannot restore the terminal: " + e.getMessage());
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(restoreAtExit);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook runs anyway, and puts back the same settings
+        }
     }
 
-    private static String stty(String... arguments) throws VirshException {
-        String[] command = new String[arguments.length + 1];
-        command[0] = "stty";
-        System.arraycopy(arguments, 0, command, 1, arguments.length);
+    private static void restoreAtExit(MemorySegment saved) {
         try {
-            Process process = new ProcessBuilder(command).redirectInput(TTY)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (process.waitFor() != 0) {
-                throw new VirshException("cannot set the terminal: stty " + String.join(" ", arguments) + " failed");
-            }
-            return out;
-        } catch (IOException e) {
-            throw new VirshException("cannot set the terminal: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VirshException("interrupted while setting the terminal");
+            TerminalCalls.setAttributes(STDIN, saved);
+        } catch (LinuxException e) {
+            System.err.println("virsh: cannot restore the terminal: " + e.getMessage());
         }
     }
 }

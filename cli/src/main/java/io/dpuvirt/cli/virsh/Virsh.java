@@ -21,7 +21,7 @@ import static io.dpuvirt.cli.virsh.OptionSpec.positional;
  * printed as "error: …" lines, and (unless quiet) an empty line follows every command, as virsh does.
  */
 public final class Virsh {
-    /** What a run of commands came to: the last command's success, and whether "quit" was asked. */
+    /** What a run of commands came to: whether the last one succeeded ("quit" does), and whether "quit" was asked. */
     record Outcome(boolean succeeded, boolean quit) {
     }
 
@@ -34,8 +34,11 @@ public final class Virsh {
             """;
 
     private final Map<String, Command> commands = new LinkedHashMap<>();
+    private final CommandInput input;
 
-    public Virsh() {
+    /** A virsh whose shell reads {@code input}. */
+    public Virsh(CommandInput input) {
+        this.input = input;
         List<Command> all = new ArrayList<>();
         all.addAll(LifecycleCommands.all());
         all.addAll(InfoCommands.all());
@@ -49,16 +52,19 @@ public final class Virsh {
 
     /**
      * Runs virsh: {@code arguments} are one command line ({@code "list; dominfo x"}) when there is one of
-     * them, one command when there are several, and when there is none commands are read from stdin.
-     * Returns the exit status: 0 when the last command succeeded.
+     * them, one command when there are several, and when there is none commands are read from the shell's
+     * input. Returns the exit status: 0 when the last command succeeded or was "quit"; the shell's is 0
+     * whatever its commands did, as virsh's.
      */
     public int execute(Optional<String> uri, boolean readOnly, boolean quiet, List<String> arguments,
                        PrintStream out, PrintStream err) {
         Output output = new Output(out, err, quiet);
         try (Session session = new Session(uri.isPresent() ? ConnectionUri.parse(uri.get()) : ConnectionUri.daemonDefault(),
                 readOnly, output)) {
-            Outcome outcome = arguments.isEmpty() ? shell(session)
-                    : run(session, arguments.size() == 1 ? CommandLine.split(arguments.getFirst()) : List.of(arguments));
+            if (arguments.isEmpty()) {
+                return shell(session) ? 0 : 1;
+            }
+            Outcome outcome = run(session, arguments.size() == 1 ? CommandLine.split(arguments.getFirst()) : List.of(arguments));
             return outcome.succeeded() ? 0 : 1;
         } catch (VirshException e) {
             e.lines().forEach(output::error);
@@ -68,14 +74,17 @@ public final class Virsh {
         }
     }
 
-    /** Commands read from stdin, a line at a time, with virsh's prompt on a terminal. */
-    private Outcome shell(Session session) {
-        boolean terminal = TerminalMode.interactive();
+    /**
+     * Commands read from the input, a line at a time, with virsh's prompt on a terminal (and its welcome
+     * unless quiet). Returns false only when the input could not be read.
+     */
+    private boolean shell(Session session) {
+        boolean terminal = input.terminal().getAsBoolean();
         Output output = session.output();
         if (terminal) {
-            output.print(WELCOME);
+            output.printExtra(WELCOME);
         }
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        BufferedReader in = new BufferedReader(new InputStreamReader(input.stream(), StandardCharsets.UTF_8));
         Outcome outcome = new Outcome(true, false);
         try {
             while (!outcome.quit()) {
@@ -96,9 +105,9 @@ public final class Virsh {
             }
         } catch (IOException e) {
             output.error("cannot read commands: " + e.getMessage());
-            return new Outcome(false, true);
+            return false;
         }
-        return outcome;
+        return true;
     }
 
     /** A command read and ready to run. */
@@ -122,7 +131,7 @@ public final class Virsh {
         boolean succeeded = true;
         for (Parsed command : parsed) {
             if (command.command() == null) {
-                return new Outcome(succeeded, true);
+                return new Outcome(true, true);
             }
             succeeded = runOne(session, command);
             if (!session.output().quiet()) {
