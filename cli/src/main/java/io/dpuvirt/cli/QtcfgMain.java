@@ -62,25 +62,27 @@ public final class QtcfgMain {
             }
             Path whitelistFile = file == null ? Whitelist.DEFAULT_FILE : Path.of(file);
             Path statusSocket = (runDir == null ? UdsproxyConfig.DEFAULT_RUN_DIRECTORY : Path.of(runDir)).resolve("udsproxyd.sock");
-            KeyFile keyFile = Files.exists(whitelistFile) ? KeyFile.load(whitelistFile) : KeyFile.empty(whitelistFile);
-            Whitelist whitelist = Files.exists(whitelistFile) ? Whitelist.load(whitelistFile) : Whitelist.of(keyFile);
-            PathPrefixes entries = whitelist.entries(section);
-            if (list) {
-                System.out.println("[" + section.fileName() + "] in " + whitelistFile + ":");
-                for (int i = 0; i < entries.entries().size(); i++) {
-                    System.out.println(i + ": " + entries.entries().get(i));
+            try (QtfsWhitelistWriter.Lock ignored = QtfsWhitelistWriter.lock(whitelistFile)) {
+                KeyFile keyFile = Files.exists(whitelistFile) ? KeyFile.load(whitelistFile) : KeyFile.empty(whitelistFile);
+                Whitelist whitelist = Files.exists(whitelistFile) ? Whitelist.load(whitelistFile) : Whitelist.of(keyFile);
+                PathPrefixes entries = whitelist.entries(section);
+                if (list) {
+                    System.out.println("[" + section.fileName() + "] in " + whitelistFile + ":");
+                    for (int i = 0; i < entries.entries().size(); i++) {
+                        System.out.println(i + ": " + entries.entries().get(i));
+                    }
+                    return ExitStatus.OK;
                 }
-                return ExitStatus.OK;
+                PathPrefixes changed;
+                try {
+                    changed = add != null ? entries.with(add) : entries.without(parseIndex(delete));
+                } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+                    throw new UsageException(e.getMessage());
+                }
+                QtfsWhitelistWriter.write(whitelistFile, whitelist.with(section, changed).applyTo(keyFile, section));
+                System.out.println((add != null ? "added " + PathPrefixes.normalize(add) + " to " : "deleted entry " + delete + " of ")
+                        + "[" + section.fileName() + "] in " + whitelistFile);
             }
-            PathPrefixes changed;
-            try {
-                changed = add != null ? entries.with(add) : entries.without(parseIndex(delete));
-            } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-                throw new UsageException(e.getMessage());
-            }
-            QtfsWhitelistWriter.write(whitelistFile, whitelist.with(section, changed).applyTo(keyFile, section));
-            System.out.println((add != null ? "added " + PathPrefixes.normalize(add) + " to " : "deleted entry " + delete + " of ")
-                    + "[" + section.fileName() + "] in " + whitelistFile);
             QtfsWhitelistWriter.notifyDaemon(statusSocket).ifPresent(problem -> System.err.println("qtcfg: " + problem));
             return ExitStatus.OK;
         } catch (UsageException e) {

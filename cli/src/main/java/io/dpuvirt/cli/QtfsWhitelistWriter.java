@@ -2,6 +2,10 @@ package io.dpuvirt.cli;
 
 import io.dpuvirt.common.config.KeyFile;
 import io.dpuvirt.common.fs.AtomicFiles;
+import io.dpuvirt.common.linux.FileCalls;
+import io.dpuvirt.common.linux.Libc;
+import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.common.linux.OpenFlags;
 import io.dpuvirt.fabric.udsproxy.StatusServer;
 
 import java.io.IOException;
@@ -17,6 +21,32 @@ import java.util.Optional;
  */
 public final class QtfsWhitelistWriter {
     private QtfsWhitelistWriter() {
+    }
+
+    /** A change's hold on the whitelist's directory; closing it lets the next change read the file. */
+    public interface Lock extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Locks {@code file}'s directory (flock(2)) for a change that reads the file and writes it back: two at once
+     * (two qtcfg, qtcfg and offload up) would otherwise each write what it read, and one change would be lost. The
+     * file itself cannot be locked, as each write replaces it. Nothing to lock when the directory does not exist yet.
+     */
+    public static Lock lock(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (!Files.isDirectory(parent)) {
+            return () -> { };
+        }
+        int fd = Libc.open(parent.toString(), OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
+        try {
+            FileCalls.flock(fd, FileCalls.LOCK_EX);
+        } catch (LinuxException e) {
+            Libc.close(fd);
+            throw e;
+        }
+        return () -> Libc.close(fd); // the lock goes with the descriptor
     }
 
     /** Writes {@code content} to {@code file}; a new file gets 0600 (its directory 0755), an existing one keeps its mode. */

@@ -20,17 +20,19 @@ import java.nio.file.Path;
 record WhitelistRequirement(Path file, Whitelist.Section section, Path path, Path statusSocket) implements Requirement {
     @Override
     public Outcome apply(Journal journal) throws IOException, ConfigException, OffloadException {
-        boolean exists = Files.exists(file);
-        KeyFile keyFile = exists ? KeyFile.load(file) : KeyFile.empty(file);
-        Whitelist whitelist = exists ? Whitelist.load(file) : Whitelist.of(keyFile);
-        if (whitelist.allows(section, path)) {
-            return Outcome.unchanged("ok", describe() + " covers " + path);
-        }
         String entry = PathPrefixes.normalize(path.toString());
-        CreatedPaths.ensureParent(file, journal);
-        CreatedPaths.recordIfNew(file, journal);
-        journal.record(new Change.AddedWhitelistEntry(file, section, entry));
-        QtfsWhitelistWriter.write(file, whitelist.with(section, whitelist.entries(section).with(entry)).applyTo(keyFile, section));
+        try (QtfsWhitelistWriter.Lock ignored = QtfsWhitelistWriter.lock(file)) {
+            boolean exists = Files.exists(file);
+            KeyFile keyFile = exists ? KeyFile.load(file) : KeyFile.empty(file);
+            Whitelist whitelist = exists ? Whitelist.load(file) : Whitelist.of(keyFile);
+            if (whitelist.allows(section, path)) {
+                return Outcome.unchanged("ok", describe() + " covers " + path);
+            }
+            CreatedPaths.ensureParent(file, journal);
+            CreatedPaths.recordIfNew(file, journal);
+            journal.record(new Change.AddedWhitelistEntry(file, section, entry));
+            QtfsWhitelistWriter.write(file, whitelist.with(section, whitelist.entries(section).with(entry)).applyTo(keyFile, section));
+        }
         return Outcome.changed("added", entry + " to " + describe() + notified(statusSocket));
     }
 
@@ -53,16 +55,18 @@ record WhitelistRequirement(Path file, Whitelist.Section section, Path path, Pat
         if (!Files.exists(added.file())) {
             return Outcome.unchanged("gone", added.entry() + " from " + where + " (the file is gone)");
         }
-        KeyFile keyFile = KeyFile.load(added.file());
-        Whitelist whitelist = Whitelist.load(added.file());
-        PathPrefixes entries = whitelist.entries(added.section());
-        int index = entries.entries().indexOf(added.entry());
-        if (index < 0) {
-            return Outcome.unchanged("gone", added.entry() + " from " + where + " (already)");
+        try (QtfsWhitelistWriter.Lock ignored = QtfsWhitelistWriter.lock(added.file())) {
+            KeyFile keyFile = KeyFile.load(added.file());
+            Whitelist whitelist = Whitelist.load(added.file());
+            PathPrefixes entries = whitelist.entries(added.section());
+            int index = entries.entries().indexOf(added.entry());
+            if (index < 0) {
+                return Outcome.unchanged("gone", added.entry() + " from " + where + " (already)");
+            }
+            PathPrefixes rest = entries.without(index);
+            QtfsWhitelistWriter.write(added.file(), rest.isEmpty() ? keyFile.withoutKey(added.section().fileName(), Whitelist.KEY)
+                    : whitelist.with(added.section(), rest).applyTo(keyFile, added.section()));
         }
-        PathPrefixes rest = entries.without(index);
-        QtfsWhitelistWriter.write(added.file(), rest.isEmpty() ? keyFile.withoutKey(added.section().fileName(), Whitelist.KEY)
-                : whitelist.with(added.section(), rest).applyTo(keyFile, added.section()));
         return Outcome.changed("removed", added.entry() + " from " + where + notified(statusSocket));
     }
 
