@@ -55,7 +55,7 @@ public final class QtfsWhitelistWriter {
         if (!Files.exists(parent)) {
             Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         }
-        AtomicFiles.write(file, content.render());
+        AtomicFiles.edit(file, content.render());
     }
 
     /** Tells the udsproxyd whose status socket is {@code statusSocket} to reload; why it did not answer, if it runs. */

@@ -24,7 +24,7 @@ record SettingRequirement(Path file, String section, String key, String value) i
         CreatedPaths.ensureParent(file, journal);
         CreatedPaths.recordIfNew(file, journal);
         journal.record(new Change.SetValue(file, section, key, value, current));
-        AtomicFiles.write(file, keyFile.withValue(section, key, value).render());
+        AtomicFiles.edit(file, keyFile.withValue(section, key, value).render());
         return Outcome.changed("set", setting() + " in " + file + current.map(was -> " (it was " + was + ")").orElse(""));
     }
 
@@ -59,7 +59,7 @@ record SettingRequirement(Path file, String section, String key, String value) i
         }
         KeyFile restored = set.previous().map(was -> keyFile.withValue(set.section(), set.key(), was))
                 .orElseGet(() -> keyFile.withoutKey(set.section(), set.key()));
-        AtomicFiles.write(set.file(), restored.render());
+        AtomicFiles.edit(set.file(), restored.render());
         return Outcome.changed(set.previous().isPresent() ? "restored" : "removed",
                 setting + " in " + set.file() + set.previous().map(was -> " (back to " + was + ")").orElse(""));
     }

@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -154,12 +155,26 @@ public final class AtomicFiles {
         write(target, content.getBytes(java.nio.charset.StandardCharsets.UTF_8), permissions);
     }
 
-    /** Keeps the existing file's permissions, or 0600 for a new file. */
-    public static void write(Path target, String content) throws IOException {
-        Set<PosixFilePermission> permissions = Files.exists(target)
-                ? Files.getPosixFilePermissions(target)
-                : PosixFilePermissions.fromString("rw-------");
-        write(target, content, permissions);
+    /**
+     * A configuration file changed as an editor changes it: a symlink at {@code target} stays, and the file it leads
+     * to is the one replaced (configuration management often links /etc files to its own); that file keeps its
+     * permissions, owner and group. A new file gets 0600.
+     */
+    public static void edit(Path target, String content) throws IOException {
+        Path file = Files.isSymbolicLink(target) ? target.toRealPath() : target;
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            write(file, content, PosixFilePermissions.fromString("rw-------"));
+            return;
+        }
+        PosixFileAttributes existing = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        int uid = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        int gid = (Integer) Files.getAttribute(file, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+        write(file, content, existing.permissions());
+        if ((Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS) != uid
+                || (Integer) Files.getAttribute(file, "unix:gid", LinkOption.NOFOLLOW_LINKS) != gid) {
+            Files.setAttribute(file, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(file, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+        }
     }
 
     private static void syncDirectory(Path directory) throws IOException {

@@ -21,12 +21,26 @@ class AtomicFilesTest {
     void replacesContentKeepsModeAndLeavesNoTemporaryFiles() throws Exception {
         Path target = dir.resolve("state.xml");
         AtomicFiles.write(target, "one", PosixFilePermissions.fromString("rw-r-----"));
-        AtomicFiles.write(target, "two");
+        AtomicFiles.edit(target, "two");
         assertThat(Files.readString(target)).isEqualTo("two");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-r-----");
         try (var files = Files.list(dir)) {
             assertThat(files).containsExactly(target);
         }
+    }
+
+    @Test
+    void anEditGoesThroughASymlinkAndKeepsTheFilesOwner() throws Exception {
+        Path managed = Files.createDirectory(dir.resolve("managed")).resolve("virtd.conf");
+        Files.writeString(managed, "old");
+        Files.setAttribute(managed, "unix:uid", 65534);
+        Files.setAttribute(managed, "unix:gid", 65534);
+        Path link = Files.createSymbolicLink(dir.resolve("virtd.conf"), managed);
+        AtomicFiles.edit(link, "new");
+        assertThat(Files.isSymbolicLink(link)).as("the link stays").isTrue();
+        assertThat(Files.readString(managed)).isEqualTo("new");
+        assertThat(Files.getAttribute(managed, "unix:uid")).isEqualTo(65534);
+        assertThat(Files.getAttribute(managed, "unix:gid")).isEqualTo(65534);
     }
 
     @Test
