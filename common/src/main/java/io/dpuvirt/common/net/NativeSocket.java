@@ -26,7 +26,7 @@ public final class NativeSocket implements java.io.Closeable {
             TCP_USER_TIMEOUT = 18;
     static final int MSG_NOSIGNAL = 0x4000, MSG_DONTWAIT = 0x40;
     static final int SHUT_WR = 1, SHUT_RDWR = 2;
-    static final int POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10;
+    static final int POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLRDHUP = 0x2000;
     private static final ValueLayout.OfShort BIG_ENDIAN_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
 
     private final int fd;
@@ -143,8 +143,12 @@ public final class NativeSocket implements java.io.Closeable {
         }
     }
 
-    /** Writes all {@code length} bytes (one call for a seqpacket message). */
+    /** Writes all {@code length} bytes (one call for a seqpacket message, also for one without bytes). */
     public void write(MemorySegment buffer, long length) throws LinuxException {
+        if (length == 0 && type == SocketType.SEQPACKET) {
+            Libc.send(fd, buffer, 0, MSG_NOSIGNAL);
+            return;
+        }
         long done = 0;
         while (done < length) {
             done += Libc.send(fd, done == 0 ? buffer : buffer.asSlice(done), length - done, MSG_NOSIGNAL);
@@ -235,6 +239,15 @@ public final class NativeSocket implements java.io.Closeable {
      */
     public boolean peerClosed() throws LinuxException {
         return (poll(POLLOUT, 0) & (POLLHUP | POLLERR)) != 0;
+    }
+
+    /**
+     * True once nothing more can arrive: the peer shut down its sending side or closed (or this side shut down its
+     * receiving side). For a seqpacket socket this tells its end of stream from a message without bytes, both of
+     * which a read returns as 0.
+     */
+    public boolean inputEnded() throws LinuxException {
+        return (poll(POLLRDHUP, 0) & (POLLRDHUP | POLLHUP)) != 0;
     }
 
     public PeerCredentials peerCredentials() throws LinuxException {

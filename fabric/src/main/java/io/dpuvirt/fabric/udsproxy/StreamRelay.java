@@ -218,6 +218,11 @@ final class StreamRelay {
             }
             channel.link.send(UdsFrame.FDS, 0, FdPassing.encode(descriptions), beforeUpstreamWaits());
         }
+        if (n == 0 && local.type() == SocketType.SEQPACKET && !local.inputEnded()) {
+            // a message without bytes, not the end (an empty message sent right before a shutdown is taken for it)
+            channel.link.sendInPlace(UdsFrame.DATA, 0, buffer, 0, beforeUpstreamWaits());
+            return true;
+        }
         if (n == 0) {
             boolean fullyClosed = aborted || local.peerClosed();
             sendEnd(fullyClosed ? UdsFrame.CLOSE : UdsFrame.SHUT_WR);
@@ -290,6 +295,11 @@ final class StreamRelay {
     }
 
     private void writeLocal(MemorySegment bytes, long length) throws LinuxException {
+        if (length == 0) { // a seqpacket message without bytes: a send that waits, as "sent nothing" is not "had no room"
+            handOverUpstream.run();
+            local.write(bytes, 0);
+            return;
+        }
         long sent = twoThreads ? 0 : local.sendNow(bytes, length);
         if (sent < length) {
             handOverUpstream.run();

@@ -6,6 +6,7 @@ import io.dpuvirt.common.net.SocketType;
 import io.dpuvirt.fabric.link.LinkConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.foreign.Arena;
@@ -69,6 +70,32 @@ class StreamRelayTest {
         assertThat(relayB.get(60, TimeUnit.SECONDS)).isEqualTo(StreamRelay.Outcome.COMPLETED);
     }
 
+    @Test
+    @Timeout(30)
+    void aSeqpacketMessageWithoutBytesIsAMessageNotTheEnd() throws Exception {
+        NativeSocket[] link = pair("link", SocketType.STREAM);
+        NativeSocket[] a = pair("a", SocketType.SEQPACKET);
+        NativeSocket[] b = pair("b", SocketType.SEQPACKET);
+        FdPassing noDescriptors = new FdPassing(() -> {
+            throw new AssertionError("no descriptors are passed here");
+        });
+        threads.submit(() -> StreamRelay.run(new StreamChannel(new LinkConnection(link[0], "b")), a[0], noDescriptors, threads, "relay a"));
+        threads.submit(() -> StreamRelay.run(new StreamChannel(new LinkConnection(link[1], "a")), b[0], noDescriptors, threads, "relay b"));
+        MemorySegment buffer = Arena.ofAuto().allocate(64);
+        for (String message : List.of("one", "", "three")) {
+            buffer.setString(0, message);
+            a[1].write(buffer, message.length()); // "" too: one send without bytes
+        }
+        List<Long> lengths = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            lengths.add(b[1].read(buffer, buffer.byteSize()));
+        }
+        assertThat(lengths).containsExactly(3L, 0L, 5L);
+        a[1].shutdownOutput();
+        assertThat(b[1].read(buffer, buffer.byteSize())).isZero();
+        assertThat(b[1].inputEnded()).as("the end, after the empty message").isTrue();
+    }
+
     /** Sends SIZE bytes in 1 MiB writes, then half-closes. */
     private static long send(NativeSocket socket) throws Exception {
         MemorySegment chunk = Arena.ofAuto().allocate(1 << 20);
@@ -90,10 +117,14 @@ class StreamRelayTest {
         return received;
     }
 
-    /** A connected pair of unix stream sockets. */
     private NativeSocket[] pair(String name) throws Exception {
-        try (NativeSocket listener = NativeSocket.listen(new SockAddr.Unix(dir.resolve(name).toString()), SocketType.STREAM, 1)) {
-            NativeSocket one = NativeSocket.connect(new SockAddr.Unix(dir.resolve(name).toString()), SocketType.STREAM);
+        return pair(name, SocketType.STREAM);
+    }
+
+    /** A connected pair of unix sockets of {@code type}. */
+    private NativeSocket[] pair(String name, SocketType type) throws Exception {
+        try (NativeSocket listener = NativeSocket.listen(new SockAddr.Unix(dir.resolve(name).toString()), type, 1)) {
+            NativeSocket one = NativeSocket.connect(new SockAddr.Unix(dir.resolve(name).toString()), type);
             sockets.add(one);
             NativeSocket other = listener.accept();
             sockets.add(other);
