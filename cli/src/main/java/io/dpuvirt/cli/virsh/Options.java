@@ -33,9 +33,16 @@ final class Options {
                     inline = name.substring(equals + 1);
                     name = name.substring(0, equals);
                 }
+                String option = name;
                 OptionSpec spec = find(specs, name)
-                        .orElseThrow(() -> new VirshException("command '" + command + "' doesn't support option " + word));
+                        .orElseThrow(() -> new VirshException("command '" + command + "' doesn't support option --" + option));
+                if (flags.contains(name) || values.containsKey(name)) {
+                    throw new VirshException("option --" + name + " already seen");
+                }
                 if (spec.kind() == OptionSpec.Kind.FLAG) {
+                    if (inline != null) {
+                        throw new VirshException("invalid '=' after option --" + name);
+                    }
                     flags.add(name);
                 } else if (inline != null) {
                     values.put(name, inline);
@@ -55,6 +62,9 @@ final class Options {
         for (OptionSpec spec : specs) {
             if (spec.required() && !values.containsKey(spec.name())) {
                 throw new VirshException("command '" + command + "' requires <" + spec.name() + "> option");
+            }
+            if (spec.required() && values.get(spec.name()).isEmpty()) {
+                throw new VirshException("Failed to get option '" + spec.name() + "': Option argument is empty");
             }
         }
         return new Options(flags, values);
