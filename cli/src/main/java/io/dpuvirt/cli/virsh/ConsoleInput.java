@@ -9,8 +9,6 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * What the user types, copied to a console on a thread of its own until the end of the input, the escape
@@ -23,7 +21,7 @@ final class ConsoleInput implements AutoCloseable {
     static final byte ESCAPE = 0x1d;
     /** How long a wait for input lasts before the thread looks whether it should stop. */
     private static final int POLL_MILLIS = 100;
-    private static final short POLLIN = 0x1;
+    private static final int POLLIN = 0x1;
     private static final int BUFFER_BYTES = 4096;
 
     /** Where the input goes: the console's stream. */
@@ -61,12 +59,9 @@ final class ConsoleInput implements AutoCloseable {
 
     private void copy() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment pollFd = arena.allocate(8, 4);
-            pollFd.set(JAVA_INT, 0, fd);
-            pollFd.set(JAVA_SHORT, 4, POLLIN);
             MemorySegment buffer = arena.allocate(BUFFER_BYTES);
             while (!closed) {
-                if (Libc.poll(pollFd, 1, POLL_MILLIS) == 0) {
+                if (Libc.pollOne(fd, POLLIN, POLL_MILLIS) == 0) {
                     continue;
                 }
                 long read = Libc.read(fd, buffer, BUFFER_BYTES);

@@ -9,6 +9,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * The glibc calls dpuvirt makes through the FFM API. Each wrapper retries on EINTR and turns -1 into a
@@ -138,6 +139,16 @@ public final class Libc {
 
     public static int poll(MemorySegment pollfds, long count, int timeoutMillis) throws LinuxException {
         return (int) checked("poll", null, c -> (int) POLL.invokeExact(c, pollfds, count, timeoutMillis));
+    }
+
+    /** poll(2) on one descriptor: the events it reports ({@code revents}), 0 after {@code timeoutMillis}. */
+    public static int pollOne(int fd, int events, int timeoutMillis) throws LinuxException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pollfd = arena.allocate(8, 4);
+            pollfd.set(JAVA_INT, 0, fd);
+            pollfd.set(JAVA_SHORT, 4, (short) events);
+            return poll(pollfd, 1, timeoutMillis) == 0 ? 0 : pollfd.get(JAVA_SHORT, 6) & 0xffff;
+        }
     }
 
     public static int open(String path, int flags, int mode) throws LinuxException {

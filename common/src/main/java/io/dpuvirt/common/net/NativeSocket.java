@@ -213,15 +213,7 @@ public final class NativeSocket implements java.io.Closeable {
 
     /** Waits for {@code events} (POLLIN, POLLOUT) and returns the returned events, 0 after the timeout. */
     public int poll(int events, int timeoutMillis) throws LinuxException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment pollfd = arena.allocate(8);
-            pollfd.set(ValueLayout.JAVA_INT, 0, fd);
-            pollfd.set(ValueLayout.JAVA_SHORT, 4, (short) events);
-            if (Libc.poll(pollfd, 1, timeoutMillis) == 0) {
-                return 0;
-            }
-            return pollfd.get(ValueLayout.JAVA_SHORT, 6) & 0xffff;
-        }
+        return Libc.pollOne(fd, events, timeoutMillis);
     }
 
     /** True when a read would not block: data, end of stream or an error is pending (a zero-timeout poll). */
