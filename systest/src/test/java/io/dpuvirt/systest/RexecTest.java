@@ -208,6 +208,8 @@ class RexecTest {
 
         Process cut = client(dpu, "sh", "-c", "sleep 4343.1 & exec sleep 4343.2");
         await("the remote programs", () -> running("sleep 4343.2"));
+        // the client knows its program runs once it has the pid: a cut before that is a cut before the answer
+        await("the remote pid at the client", () -> dpu.run("test", "-s", "/var/run/rexec/pids/" + cut.pid()).succeeded());
         proxies.kill9(dpu);
         assertThat(cut.waitFor()).isEqualTo(255);
         assertThat(new String(cut.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))

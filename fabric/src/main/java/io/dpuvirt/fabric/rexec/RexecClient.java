@@ -93,7 +93,7 @@ public final class RexecClient implements AutoCloseable {
             String program = request.argv().getFirst().toString();
             FrameReader.Frame answer = reader.next();
             if (answer == null) {
-                throw new IOException("rexec_server at " + socket + " closed the connection without starting " + program);
+                throw closedBeforeAnswering(program);
             }
             return switch (answer.type()) {
                 case Protocol.STARTED -> new RemoteProcess(wire, reader, ProgramId.decode(answer.payload()).pid(), program, stdout, stderr);
@@ -166,12 +166,17 @@ public final class RexecClient implements AutoCloseable {
         }
     }
 
+    /** The server may have started the program (it then ends it, its client gone) or not: this side cannot know. */
+    private IOException closedBeforeAnswering(String program) {
+        return new IOException("rexec_server at " + socket + " closed the connection before answering whether it started " + program);
+    }
+
     /** The answer to a detached SPAWN: the program's id once it runs, or the refusal. */
     private ProgramId started(FrameReader reader, SpawnRequest detached) throws IOException {
         String program = detached.argv().getFirst().toString();
         FrameReader.Frame answer = reader.next();
         if (answer == null) {
-            throw new IOException("rexec_server at " + socket + " closed the connection without starting " + program);
+            throw closedBeforeAnswering(program);
         }
         return switch (answer.type()) {
             case Protocol.STARTED -> ProgramId.decode(answer.payload());
