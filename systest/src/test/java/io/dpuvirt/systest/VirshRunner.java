@@ -92,11 +92,15 @@ final class VirshRunner {
      * command whose output is typed, e.g. {@code sleep 1; printf 'ls\r'}. The terminal's output is stdout.
      */
     Result runOnTerminal(String typing, String... args) throws IOException, InterruptedException {
+        return runOnTerminal(Map.of(), typing, args);
+    }
+
+    Result runOnTerminal(Map<String, String> environment, String typing, String... args) throws IOException, InterruptedException {
         List<String> virsh = new ArrayList<>(List.of(binary));
         virsh.addAll(List.of(args));
         String quoted = virsh.stream().map(VirshRunner::quote).collect(Collectors.joining(" "));
         String pipeline = "(" + typing + ") | script --quiet --return --command " + quote(quoted) + " /dev/null";
-        return execute(List.of("/bin/sh", "-c", pipeline), Map.of(), "");
+        return execute(List.of("/bin/sh", "-c", pipeline), environment, "");
     }
 
     private Result execute(List<String> command, Map<String, String> environment, String input)

@@ -79,8 +79,8 @@ class VirtdTestDriverTest {
         return dir.resolve(name).toString();
     }
 
-    private void write(String name, String content) throws IOException {
-        Files.writeString(dir.resolve(name), content);
+    private Path write(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content);
     }
 
     /** The outputs compared, with the CPU times masked (they differ from run to run). */
@@ -180,6 +180,53 @@ class VirtdTestDriverTest {
             assertThat(unchanged.stdout()).isEqualTo("Domain 'k1' XML configuration not changed.\n\n");
             assertThat(virsh.run("-c", virtd.uri(), "undefine", "k1").status()).isZero();
         }
+    }
+
+    @Test
+    void anEditThatCannotBeDefinedIsOfferedAgainAndNeverLost() throws Exception {
+        VirtdProcess virtd = daemon("virtd");
+        // the first edit breaks the document, the next mends it and makes the change meant
+        Path state = dir.resolve("edited-once");
+        Path editor = write("editor.sh", "#!/bin/sh\nif [ -e " + state + " ]; then sed -i 's#</domian>#</domain>#; s/262144/131072/' \"$1\";"
+                + " else touch " + state + "; sed -i 's#</domain>#</domian>#' \"$1\"; fi\n");
+        Files.setPosixFilePermissions(editor, PosixFilePermissions.fromString("rwx------"));
+        Map<String, String> env = Map.of("EDITOR", editor.toString(), "TMPDIR", dir.toString());
+        String failed = "\rFailed. Try again? [y,n,i,f,?]: ";
+        for (VirshRunner virsh : List.of(debian, java)) {
+            assertThat(virsh.run("-c", virtd.uri(), "define", file("k1.xml")).status()).isZero();
+
+            // on a terminal: the error, the question, its help, and 'y' opens the editor again on the edited text
+            Files.deleteIfExists(state);
+            VirshRunner.Result again = virsh.runOnTerminal(env, "sleep 2; printf '?'; sleep 0.5; printf 'y'; sleep 2",
+                    "-c", virtd.uri(), "edit", "k1");
+            assertThat(again.status()).as(virsh.name() + ": " + again.stdout()).isZero();
+            assertThat(again.stdout()).as(virsh.name()).contains("error: XML error: ", failed + "\r\n"
+                    + "y - yes, start editor again\r\nn - no, throw away my changes\r\n"
+                    + "i - turn off validation and try to redefine again\r\nf - force, try to redefine again\r\n"
+                    + "? - print this help\r\n" + failed + "\r\r\nDomain 'k1' XML configuration edited.\r\n");
+            assertThat(virsh.run("-c", virtd.uri(), "dominfo", "k1").stdout()).contains("Max memory:     131072 KiB");
+
+            // 'n' throws the changes away, and says so by the status
+            Files.deleteIfExists(state);
+            VirshRunner.Result dropped = virsh.runOnTerminal(env, "sleep 2; printf 'n'; sleep 1", "-c", virtd.uri(), "edit", "k1");
+            assertThat(dropped.status()).as(virsh.name() + ": " + dropped.stdout()).isEqualTo(1);
+            assertThat(dropped.stdout()).as(virsh.name()).contains(failed + "\r\r\n");
+            assertThat(virsh.run("-c", virtd.uri(), "undefine", "k1").status()).isZero();
+        }
+        try (var temporaries = Files.list(dir)) {
+            assertThat(temporaries.filter(f -> f.getFileName().toString().startsWith("virsh"))).isEmpty();
+        }
+
+        // without a terminal nobody can answer: Debian's virsh then reports the edit as done (its domain '(null)') and
+        // removes the edited file; this one fails and keeps the file, naming it
+        assertThat(java.run("-c", virtd.uri(), "define", file("k1.xml")).status()).isZero();
+        Files.deleteIfExists(state);
+        VirshRunner.Result unanswered = java.run(env, "-c", virtd.uri(), "edit", "k1");
+        assertThat(unanswered.status()).isEqualTo(1);
+        assertThat(unanswered.stderr()).startsWith("error: XML error: ").contains("\nerror: Failed. The edited definition is kept in " + dir + "/virsh");
+        String kept = unanswered.stderr().substring(unanswered.stderr().lastIndexOf(" kept in ") + 9).strip();
+        assertThat(Files.readString(Path.of(kept))).contains("<name>k1</name>", "</domian>");
+        assertThat(java.run("-c", virtd.uri(), "dominfo", "k1").stdout()).contains("Max memory:     262144 KiB");
     }
 
     @Test

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import static io.dpuvirt.cli.virsh.OptionSpec.flag;
@@ -35,24 +37,99 @@ final class EditCommand {
 
     private static void edit(Session session, Options options) throws VirshException, RemoteCallException {
         NonnullDomain domain = session.domain(options.required("domain"));
-        String original = session.call(RemoteCalls.GET_XML_DESC, new DomainFlags(domain, XML_SECURE_INACTIVE)).value();
+        Edit edit = new Edit(session, domain, new ReeditQuestion(session.output(), System.in));
+        String original = edit.currentXml();
         Path file = null;
+        boolean keep = false;
         try {
-            file = Files.createTempFile("virsh", ".xml", PosixFilePermissions.asFileAttribute(
+            file = Files.createTempFile(temporaryDirectory(), "virsh", ".xml", PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, original, StandardCharsets.UTF_8);
-            runEditor(file);
-            String edited = Files.readString(file, StandardCharsets.UTF_8);
-            if (edited.equals(original)) {
-                session.output().printExtra("Domain '" + domain.name() + "' XML configuration not changed.\n");
-                return;
+            List<String> unanswered = edit.run(file, original, !options.flag("skip-validate"));
+            if (!unanswered.isEmpty()) {
+                keep = true;
+                throw new VirshException(unanswered.toArray(String[]::new));
             }
-            NonnullDomain defined = define(session, edited, !options.flag("skip-validate"));
-            session.output().printExtra("Domain '" + defined.name() + "' XML configuration edited.\n");
         } catch (IOException e) {
             throw new VirshException("cannot edit the definition of domain '" + domain.name() + "': " + e.getMessage());
         } finally {
-            deleteQuietly(file);
+            if (!keep) {
+                deleteQuietly(file);
+            }
+        }
+    }
+
+    /** $TMPDIR or /tmp, as virsh. */
+    private static Path temporaryDirectory() {
+        return Optional.ofNullable(System.getenv("TMPDIR")).filter(d -> !d.isEmpty()).map(Path::of).orElse(Path.of("/tmp"));
+    }
+
+    /**
+     * virsh's edit loop: the editor, then the definition read again (someone else may have changed it meanwhile),
+     * then the define; a failure asks whether to edit again, define again, define without validation or give up.
+     */
+    private record Edit(Session session, NonnullDomain domain, ReeditQuestion question) {
+        String currentXml() throws VirshException, RemoteCallException {
+            return session.call(RemoteCalls.GET_XML_DESC, new DomainFlags(domain, XML_SECURE_INACTIVE)).value();
+        }
+
+        /**
+         * Edits until defined, unchanged or given up (an exception); when the edits could not be defined and nobody was
+         * there to answer, the lines to report, the last saying that the file keeps them.
+         */
+        List<String> run(Path file, String original, boolean validate) throws IOException, VirshException, RemoteCallException {
+            String base = original;
+            boolean validating = validate;
+            while (true) { // the editor
+                runEditor(file);
+                String edited = Files.readString(file, StandardCharsets.UTF_8);
+                if (edited.equals(base)) {
+                    session.output().printExtra("Domain '" + domain.name() + "' XML configuration not changed.\n");
+                    return List.of();
+                }
+                boolean withoutValidationOffered = true; // after every edit, as virsh (even with --skip-validate)
+                ReeditQuestion.Answer answer;
+                do { // the define
+                    String message;
+                    String reread = currentXml();
+                    List<String> errors = List.of();
+                    if (!reread.equals(base)) {
+                        message = "The XML configuration was changed by another user.";
+                        base = reread;
+                    } else {
+                        errors = defineOrErrors(edited, validating);
+                        if (errors.isEmpty()) {
+                            return List.of();
+                        }
+                        message = "Failed.";
+                    }
+                    Optional<ReeditQuestion.Answer> given = question.ask(message, errors, withoutValidationOffered);
+                    if (given.isEmpty()) {
+                        List<String> lines = new ArrayList<>(errors);
+                        lines.add(message + " The edited definition is kept in " + file);
+                        return lines;
+                    }
+                    answer = given.get();
+                    if (answer == ReeditQuestion.Answer.DISCARD) {
+                        throw new VirshException(); // as virsh: the edits are dropped, the status says so
+                    }
+                    if (answer == ReeditQuestion.Answer.WITHOUT_VALIDATION) {
+                        validating = false;
+                        withoutValidationOffered = false;
+                    }
+                } while (answer != ReeditQuestion.Answer.EDIT_AGAIN);
+            }
+        }
+
+        /** Defines the edited text: nothing when it was, else the lines virsh prints for the failure. */
+        private List<String> defineOrErrors(String xml, boolean validate) throws VirshException {
+            try {
+                NonnullDomain defined = define(session, xml, validate);
+                session.output().printExtra("Domain '" + defined.name() + "' XML configuration edited.\n");
+                return List.of();
+            } catch (RemoteCallException e) {
+                return List.of(e.error().message().orElse("unknown error"));
+            }
         }
     }
 
