@@ -8,6 +8,7 @@ import io.dpuvirt.common.net.PrivateUnixListener;
 import io.dpuvirt.common.net.SockAddr;
 import io.dpuvirt.common.net.SocketType;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -89,7 +90,7 @@ public final class StatusServer implements AutoCloseable {
         try (NativeSocket client = connect(socket); Arena arena = Arena.ofConfined()) {
             client.write((command + "\n").getBytes(StandardCharsets.UTF_8)); // a line the socket's buffer takes at once
             client.shutdownOutput();
-            StringBuilder answer = new StringBuilder();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream(); // decoded whole: a character may span two reads
             MemorySegment buffer = arena.allocate(8192);
             while (true) {
                 long left = deadline - System.nanoTime();
@@ -98,9 +99,9 @@ public final class StatusServer implements AutoCloseable {
                 }
                 long n = client.read(buffer, 8192);
                 if (n == 0) {
-                    return answer.toString();
+                    return answer.toString(StandardCharsets.UTF_8);
                 }
-                answer.append(new String(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8));
+                answer.writeBytes(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
             }
         }
     }

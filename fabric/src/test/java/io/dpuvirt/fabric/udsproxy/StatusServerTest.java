@@ -34,6 +34,15 @@ class StatusServerTest {
     }
 
     @Test
+    void charactersThatSpanTwoReadsComeWhole() throws Exception {
+        Path socket = dir.resolve("status.sock");
+        String answer = "x" + "é".repeat(20_000) + "\n"; // every 'é' at an odd offset: the reads of 8 KiB cut them
+        try (StatusServer ignored = StatusServer.start(socket, command -> answer)) {
+            assertThat(StatusServer.ask(socket, "status")).isEqualTo(answer);
+        }
+    }
+
+    @Test
     void aDaemonThatTakesTheConnectionButNeverAnswersIsGivenUpOn() throws Exception {
         Path socket = dir.resolve("stopped.sock");
         try (NativeSocket neverAccepting = NativeSocket.listen(new SockAddr.Unix(socket.toString()), SocketType.STREAM, 4)) {
