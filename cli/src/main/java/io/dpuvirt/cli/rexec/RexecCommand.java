@@ -1,5 +1,6 @@
 package io.dpuvirt.cli.rexec;
 
+import io.dpuvirt.cli.RawTerminal;
 import io.dpuvirt.cli.UsageException;
 import io.dpuvirt.fabric.rexec.ByteString;
 import io.dpuvirt.fabric.rexec.ExitStatus;
@@ -49,9 +50,10 @@ public final class RexecCommand {
             System.out.print(RexecOptions.USAGE);
             return 0;
         }
-        TerminalMode terminal = null;
+        RawTerminal terminal = null;
         try {
-            terminal = options.terminal() ? TerminalMode.enterIfTerminal() : null;
+            // without a terminal, -t gives the program pipes, as without it
+            terminal = options.terminal() && RawTerminal.interactive() ? RawTerminal.enter() : null;
             return execute(options, terminal);
         } catch (SpawnFailedException e) {
             System.err.println("rexec: " + e.getMessage());
@@ -61,12 +63,12 @@ public final class RexecCommand {
             return FAILED;
         } finally {
             if (terminal != null) {
-                terminal.finish();
+                terminal.close();
             }
         }
     }
 
-    private static int execute(RexecOptions options, TerminalMode terminal) throws IOException {
+    private static int execute(RexecOptions options, RawTerminal terminal) throws IOException {
         RexecClient client = new RexecClient(options.socket() == null ? RexecClient.socketFromEnvironment() : options.socket());
         if (options.detached() != null) {
             ProgramId program = client.spawnDetached(request(options, null), options.detached());
@@ -104,7 +106,7 @@ public final class RexecCommand {
         });
     }
 
-    private static SpawnRequest request(RexecOptions options, TerminalMode terminal) {
+    private static SpawnRequest request(RexecOptions options, RawTerminal terminal) {
         List<ByteString> environment = RawInvocation.environment();
         SpawnRequest request = SpawnRequest.of(options.command())
                 .withEnvironment(options.environment() == null ? environment : chosen(options.environment(), environment));

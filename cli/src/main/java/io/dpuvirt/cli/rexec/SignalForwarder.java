@@ -1,5 +1,6 @@
 package io.dpuvirt.cli.rexec;
 
+import io.dpuvirt.cli.RawTerminal;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.common.linux.SignalCalls;
 import io.dpuvirt.common.linux.Signals;
@@ -29,11 +30,11 @@ final class SignalForwarder {
     private SignalForwarder() {
     }
 
-    static void start(RemoteProcess process, TerminalMode terminal) {
+    static void start(RemoteProcess process, RawTerminal terminal) {
         Thread.ofPlatform().daemon().name("rexec-signals").start(() -> forward(process, terminal));
     }
 
-    private static void forward(RemoteProcess process, TerminalMode terminal) {
+    private static void forward(RemoteProcess process, RawTerminal terminal) {
         try {
             Thread.sleep(START_DELAY_MILLIS);
         } catch (InterruptedException e) {
@@ -58,7 +59,7 @@ final class SignalForwarder {
         }
     }
 
-    private static void stopSelf(TerminalMode terminal, int ownPid) throws LinuxException {
+    private static void stopSelf(RawTerminal terminal, int ownPid) throws LinuxException {
         if (terminal != null) {
             terminal.restore();
         }

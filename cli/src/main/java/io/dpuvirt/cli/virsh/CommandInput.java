@@ -1,5 +1,6 @@
 package io.dpuvirt.cli.virsh;
 
+import io.dpuvirt.cli.RawTerminal;
 import java.io.InputStream;
 import java.util.function.BooleanSupplier;
 
@@ -10,6 +11,6 @@ import java.util.function.BooleanSupplier;
 public record CommandInput(InputStream stream, BooleanSupplier terminal) {
     /** virsh's stdin. */
     public static CommandInput stdin() {
-        return new CommandInput(System.in, TerminalMode::interactive);
+        return new CommandInput(System.in, RawTerminal::interactive);
     }
 }

@@ -1,5 +1,7 @@
 package io.dpuvirt.cli.virsh;
 
+import io.dpuvirt.cli.RawTerminal;
+import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.rpc.client.ClientStream;
 import io.dpuvirt.rpc.client.RemoteCallException;
 import io.dpuvirt.rpc.remote.DomainFlags;
@@ -59,10 +61,11 @@ final class ConsoleCommand {
         } catch (IOException e) {
             throw new VirshException("connection to the daemon lost: " + e.getMessage());
         }
-        boolean interactive = TerminalMode.interactive();
-        if (interactive) {
-            try (TerminalMode _ = TerminalMode.raw()) {
+        if (RawTerminal.interactive()) {
+            try (RawTerminal _ = RawTerminal.enter()) {
                 run(session, stream, true);
+            } catch (LinuxException e) {
+                throw new VirshException("cannot set the terminal: " + e.getMessage());
             }
         } else {
             run(session, stream, false);

@@ -1,5 +1,6 @@
 package io.dpuvirt.cli.virsh;
 
+import io.dpuvirt.cli.RawTerminal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -35,51 +36,49 @@ final class ReeditQuestion {
      * it ended before a valid key (where virsh asks for ever). {@code errors}, what went wrong, are printed first.
      */
     Optional<Answer> ask(String message, List<String> errors, boolean withoutValidationOffered) throws VirshException {
-        if (!TerminalMode.interactive()) {
+        if (!RawTerminal.interactive()) {
             return Optional.empty();
         }
         errors.forEach(output::error);
         Optional<Answer> answer;
-        try (TerminalMode ignored = TerminalMode.raw()) {
+        try (RawTerminal ignored = RawTerminal.enter()) {
             answer = readAnswer(message, withoutValidationOffered);
+        } catch (IOException e) {
+            throw new VirshException("cannot read the answer from the terminal: " + e.getMessage());
         }
         output.print("\r\n"); // after the terminal is back: "\r\r\n", as virsh
         output.flush();
         return answer;
     }
 
-    private Optional<Answer> readAnswer(String message, boolean withoutValidationOffered) throws VirshException {
-        try {
-            while (true) {
-                output.print("\r" + message + " Try again? " + (withoutValidationOffered ? "[y,n,i,f,?]" : "[y,n,f,?]") + ": ");
-                output.flush();
-                int key = keys.read();
-                if (key < 0) {
-                    return Optional.empty();
+    private Optional<Answer> readAnswer(String message, boolean withoutValidationOffered) throws IOException {
+        while (true) {
+            output.print("\r" + message + " Try again? " + (withoutValidationOffered ? "[y,n,i,f,?]" : "[y,n,f,?]") + ": ");
+            output.flush();
+            int key = keys.read();
+            if (key < 0) {
+                return Optional.empty();
+            }
+            switch (Character.toLowerCase((char) key)) {
+                case 'y' -> {
+                    return Optional.of(Answer.EDIT_AGAIN);
                 }
-                switch (Character.toLowerCase((char) key)) {
-                    case 'y' -> {
-                        return Optional.of(Answer.EDIT_AGAIN);
+                case 'n' -> {
+                    return Optional.of(Answer.DISCARD);
+                }
+                case 'f' -> {
+                    return Optional.of(Answer.DEFINE_AGAIN);
+                }
+                case 'i' -> {
+                    if (withoutValidationOffered) {
+                        return Optional.of(Answer.WITHOUT_VALIDATION);
                     }
-                    case 'n' -> {
-                        return Optional.of(Answer.DISCARD);
-                    }
-                    case 'f' -> {
-                        return Optional.of(Answer.DEFINE_AGAIN);
-                    }
-                    case 'i' -> {
-                        if (withoutValidationOffered) {
-                            return Optional.of(Answer.WITHOUT_VALIDATION);
-                        }
-                    }
-                    case '?' -> printHelp(withoutValidationOffered);
-                    default -> {
-                        // asked again, as virsh does for any other key
-                    }
+                }
+                case '?' -> printHelp(withoutValidationOffered);
+                default -> {
+                    // asked again, as virsh does for any other key
                 }
             }
-        } catch (IOException e) {
-            throw new VirshException("cannot read the answer from the terminal: " + e.getMessage());
         }
     }
 

@@ -1,4 +1,4 @@
-package io.dpuvirt.cli.virsh;
+package io.dpuvirt.cli;
 
 import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.SignalCalls;
@@ -24,8 +24,8 @@ import static io.dpuvirt.common.linux.OpenFlags.O_RDWR;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The terminal as virsh sees and sets it, in JVMs of their own ({@link TerminalModeProbe}) on a pseudo-terminal. */
-class TerminalModeTest {
+/** The terminal as virsh and rexec -t see and set it, in JVMs of their own ({@link RawTerminalProbe}) on a pseudo-terminal. */
+class RawTerminalTest {
     private TerminalCalls.Pty pty;
 
     @BeforeEach
@@ -40,7 +40,7 @@ class TerminalModeTest {
 
     private static ProcessBuilder probe(String mode) {
         return new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), TerminalModeProbe.class.getName(), mode)
+                "-cp", System.getProperty("java.class.path"), RawTerminalProbe.class.getName(), mode)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
     }
 
