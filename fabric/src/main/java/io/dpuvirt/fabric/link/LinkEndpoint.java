@@ -19,6 +19,11 @@ import java.util.function.Consumer;
  */
 public final class LinkEndpoint implements AutoCloseable {
     public static final Duration DIAL_TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * How often the accept loop looks at {@link #closed} while nobody connects: a shutdown wakes an accept on a TCP
+     * listener, but not on a vsock one (ENOTCONN), whose port would stay bound by a blocked accept otherwise.
+     */
+    static final Duration CLOSE_CHECK = Duration.ofMillis(500);
 
     private final Transport transport;
     private final Handshake handshake;
@@ -64,6 +69,9 @@ public final class LinkEndpoint implements AutoCloseable {
         while (!closed) {
             NativeSocket socket;
             try {
+                if (!listener.awaitReadable(CLOSE_CHECK)) {
+                    continue;
+                }
                 socket = listener.accept();
             } catch (LinuxException e) {
                 if (!closed) {
