@@ -3,6 +3,7 @@ package io.dpuvirt.common.net;
 import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.FileCalls;
 import io.dpuvirt.common.linux.LinuxException;
+import io.dpuvirt.common.linux.RenameCalls;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -11,12 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -39,6 +40,8 @@ public final class PrivateUnixListener<T extends Closeable> implements Closeable
         T bind(Path path) throws IOException;
     }
 
+    private static final int PLACING_ATTEMPTS = 3;
+
     private final Path path;
     private final T socket;
     private final Object fileKey;
@@ -60,16 +63,50 @@ public final class PrivateUnixListener<T extends Closeable> implements Closeable
             T socket = binder.bind(bound);
             try {
                 Files.setPosixFilePermissions(bound, permissions);
-                Files.move(bound, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                putInPlace(bound, target);
                 return new PrivateUnixListener<>(target, socket, fileKeyOf(target));
             } catch (IOException | RuntimeException e) {
                 socket.close();
                 throw e;
             }
         } finally {
-            Files.deleteIfExists(bound);
+            Files.deleteIfExists(bound); // ours after a failure, or the dead server's file it replaced
             Files.deleteIfExists(staging);
         }
+    }
+
+    /**
+     * Renames the bound socket to the target without ever replacing a file that is not the dead server's socket
+     * judged above: two servers starting at once both find the path free (or both find the same leftover), and a
+     * plain rename would leave the first listening on a socket nobody can reach any more. So an absent target is
+     * taken with RENAME_NOREPLACE, and a leftover is swapped out with RENAME_EXCHANGE and checked: when what came out
+     * is not the file judged dead, it is swapped back. Either way, a lost race is judged again: usually as a server
+     * already listening.
+     */
+    private static void putInPlace(Path bound, Path target) throws IOException {
+        for (int attempt = 0; attempt < PLACING_ATTEMPTS; attempt++) {
+            Optional<Object> leftover = refuseIfInUse(target);
+            try {
+                if (leftover.isEmpty()) {
+                    rename(bound, target, RenameCalls.RENAME_NOREPLACE);
+                    return;
+                }
+                rename(bound, target, RenameCalls.RENAME_EXCHANGE);
+                if (leftover.get().equals(fileKeyOf(bound))) {
+                    return; // the leftover, now at the staging path, is removed with it
+                }
+                rename(bound, target, RenameCalls.RENAME_EXCHANGE); // another server's socket: put back
+            } catch (LinuxException e) {
+                if (!e.is(Errno.EEXIST) && !e.is(Errno.ENOENT)) {
+                    throw e; // else the target came or went meanwhile: judged again
+                }
+            }
+        }
+        throw new FileAlreadyExistsException(target.toString(), null, "other servers keep replacing it");
+    }
+
+    private static void rename(Path from, Path to, int flags) throws LinuxException {
+        RenameCalls.renameat2(FileCalls.AT_FDCWD, from.toString(), FileCalls.AT_FDCWD, to.toString(), flags);
     }
 
     /** A {@link NativeSocket} listener of {@code type}. */
@@ -104,11 +141,19 @@ public final class PrivateUnixListener<T extends Closeable> implements Closeable
         }
     }
 
-    private static void refuseIfInUse(Path target) throws IOException {
-        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            return;
+    /**
+     * Refuses a path where a server listens or that holds another kind of file; else the file key of the socket file
+     * left there by a server that died, or nothing when the path is free.
+     */
+    private static Optional<Object> refuseIfInUse(Path target) throws IOException {
+        Object key;
+        int mode;
+        try {
+            key = fileKeyOf(target);
+            mode = (Integer) Files.getAttribute(target, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
         }
-        int mode = (Integer) Files.getAttribute(target, "unix:mode", LinkOption.NOFOLLOW_LINKS);
         if ((mode & FileCalls.S_IFMT) != FileCalls.S_IFSOCK) {
             throw new FileAlreadyExistsException(target.toString(), null, "exists and is not a socket");
         }
@@ -127,6 +172,7 @@ public final class PrivateUnixListener<T extends Closeable> implements Closeable
             }
             // nobody listens: the file is left over from a server that died, and is replaced
         }
+        return Optional.of(key);
     }
 
     private static Object fileKeyOf(Path file) throws IOException {

@@ -1,5 +1,7 @@
 package io.dpuvirt.common.net;
 
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,6 +10,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,6 +47,52 @@ class PrivateUnixListenerTest {
         assertThat(Files.exists(path)).isTrue(); // closed, its file left behind as by a server killed -9
         try (PrivateUnixListener<NativeSocket> listener = PrivateUnixListener.listen(path, "rw-------", SocketType.STREAM, 8)) {
             assertThat(listener.path()).isEqualTo(path);
+        }
+    }
+
+    /**
+     * Servers starting at once, on a free path or on one a dead server left: exactly one listens there, the others are
+     * refused, and a client reaches the one that won (a plain rename let a later server replace an earlier one's
+     * file, which then listened where nobody could reach it).
+     */
+    @RepeatedTest(20)
+    @Timeout(30)
+    void ofServersStartingAtOnceOneWinsAndIsReachable(RepetitionInfo repetition) throws Exception {
+        Path path = dir.resolve("race.sock");
+        if (repetition.getCurrentRepetition() % 2 == 0) {
+            NativeSocket.listen(new SockAddr.Unix(path.toString()), SocketType.STREAM, 1).close(); // a leftover
+        }
+        int servers = 4;
+        CyclicBarrier start = new CyclicBarrier(servers);
+        List<PrivateUnixListener<NativeSocket>> listening = new CopyOnWriteArrayList<>();
+        List<Throwable> refused = new CopyOnWriteArrayList<>();
+        try (ExecutorService threads = Executors.newFixedThreadPool(servers)) {
+            for (int i = 0; i < servers; i++) {
+                threads.submit(() -> {
+                    start.await();
+                    try {
+                        listening.add(PrivateUnixListener.listen(path, "rw-------", SocketType.STREAM, 8));
+                    } catch (FileAlreadyExistsException e) {
+                        refused.add(e);
+                    }
+                    return null;
+                });
+            }
+        }
+        try {
+            assertThat(listening).hasSize(1);
+            assertThat(refused).hasSize(servers - 1);
+            try (NativeSocket client = NativeSocket.connect(new SockAddr.Unix(path.toString()), SocketType.STREAM, Duration.ZERO);
+                 NativeSocket accepted = listening.getFirst().socket().accept()) {
+                assertThat(accepted.fd()).isPositive();
+            }
+            try (var files = Files.list(dir)) {
+                assertThat(files).containsExactly(path); // no staging directory left
+            }
+        } finally {
+            for (PrivateUnixListener<NativeSocket> listener : listening) {
+                listener.close();
+            }
         }
     }
 }
