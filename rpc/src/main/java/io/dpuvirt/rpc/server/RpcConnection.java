@@ -147,14 +147,21 @@ final class RpcConnection implements ClientSession {
         onEnd.run();
     }
 
+    /**
+     * Closes the socket and tells each open stream's listener that the client is gone. Safe to call again and from
+     * several threads (the server closing, the reader ending): each stream is told once, by whoever removes it.
+     */
     void close() {
         try {
             channel.close();
         } catch (IOException e) {
             Log.warn("closing client " + id + ": " + e);
         }
-        streams.values().forEach(ServerStream::disconnected);
-        streams.clear();
+        for (ServerStream stream : streams.values()) {
+            if (streams.remove(stream.serial(), stream)) {
+                stream.disconnected();
+            }
+        }
     }
 
     /** A call of the REMOTE program, which runs as {@link #read} says; every other message is routed as it comes. */
