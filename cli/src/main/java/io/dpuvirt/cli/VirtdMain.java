@@ -4,9 +4,11 @@ import io.dpuvirt.common.log.Log;
 import io.dpuvirt.common.config.ConfigException;
 import io.dpuvirt.daemon.GuestHost;
 import io.dpuvirt.daemon.HostLink;
+import io.dpuvirt.daemon.KeepaliveSettings;
 import io.dpuvirt.daemon.Virtd;
 import io.dpuvirt.daemon.VirtdConfig;
 import io.dpuvirt.daemon.VirtdConfigFile;
+import io.dpuvirt.rpc.server.KeepalivePolicy;
 import io.dpuvirt.virt.driver.DriverException;
 
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.BiFunction;
 
 /** {@code virtd}: the libvirt-compatible daemon, in the foreground, logging to stderr. */
 public final class VirtdMain {
@@ -24,6 +27,7 @@ public final class VirtdMain {
             usage: virtd [--config FILE] [--guests local|remote] [--rexec-socket PATH]
                          [--host-udsproxyd ADDR:PORT --link-key FILE] [--socket PATH]
                          [--socket-mode MODE] [--root DIR] [--uri-default URI] [--log-level LEVEL]
+                         [--keepalive-interval SECONDS] [--keepalive-count N]
 
             Serves libvirt's RPC protocol, so that virsh, virt-install and python3-libvirt manage domains through it.
 
@@ -43,6 +47,11 @@ public final class VirtdMain {
                                   running state in DIR/run/dpuvirt/DRIVER, guests' files in DIR/var/lib/dpuvirt and
                                   DIR/var/log/dpuvirt on the machine the guests run on
               --uri-default URI   what a client that names no URI gets (default qemu:///system)
+              --keepalive-interval SECONDS, --keepalive-count N
+                                  as libvirtd.conf's keepalive_interval and keepalive_count: a client that asked
+                                  for keepalive (virsh does) is sent a PING after SECONDS without a message from it
+                                  and closed when N PINGs went unanswered, which releases what it held (default 5
+                                  and 5: 30 s of silence); -1 sends no PINGs
               --log-level LEVEL   debug, info (default), warn, error
             drivers: qemu:///system, stratovirt:///system, test:///default (libvirt's test driver, in memory)
             exit status: 0 stopped cleanly (SIGTERM, SIGINT), 1 failed (also: a remote HOST not reachable), 2 wrong
@@ -105,6 +114,8 @@ public final class VirtdMain {
         String root = arguments.option("--root");
         String uri = arguments.option("--uri-default");
         String level = arguments.option("--log-level");
+        String keepaliveInterval = arguments.option("--keepalive-interval");
+        String keepaliveCount = arguments.option("--keepalive-count");
         if (!arguments.positionals().isEmpty()) {
             throw new UsageException("unexpected argument " + arguments.positionals().getFirst());
         }
@@ -130,7 +141,24 @@ public final class VirtdMain {
         if (uri != null) {
             config = config.withDefaultUri(uri);
         }
-        return config;
+        KeepalivePolicy keepalive = keepaliveSetting("--keepalive-interval", keepaliveInterval, config.keepalive(),
+                KeepaliveSettings::withInterval);
+        return config.withKeepalive(keepaliveSetting("--keepalive-count", keepaliveCount, keepalive,
+                KeepaliveSettings::withCount));
+    }
+
+    /** {@code policy} with what {@code option} says, if given. */
+    private static KeepalivePolicy keepaliveSetting(String option, String value, KeepalivePolicy policy,
+                                                    BiFunction<KeepalivePolicy, String, KeepalivePolicy> change)
+            throws UsageException {
+        if (value == null) {
+            return policy;
+        }
+        try {
+            return change.apply(policy, value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + " " + e.getMessage());
+        }
     }
 
     /** {@code --guests}, {@code --rexec-socket}, {@code --host-udsproxyd} and {@code --link-key} over the file's. */

@@ -5,11 +5,13 @@ import io.dpuvirt.daemon.GuestHost;
 import io.dpuvirt.daemon.HostLink;
 import io.dpuvirt.daemon.VirtdConfig;
 import io.dpuvirt.fabric.link.Transport;
+import io.dpuvirt.rpc.server.KeepalivePolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,7 +59,22 @@ class VirtdOptionsTest {
     }
 
     @Test
+    void keepaliveOptionsChangeWhatTheFileSaysOneByOne() throws Exception {
+        assertThat(configure("").keepalive()).isEqualTo(KeepalivePolicy.LIBVIRT_DEFAULT);
+        String file = "[server]\nkeepalive_interval=10\nkeepalive_count=2\n";
+        assertThat(configure(file).keepalive()).isEqualTo(new KeepalivePolicy(Duration.ofSeconds(10), 2));
+        assertThat(configure(file, "--keepalive-count", "0").keepalive()).isEqualTo(new KeepalivePolicy(Duration.ofSeconds(10), 0));
+        assertThat(configure(file, "--keepalive-interval", "-1").keepalive().pings()).isFalse();
+        assertThat(configure("", "--keepalive-interval=3", "--keepalive-count=4").keepalive())
+                .isEqualTo(new KeepalivePolicy(Duration.ofSeconds(3), 4));
+    }
+
+    @Test
     void mistakesAreNamed() {
+        assertThatThrownBy(() -> configure("", "--keepalive-interval", "5s")).isInstanceOf(UsageException.class)
+                .hasMessage("--keepalive-interval wants a whole number of seconds (-1: no PINGs), not '5s'");
+        assertThatThrownBy(() -> configure("", "--keepalive-count", "-1")).isInstanceOf(UsageException.class)
+                .hasMessage("--keepalive-count wants a count of PINGs (0 or more), not '-1'");
         assertThatThrownBy(() -> configure("", "--host-udsproxyd", "169.254.77.1:12121", "--link-key", "/k"))
                 .isInstanceOf(UsageException.class).hasMessage("--host-udsproxyd is for --guests remote");
         assertThatThrownBy(() -> configure("", "--link-key", "/k"))

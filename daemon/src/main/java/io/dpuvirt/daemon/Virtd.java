@@ -42,7 +42,8 @@ public final class Virtd implements AutoCloseable {
             createSocketDirectory(config.socket());
             DriverRegistry registry = drivers;
             RpcServer server = RpcServer.start(
-                    ServerConfig.at(config.socket()).withPermissions(config.socketPermissions()),
+                    ServerConfig.at(config.socket()).withPermissions(config.socketPermissions())
+                            .withKeepalive(config.keepalive()),
                     session -> RemoteProcedures.forClient(registry, config.defaultUri()));
             Log.info("listening on " + server.socketPath() + " (root " + config.root() + ", default URI "
                     + config.defaultUri() + ", guests " + config.guestHost() + ")");

@@ -2,11 +2,13 @@ package io.dpuvirt.daemon;
 
 import io.dpuvirt.common.config.ConfigException;
 import io.dpuvirt.common.config.KeyFile;
+import io.dpuvirt.rpc.server.KeepalivePolicy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * virtd's configuration file ({@code /etc/dpuvirt/virtd.conf}, GKeyFile syntax like the qtfs whitelist), which
@@ -21,6 +23,12 @@ import java.util.Optional;
  * # guests' sockets and rexec_server are reached through it alone. Without these two, through the DPU's mirrors.
  * udsproxyd=169.254.77.1:12121
  * link_key=/etc/dpuvirt/link.key
+ *
+ * [server]
+ * # libvirtd.conf's keepalive: a client that asked for it is pinged after keepalive_interval seconds without a
+ * # message from it, and let go when keepalive_count PINGs went unanswered; -1 turns the PINGs off. Default 5 and 5
+ * keepalive_interval=5
+ * keepalive_count=5
  * </pre>
  * Anything else is an error naming the file and line: a typo must not silently leave guests on the wrong machine.
  */
@@ -28,6 +36,8 @@ public final class VirtdConfigFile {
     public static final Path DEFAULT = Path.of("/etc/dpuvirt/virtd.conf");
     private static final String HOST = "host";
     private static final List<String> HOST_KEYS = List.of("guests", "rexec_socket", "udsproxyd", "link_key");
+    private static final String SERVER = "server";
+    private static final List<String> SERVER_KEYS = List.of("keepalive_interval", "keepalive_count");
 
     private VirtdConfigFile() {
     }
@@ -43,22 +53,30 @@ public final class VirtdConfigFile {
     static VirtdConfig apply(KeyFile file, VirtdConfig config) throws ConfigException {
         for (KeyFile.Line line : file.lines()) {
             switch (line) {
-                case KeyFile.Header header when !header.section().equals(HOST) ->
+                case KeyFile.Header header when !header.section().equals(HOST) && !header.section().equals(SERVER) ->
                         throw new ConfigException(file.source(), header.number(), "unknown section [" + header.section()
-                                + "] (virtd knows [" + HOST + "])");
-                case KeyFile.Entry entry when !HOST_KEYS.contains(entry.key()) ->
+                                + "] (virtd knows [" + HOST + "] and [" + SERVER + "])");
+                case KeyFile.Entry entry when !keysOf(entry.section()).contains(entry.key()) ->
                         throw new ConfigException(file.source(), entry.number(), "unknown key '" + entry.key() + "' in ["
-                                + HOST + "] (known: " + String.join(", ", HOST_KEYS) + ")");
+                                + entry.section() + "] (known: " + String.join(", ", keysOf(entry.section())) + ")");
                 case KeyFile.Bare bare -> throw new ConfigException(file.source(), bare.number(), "'" + bare.value()
                         + "' is not KEY=VALUE");
                 default -> {
                 }
             }
         }
-        Optional<KeyFile.Entry> guests = entry(file, "guests");
-        Optional<KeyFile.Entry> socket = entry(file, "rexec_socket");
-        Optional<KeyFile.Entry> udsproxyd = entry(file, "udsproxyd");
-        Optional<KeyFile.Entry> key = entry(file, "link_key");
+        return keepalive(file, guestHost(file, config));
+    }
+
+    private static List<String> keysOf(String section) {
+        return section.equals(HOST) ? HOST_KEYS : SERVER_KEYS;
+    }
+
+    private static VirtdConfig guestHost(KeyFile file, VirtdConfig config) throws ConfigException {
+        Optional<KeyFile.Entry> guests = entry(file, HOST, "guests");
+        Optional<KeyFile.Entry> socket = entry(file, HOST, "rexec_socket");
+        Optional<KeyFile.Entry> udsproxyd = entry(file, HOST, "udsproxyd");
+        Optional<KeyFile.Entry> key = entry(file, HOST, "link_key");
         String where = guests.map(KeyFile.Entry::rawValue).orElse("local");
         for (Optional<KeyFile.Entry> remoteOnly : List.of(socket, udsproxyd, key)) {
             if (remoteOnly.isPresent() && !where.equals("remote")) {
@@ -72,6 +90,26 @@ public final class VirtdConfigFile {
             default -> throw new ConfigException(file.source(), guests.get().number(), "guests must be local or remote, not '"
                     + where + "'");
         };
+    }
+
+    private static VirtdConfig keepalive(KeyFile file, VirtdConfig config) throws ConfigException {
+        KeepalivePolicy policy = setting(file, "keepalive_interval", config.keepalive(), KeepaliveSettings::withInterval);
+        return config.withKeepalive(setting(file, "keepalive_count", policy, KeepaliveSettings::withCount));
+    }
+
+    /** {@code policy} with what {@code key} of [server] says, if the file has it. */
+    private static KeepalivePolicy setting(KeyFile file, String key, KeepalivePolicy policy,
+                                           BiFunction<KeepalivePolicy, String, KeepalivePolicy> change)
+            throws ConfigException {
+        Optional<KeyFile.Entry> entry = entry(file, SERVER, key);
+        if (entry.isEmpty()) {
+            return policy;
+        }
+        try {
+            return change.apply(policy, entry.get().rawValue());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file.source(), entry.get().number(), key + " " + e.getMessage());
+        }
     }
 
     private static Path rexecSocket(KeyFile file, Optional<KeyFile.Entry> socket) throws ConfigException {
@@ -105,7 +143,7 @@ public final class VirtdConfigFile {
         return path;
     }
 
-    private static Optional<KeyFile.Entry> entry(KeyFile file, String key) {
-        return file.entries(HOST).stream().filter(e -> e.key().equals(key)).reduce((first, second) -> second);
+    private static Optional<KeyFile.Entry> entry(KeyFile file, String section, String key) {
+        return file.entries(section).stream().filter(e -> e.key().equals(key)).reduce((first, second) -> second);
     }
 }

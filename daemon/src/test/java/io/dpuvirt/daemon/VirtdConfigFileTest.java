@@ -2,11 +2,13 @@ package io.dpuvirt.daemon;
 
 import io.dpuvirt.common.config.ConfigException;
 import io.dpuvirt.fabric.link.Transport;
+import io.dpuvirt.rpc.server.KeepalivePolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -57,6 +59,22 @@ class VirtdConfigFileTest {
     }
 
     @Test
+    void keepaliveIsLibvirtdsUnlessTheFileSaysOtherwise() throws Exception {
+        assertThat(read("[host]\nguests=local\n").keepalive()).isEqualTo(KeepalivePolicy.LIBVIRT_DEFAULT);
+        assertThat(read("[server]\nkeepalive_interval = 10\nkeepalive_count = 0\n").keepalive())
+                .isEqualTo(new KeepalivePolicy(Duration.ofSeconds(10), 0));
+        assertThat(read("[server]\nkeepalive_count=2\n").keepalive()).isEqualTo(new KeepalivePolicy(Duration.ofSeconds(5), 2));
+        KeepalivePolicy off = read("[server]\nkeepalive_interval=-1\n").keepalive();
+        assertThat(off.pings()).isFalse();
+        assertThat(off.count()).isEqualTo(5);
+
+        assertThatThrownBy(() -> read("[server]\nkeepalive_interval=5s\n")).hasMessageEndingWith(
+                "virtd.conf:2: keepalive_interval wants a whole number of seconds (-1: no PINGs), not '5s'");
+        assertThatThrownBy(() -> read("[server]\nkeepalive_interval=5\nkeepalive_count=-1\n"))
+                .hasMessageEndingWith("virtd.conf:3: keepalive_count wants a count of PINGs (0 or more), not '-1'");
+    }
+
+    @Test
     void aMissingDefaultFileSaysNothingButANamedOneMustExist() throws Exception {
         assertThat(VirtdConfigFile.apply(dir.resolve("none.conf"), false, VirtdConfig.defaults()))
                 .isEqualTo(VirtdConfig.defaults());
@@ -68,7 +86,10 @@ class VirtdConfigFileTest {
     void mistakesAreNamedWithTheirLine() {
         assertThatThrownBy(() -> read("[host]\nguests=remote\nrexec-socket=/x\n"))
                 .hasMessageEndingWith("virtd.conf:3: unknown key 'rexec-socket' in [host] (known: guests, rexec_socket, udsproxyd, link_key)");
-        assertThatThrownBy(() -> read("[hosts]\n")).hasMessageEndingWith("virtd.conf:1: unknown section [hosts] (virtd knows [host])");
+        assertThatThrownBy(() -> read("[hosts]\n"))
+                .hasMessageEndingWith("virtd.conf:1: unknown section [hosts] (virtd knows [host] and [server])");
+        assertThatThrownBy(() -> read("[server]\nkeepalive=5\n"))
+                .hasMessageEndingWith("virtd.conf:2: unknown key 'keepalive' in [server] (known: keepalive_interval, keepalive_count)");
         assertThatThrownBy(() -> read("[host]\nguests=dpu\n")).hasMessageEndingWith("virtd.conf:2: guests must be local or remote, not 'dpu'");
         assertThatThrownBy(() -> read("[host]\nrexec_socket=/x\n")).hasMessageEndingWith("virtd.conf:2: rexec_socket is for guests=remote");
         assertThatThrownBy(() -> read("[host]\nguests=remote\nrexec_socket=x.sock\n"))

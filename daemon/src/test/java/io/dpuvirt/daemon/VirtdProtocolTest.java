@@ -3,6 +3,7 @@ package io.dpuvirt.daemon;
 import io.dpuvirt.rpc.client.ClientStream;
 import io.dpuvirt.rpc.client.RemoteCallException;
 import io.dpuvirt.rpc.client.RpcClient;
+import io.dpuvirt.rpc.remote.ConnectFeature;
 import io.dpuvirt.rpc.remote.ConnectListAllDomainsArgs;
 import io.dpuvirt.rpc.remote.DomainFlags;
 import io.dpuvirt.rpc.remote.DomainGetInfoRet;
@@ -15,6 +16,7 @@ import io.dpuvirt.rpc.remote.IntValue;
 import io.dpuvirt.rpc.remote.RemoteCalls;
 import io.dpuvirt.rpc.remote.StringValue;
 import io.dpuvirt.rpc.remote.XmlFlags;
+import io.dpuvirt.rpc.server.KeepalivePolicy;
 import io.dpuvirt.rpc.wire.ErrorCode;
 import io.dpuvirt.rpc.wire.ErrorDomain;
 import io.dpuvirt.rpc.wire.NonnullDomain;
@@ -27,11 +29,13 @@ import io.dpuvirt.rpc.wire.RpcMessage;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -327,6 +331,49 @@ class VirtdProtocolTest {
             });
             destroyed.get(20, TimeUnit.SECONDS); // generous: it hung for good
             assertThat(state(connect(TEST_URI, 0), test)).isEqualTo(SHUTOFF);
+        }
+    }
+
+    /**
+     * A virsh whose machine vanished (link cut, host gone) while it held a console: once its keepalive PINGs go
+     * unanswered its connection is closed as a disconnect is, and the console is free for the next client.
+     */
+    @Test
+    @Timeout(60)
+    void aConsoleHeldByAClientThatVanishedIsFreedOnceItsPingsGoUnanswered() throws Exception {
+        virtd.close();
+        virtd = Virtd.start(config().withKeepalive(new KeepalivePolicy(Duration.ofMillis(200), 1)));
+        RpcClient client = connect(TEST_URI, 0);
+        NonnullDomain test = client.call(RemoteCalls.LOOKUP_BY_NAME, new StringValue("test")).dom();
+        try (SocketChannel vanished = SocketChannel.open(UnixDomainSocketAddress.of(virtd.socket()))) {
+            writeAll(vanished, RpcMessage.of(MessageHeader.call(RemoteProgram.PROGRAM, RemoteProgram.VERSION,
+                    RemoteCalls.SUPPORTS_FEATURE.procedure().number(), 1), new IntValue(ConnectFeature.PROGRAM_KEEPALIVE.code())));
+            writeAll(vanished, RpcMessage.of(MessageHeader.call(RemoteProgram.PROGRAM, RemoteProgram.VERSION,
+                    RemoteCalls.OPEN.procedure().number(), 2), new ConnectOpenArgs(Optional.of(TEST_URI), 0)));
+            writeAll(vanished, RpcMessage.of(MessageHeader.call(RemoteProgram.PROGRAM, RemoteProgram.VERSION,
+                    RemoteCalls.OPEN_CONSOLE.procedure().number(), 3), new DomainOpenConsoleArgs(test, Optional.empty(), 0)));
+            for (int reply = 0; reply < 3; reply++) {
+                skipFrame(vanished); // its last replies; from now on it neither reads nor writes
+            }
+
+            ClientStream console = openConsoleOnceFree(client, test);
+            assertThat(text(console.receive())).startsWith("Test guest 'test'");
+            console.finish();
+        }
+    }
+
+    /** Opens {@code domain}'s console as soon as no one else holds it (waiting generously). */
+    private static ClientStream openConsoleOnceFree(RpcClient client, NonnullDomain domain) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try {
+                return client.openStream(RemoteCalls.OPEN_CONSOLE, new DomainOpenConsoleArgs(domain, Optional.empty(), 0));
+            } catch (RemoteCallException e) {
+                if (!e.getMessage().contains("Active console session exists") || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 

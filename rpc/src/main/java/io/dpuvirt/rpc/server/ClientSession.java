@@ -14,4 +14,11 @@ public interface ClientSession {
 
     /** For handlers of AUTH_* procedures: the client has proved who it is, every procedure is now allowed. */
     void markAuthenticated();
+
+    /**
+     * For the handler of CONNECT_SUPPORTS_FEATURE asked about keepalive, as libvirtd does: the client understands
+     * PINGs, so from now on the server pings it when it falls silent and closes it when it stays so
+     * ({@link KeepalivePolicy}). Asking again changes nothing.
+     */
+    void startKeepalive();
 }

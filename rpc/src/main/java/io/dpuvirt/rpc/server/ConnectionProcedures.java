@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * The connection procedures every daemon answers alike, whatever its driver: which features it
- * supports (keepalive, which this server core implements, and the close callback), CONNECT_CLOSE
+ * supports (keepalive, which this server core implements and starts for a client that asks, and the close
+ * callback), CONNECT_CLOSE
  * and (un)registering the close callback. CONNECT_OPEN is the driver's: it decides which URIs it serves.
  */
 public final class ConnectionProcedures {
@@ -21,9 +22,17 @@ public final class ConnectionProcedures {
 
     public static ProcedureTable.Builder addTo(ProcedureTable.Builder table) {
         return table
-                .on(RemoteCalls.SUPPORTS_FEATURE, (feature, call) -> IntValue.of(SUPPORTED_FEATURES.contains(feature.value())))
+                .on(RemoteCalls.SUPPORTS_FEATURE, ConnectionProcedures::supportsFeature)
                 .on(RemoteCalls.CLOSE, (args, call) -> Empty.INSTANCE)
                 .on(RemoteCalls.REGISTER_CLOSE_CALLBACK, (args, call) -> Empty.INSTANCE)
                 .on(RemoteCalls.UNREGISTER_CLOSE_CALLBACK, (args, call) -> Empty.INSTANCE);
+    }
+
+    /** A client that asks about keepalive will answer PINGs: libvirtd starts pinging it then, and so do we. */
+    private static IntValue supportsFeature(IntValue feature, RpcCall call) {
+        if (feature.value() == ConnectFeature.PROGRAM_KEEPALIVE.code()) {
+            call.session().startKeepalive();
+        }
+        return IntValue.of(SUPPORTED_FEATURES.contains(feature.value()));
     }
 }

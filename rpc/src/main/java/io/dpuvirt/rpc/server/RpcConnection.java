@@ -20,6 +20,7 @@ import io.dpuvirt.rpc.xdr.XdrWritable;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,8 +33,9 @@ import java.util.function.Function;
 /**
  * One client connection: reads its messages on one thread at a time, answers keepalive PINGs at once, runs each
  * REMOTE call on a thread of the server's pool (so a slow call blocks neither PONGs nor other calls), and
- * routes STREAM packets to the streams that calls opened. Replies and packets are written whole,
- * one at a time.
+ * routes STREAM packets to the streams that calls opened. Replies, packets and the server's own PINGs are written
+ * whole, one at a time. Once the client asks about keepalive it is pinged when silent, and closed when it stays so
+ * ({@link ClientKeepalive}).
  */
 final class RpcConnection implements ClientSession {
     /** Calls of one client running at once; past it we stop reading, as libvirtd (max_client_requests). */
@@ -46,6 +48,7 @@ final class RpcConnection implements ClientSession {
     private final FrameWriter writer;
     private final Function<ClientSession, ProcedureHandler> handlers;
     private final Executor calls;
+    private final ClientKeepalive keepalive;
     private ProcedureHandler handler;
     private Runnable onEnd;
     private final Map<Integer, ServerStream> streams = new ConcurrentHashMap<>();
@@ -53,7 +56,7 @@ final class RpcConnection implements ClientSession {
     private volatile boolean authenticated;
 
     RpcConnection(long id, SocketChannel channel, AuthType auth, Function<ClientSession, ProcedureHandler> handlers,
-                  Executor calls) {
+                  Executor calls, KeepaliveClock keepaliveClock) {
         this.id = id;
         this.channel = channel;
         this.auth = auth;
@@ -63,6 +66,7 @@ final class RpcConnection implements ClientSession {
         this.authenticated = auth == AuthType.NONE;
         this.handlers = handlers;
         this.calls = calls;
+        this.keepalive = keepaliveClock.forClient(this::ping, this::giveUp);
     }
 
     @Override
@@ -82,6 +86,11 @@ final class RpcConnection implements ClientSession {
     @Override
     public void markAuthenticated() {
         authenticated = true;
+    }
+
+    @Override
+    public void startKeepalive() {
+        keepalive.start();
     }
 
     /**
@@ -109,6 +118,7 @@ final class RpcConnection implements ClientSession {
         try {
             for (Optional<RpcMessage> next = reader.read(); next.isPresent(); next = reader.read()) {
                 RpcMessage message = next.get();
+                keepalive.messageReceived();
                 if (!isCall(message.header())) {
                     route(message);
                     continue;
@@ -147,14 +157,37 @@ final class RpcConnection implements ClientSession {
         onEnd.run();
     }
 
+    /**
+     * Closes the socket and tells each open stream's listener that the client is gone. Safe to call again and from
+     * several threads (the server closing, the reader ending): each stream is told once, by whoever removes it.
+     */
     void close() {
+        keepalive.stop();
         try {
             channel.close();
         } catch (IOException e) {
             Log.warn("closing client " + id + ": " + e);
         }
-        streams.values().forEach(ServerStream::disconnected);
-        streams.clear();
+        for (ServerStream stream : streams.values()) {
+            if (streams.remove(stream.serial(), stream)) {
+                stream.disconnected();
+            }
+        }
+    }
+
+    private void ping() {
+        try {
+            writer.write(Keepalive.ping());
+        } catch (IOException e) {
+            Log.debug("client " + id + ": cannot send a keepalive PING: " + e.getMessage());
+        }
+    }
+
+    /** Ends the connection as if the client had left, so that what it held (a console) is let go. */
+    private void giveUp(Duration silence) {
+        Log.warn("client " + id + ": no message for " + silence.toMillis() + " ms, no answer to its keepalive PINGs;"
+                + " closing the connection");
+        close();
     }
 
     /** A call of the REMOTE program, which runs as {@link #read} says; every other message is routed as it comes. */

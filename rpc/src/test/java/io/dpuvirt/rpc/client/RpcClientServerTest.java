@@ -10,6 +10,7 @@ import io.dpuvirt.rpc.remote.RemoteCalls;
 import io.dpuvirt.rpc.remote.StringValue;
 import io.dpuvirt.rpc.server.ClientSession;
 import io.dpuvirt.rpc.server.ConnectionProcedures;
+import io.dpuvirt.rpc.server.KeepalivePolicy;
 import io.dpuvirt.rpc.server.ProcedureHandler;
 import io.dpuvirt.rpc.server.ProcedureTable;
 import io.dpuvirt.rpc.server.RpcServer;
@@ -121,6 +122,16 @@ class RpcClientServerTest {
         try (RpcClient client = openedClient()) {
             assertThat(client.call(RemoteCalls.GET_URI, Empty.INSTANCE).value()).isEqualTo("test:///default");
             assertThat(client.supports(ConnectFeature.PROGRAM_KEEPALIVE)).isTrue();
+        }
+    }
+
+    @Test
+    void anIdleClientAnswersTheServersPingsAndKeepsItsConnection() throws Exception {
+        KeepalivePolicy quick = new KeepalivePolicy(Duration.ofMillis(100), 1);
+        try (RpcClient client = connect(ServerConfig.at(dir.resolve("sock")).withKeepalive(quick))) {
+            client.open(Optional.of("test:///default"), 0); // asks about keepalive
+            Thread.sleep(1_000); // five times the silence the server allows
+            assertThat(client.call(RemoteCalls.GET_URI, Empty.INSTANCE).value()).isEqualTo("test:///default");
         }
     }
 

@@ -78,6 +78,20 @@ class VirshInteropTest {
     }
 
     @Test
+    void virshAnswersTheServersPingsWhileItWaitsForASlowCall() throws Exception {
+        server.close();
+        server = RpcServer.start(ServerConfig.at(home.resolve("virtd-sock"))
+                .withKeepalive(new KeepalivePolicy(Duration.ofMillis(500), 1)), daemon::handlerFor);
+        daemon.delayHostname(Duration.ofSeconds(3));
+        // virsh's own first PING would come after 5 s: for 3 s it sends only its PONGs, and a client silent for 1 s
+        // would be closed
+        Virsh.Result result = virsh.run("-c", uri, "hostname");
+        System.out.println("virsh hostname (3 s call, server pinging every 0.5 s): " + result);
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).isEqualTo(TestDaemon.HOSTNAME + "\n\n");
+    }
+
+    @Test
     void consoleStreamsGuestOutputUntilTheGuestEndsIt() throws Exception {
         Virsh.Result result = virsh.runOnTerminal("-c", uri, "console", TestDaemon.GUEST.name());
         System.out.println("virsh console: " + result);
