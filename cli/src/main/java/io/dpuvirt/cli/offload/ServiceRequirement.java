@@ -18,8 +18,9 @@ import java.util.List;
 /**
  * A daemon that must run and be ready. {@code up} leaves one its pid file names alone once it is ready; otherwise it
  * makes its run directories, starts it ({@link ServiceLauncher}) with its output appended to
- * {@code LOGS/offload-NAME.log}, writes its pid file and waits (bounded) until it is ready, reporting what it wrote if
- * it ended instead. It starts none where its socket is already served by another: that one would pass for it.
+ * {@code LOGS/offload-NAME.log} and its pid file written before its program runs, and waits (bounded) until it is
+ * ready, reporting what it wrote if it ended instead. It starts none where its socket is already served by another:
+ * that one would pass for it.
  */
 record ServiceRequirement(Service service, Path pidDirectory, Path logDirectory) implements Requirement {
     private static final Duration POLL = Duration.ofMillis(50);
@@ -53,8 +54,7 @@ record ServiceRequirement(Service service, Path pidDirectory, Path logDirectory)
         if (!journal.state().started(service.name())) {
             journal.record(new Change.StartedService(service.name(), !Files.exists(log)));
         }
-        ProcessId process = ServiceLauncher.start(service.argv(), log);
-        pidFile().write(process);
+        ProcessId process = start(log);
         awaitReady(process, log, logStart, "after its start", "right after it started");
         return Outcome.changed("started", service.name() + " (pid " + process.pid() + ", " + readiness.doing()
                 + "; log " + log + ")");
@@ -73,6 +73,20 @@ record ServiceRequirement(Service service, Path pidDirectory, Path logDirectory)
 
     PidFile pidFile() {
         return PidFile.of(pidDirectory, service.name());
+    }
+
+    /** Starts the daemon, writing its pid file before it runs its program ({@link ServiceLauncher} says why). */
+    private ProcessId start(Path log) throws IOException, OffloadException {
+        try (HeldDaemon daemon = ServiceLauncher.spawnHeld(service.argv(), log)) {
+            try {
+                pidFile().write(daemon.process());
+            } catch (IOException e) {
+                throw new OffloadException(service.name() + " not started: cannot write its pid file " + pidFile().file()
+                        + ": " + e.getMessage());
+            }
+            daemon.release();
+            return daemon.process();
+        }
     }
 
     /**

@@ -15,9 +15,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * A daemon counts as up only when it is ready and it is the one serving: not when another server (a distribution's
@@ -63,10 +66,12 @@ class ServiceRequirementTest {
 
     /** A daemon an earlier up started: running, with its pid file. */
     private ProcessId alreadyRunning(ServiceRequirement requirement) throws Exception {
-        ProcessId process = ServiceLauncher.start(List.of("/bin/sleep", "60"), dir.resolve("log/offload-virtd.log"));
-        started.add(process);
-        requirement.pidFile().write(process);
-        return process;
+        try (HeldDaemon sleeping = ServiceLauncher.spawnHeld(List.of("/bin/sleep", "60"), dir.resolve("log/offload-virtd.log"))) {
+            sleeping.release();
+            started.add(sleeping.process());
+            requirement.pidFile().write(sleeping.process());
+            return sleeping.process();
+        }
     }
 
     private static ServerSocketChannel serve(Path socket) throws Exception {
@@ -99,6 +104,34 @@ class ServiceRequirementTest {
                 .isInstanceOf(OffloadException.class)
                 .hasMessageMatching("virtd \\(pid [0-9]+\\) exited with status 3 right after it started; it wrote to "
                         + dir.resolve("log/offload-virtd.log") + ":\n    address in use\n");
+    }
+
+    /**
+     * Between the spawn and the pid file, up may fail or be killed: the daemon must not run on unknown (the next up
+     * would take it for another server, and down would not stop it). A pid file that cannot be written stands for that.
+     */
+    @Test
+    void aDaemonWhosePidFileCannotBeWrittenNeverRunsItsProgram() throws Exception {
+        Path ran = dir.resolve("ran");
+        Path pidDirectory = dir.resolve("no-such-directory");
+        Readiness readiness = new Readiness("accepting connections on " + socket, socket, () -> SocketProbe.accepts(socket), READY_BOUND);
+        ServiceRequirement requirement = new ServiceRequirement(new Service("virtd",
+                List.of("/bin/sh", "-c", "touch \"$0\"; exec sleep 60", ran.toString()), List.of(), readiness),
+                pidDirectory, dir.resolve("log"));
+        Set<Long> before = children();
+
+        Throwable failure = catchThrowable(() -> requirement.apply(journal));
+        List<ProcessHandle> left = ProcessHandle.current().children().filter(child -> !before.contains(child.pid())).toList();
+        left.forEach(ProcessHandle::destroyForcibly);
+
+        assertThat(left).as("nothing of it is left").isEmpty();
+        assertThat(ran).as("its program never ran").doesNotExist();
+        assertThat(failure).isInstanceOf(OffloadException.class)
+                .hasMessageStartingWith("virtd not started: cannot write its pid file " + pidDirectory.resolve("virtd.pid") + ": ");
+    }
+
+    private static Set<Long> children() {
+        return ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
     }
 
     @Test
