@@ -1,6 +1,11 @@
 package io.dpuvirt.cli.offload;
 
+import io.dpuvirt.common.linux.Errno;
+import io.dpuvirt.common.linux.FileCalls;
+import io.dpuvirt.common.linux.LinuxException;
+
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
@@ -16,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Directories and files {@code up} creates, and how {@code down} removes them: a directory only when nothing but
@@ -116,6 +122,25 @@ final class CreatedPaths {
         return Outcome.changed("removed", "directory " + directory);
     }
 
+    /**
+     * down: removes {@code directory} only if it is empty (rmdir(2), so never a file that took its place): whatever is
+     * in it, an empty directory included, is someone else's.
+     */
+    static Outcome removeEmptyDirectory(Path directory) throws IOException {
+        try {
+            FileCalls.unlinkat(FileCalls.AT_FDCWD, directory.toString(), FileCalls.AT_REMOVEDIR);
+        } catch (LinuxException e) {
+            if (e.is(Errno.ENOENT)) {
+                return Outcome.unchanged("gone", "directory " + directory + " (already)");
+            }
+            if (e.is(Errno.ENOTEMPTY)) {
+                return Outcome.unchanged("kept", "directory " + directory + ": " + firstEntry(directory));
+            }
+            throw e;
+        }
+        return Outcome.changed("removed", "directory " + directory);
+    }
+
     /** down: removes a configuration file {@code up} created, unless something is left in it. */
     static Outcome removeFileIfBlank(Path file) throws IOException {
         if (!Files.exists(file)) {
@@ -126,6 +151,15 @@ final class CreatedPaths {
         }
         Files.delete(file);
         return Outcome.changed("removed", file.toString());
+    }
+
+    /** "it holds ENTRY", naming what {@code directory} holds first; it may have been emptied since rmdir failed. */
+    private static String firstEntry(Path directory) {
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.findFirst().map(entry -> "it holds " + entry).orElse("it was not empty");
+        } catch (IOException | UncheckedIOException e) {
+            return "it was not empty";
+        }
     }
 
     private static Optional<Path> firstNonDirectory(Path directory) throws IOException {

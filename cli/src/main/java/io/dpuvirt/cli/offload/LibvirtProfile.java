@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Seed 000, libvirt offload: virtd (the management plane) on the DPU, the guests on the HOST. What each side needs,
@@ -62,38 +63,47 @@ final class LibvirtProfile {
             requirements.add(new LinkRequirement(UDSPROXYD_STATUS, other, Duration.ZERO));
             requirements.add(service(rexecServer(), pidDirectory));
         } else {
-            requirements.add(new SettingRequirement(VIRTD_CONF, "host", "guests", "remote"));
-            requirements.add(new SettingRequirement(VIRTD_CONF, "host", "rexec_socket", REXEC_SOCKET.toString()));
-            // virtd dials the HOST's udsproxyd itself with the link's key: one relay less each way than the mirrors
-            if (settings.link().isPresent()) {
-                LinkSettings link = settings.link().get();
-                requirements.add(new SettingRequirement(VIRTD_CONF, "host", "udsproxyd", link.peerUdsproxyd()));
-                requirements.add(new SettingRequirement(VIRTD_CONF, "host", "link_key", link.key().toAbsolutePath().toString()));
-            }
+            List<SettingRequirement> virtdConf = virtdConf(settings);
+            requirements.addAll(virtdConf);
             requirements.add(service(udsproxyd(settings), pidDirectory));
             requirements.add(new LinkRequirement(UDSPROXYD_STATUS, other, LINK_WAIT));
             requirements.add(new MirrorRequirement(REXEC_SOCKET, "rexec_server", other, UDSPROXYD_STATUS, MIRROR_WAIT));
-            requirements.add(service(virtd(), pidDirectory));
+            requirements.add(service(virtd(settings, virtdConf), pidDirectory));
         }
         return requirements;
+    }
+
+    /** What virtd.conf must set; virtd reads it only when it starts. */
+    private static List<SettingRequirement> virtdConf(OffloadSettings settings) {
+        List<SettingRequirement> virtdConf = new ArrayList<>(List.of(
+                new SettingRequirement(VIRTD_CONF, "host", "guests", "remote"),
+                new SettingRequirement(VIRTD_CONF, "host", "rexec_socket", REXEC_SOCKET.toString())));
+        // virtd dials the HOST's udsproxyd itself with the link's key: one relay less each way than the mirrors
+        if (settings.link().isPresent()) {
+            LinkSettings link = settings.link().get();
+            virtdConf.add(new SettingRequirement(VIRTD_CONF, "host", "udsproxyd", link.peerUdsproxyd()));
+            virtdConf.add(new SettingRequirement(VIRTD_CONF, "host", "link_key", link.key().toAbsolutePath().toString()));
+        }
+        return virtdConf;
     }
 
     private static ServiceRequirement service(Service service, Path pidDirectory) {
         return new ServiceRequirement(service, pidDirectory, LOGS);
     }
 
-    /** {@code udsproxyd --key FILE [--vsock] 1 LOCAL PORT PEER PORT}; no command line without the link settings. */
+    /** {@code udsproxyd --key FILE [--vsock] 1 LOCAL PORT PEER PORT}; not known without the link settings. */
     private static Service udsproxyd(OffloadSettings settings) throws OffloadException {
-        List<String> argv = new ArrayList<>();
+        Optional<LaunchSettings> launch = Optional.empty();
         if (settings.link().isPresent()) {
             LinkSettings link = settings.link().get();
-            argv.addAll(List.of(Tools.bin("udsproxyd").toString(), "--key", link.key().toString()));
+            List<String> argv = new ArrayList<>(List.of(Tools.bin("udsproxyd").toString(), "--key", link.key().toString()));
             if (link.vsock()) {
                 argv.add("--vsock");
             }
             argv.addAll(List.of("1", link.local(), Integer.toString(link.port()), link.peer(), Integer.toString(link.port())));
+            launch = Optional.of(new LaunchSettings(argv, List.of()));
         }
-        return new Service("udsproxyd", argv, List.of(UdsproxyConfig.DEFAULT_RUN_DIRECTORY),
+        return new Service("udsproxyd", launch, List.of(UdsproxyConfig.DEFAULT_RUN_DIRECTORY),
                 new Readiness("answering on its status socket " + UDSPROXYD_STATUS, UDSPROXYD_STATUS,
                         () -> UdsproxydLink.ask(UDSPROXYD_STATUS).answered(), DAEMON_READY));
     }
@@ -108,14 +118,19 @@ final class LibvirtProfile {
         for (Path firmware : FIRMWARE) {
             argv.addAll(List.of("--readable", firmware.toString()));
         }
-        return new Service("rexec_server", argv, List.of(),
+        return new Service("rexec_server", Optional.of(new LaunchSettings(argv, List.of())), List.of(),
                 new Readiness("listening on " + REXEC_SOCKET, REXEC_SOCKET, () -> SocketProbe.listening(REXEC_SOCKET), DAEMON_READY));
     }
 
-    /** virtd reads /etc/dpuvirt/virtd.conf: its guests run on the HOST, reached through the HOST's udsproxyd. */
-    private static Service virtd() throws OffloadException {
+    /**
+     * virtd reads /etc/dpuvirt/virtd.conf when it starts: its guests run on the HOST, reached through the HOST's
+     * udsproxyd. Without the link settings, what it must read is not known in full.
+     */
+    private static Service virtd(OffloadSettings settings, List<SettingRequirement> virtdConf) throws OffloadException {
         Path socket = VirtdConfig.DEFAULT_SOCKET;
-        return new Service("virtd", List.of(Tools.bin("virtd").toString()), List.of(socket.getParent()),
+        Optional<LaunchSettings> launch = settings.link().isPresent()
+                ? Optional.of(new LaunchSettings(List.of(Tools.bin("virtd").toString()), virtdConf)) : Optional.empty();
+        return new Service("virtd", launch, List.of(socket.getParent()),
                 new Readiness("accepting connections on " + socket, socket, () -> SocketProbe.accepts(socket), VIRTD_READY));
     }
 

@@ -24,7 +24,8 @@ public final class OffloadCommand {
                                    [--vsock] [--emulator PATH]... [--config FILE]
                                                               prepare this side for seed 000 (virtd on the DPU, guests
                                                               on the HOST) and start its daemons; run again, it changes
-                                                              nothing
+                                                              nothing, or with other settings restarts the daemons
+                                                              they concern
                    dpuvirt offload down libvirt --side host|dpu [--config FILE]
                                                               stop what up started, remove exactly what it added
                    dpuvirt offload check libvirt --side host|dpu [--emulator PATH]... [--config FILE]

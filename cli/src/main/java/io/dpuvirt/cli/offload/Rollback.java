@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * {@code down}: undoes what the state file records, last change first, saving the state after each step, so that a
  * {@code down} that fails half-way (a daemon that does not stop) can simply be run again. The state file's own
- * directories, recorded first, are removed last, after the state file.
+ * directories, recorded first, are removed last, after the state file, and only when empty.
  */
 final class Rollback {
     private final StateStore store;
@@ -43,7 +43,11 @@ final class Rollback {
         }
         store.delete();
         for (Change change : state.changes().reversed()) {
-            report.outcome(undo(change));
+            // The state directory and the levels above it go only when empty, never with empty directories in them:
+            // once this removed its own state directory, an up may make a new one there and lock it (another
+            // directory: nothing to wait for) before the level above goes.
+            report.outcome(change instanceof Change.CreatedDirectory level && holdsStateFile(level)
+                    ? CreatedPaths.removeEmptyDirectory(level.path()) : undo(change));
         }
         return true;
     }

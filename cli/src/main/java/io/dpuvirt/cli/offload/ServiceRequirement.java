@@ -14,12 +14,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * A daemon that must run and be ready. {@code up} leaves one its pid file names alone once it is ready; otherwise it
- * makes its run directories, starts it ({@link ServiceLauncher}) with its output appended to
- * {@code LOGS/offload-NAME.log}, writes its pid file and waits (bounded) until it is ready, reporting what it wrote if
- * it ended instead. It starts none where its socket is already served by another: that one would pass for it.
+ * A daemon that must run with the settings {@code up} is given, and be ready. {@code up} leaves one its pid file names
+ * alone once it is ready, unless the pid file says it was started with other settings ({@link LaunchSettings}): then it
+ * stops it and starts one with these, in the profile's order, so that a daemon restarts after those it needs. Otherwise
+ * it makes its run directories, starts it ({@link ServiceLauncher}) with its output appended to
+ * {@code LOGS/offload-NAME.log} and its pid file written before its program runs, and waits (bounded) until it is
+ * ready, reporting what it wrote if it ended instead. It starts none where its socket is already served by another:
+ * that one would pass for it.
  */
 record ServiceRequirement(Service service, Path pidDirectory, Path logDirectory) implements Requirement {
     private static final Duration POLL = Duration.ofMillis(50);
@@ -32,15 +36,19 @@ record ServiceRequirement(Service service, Path pidDirectory, Path logDirectory)
 
     @Override
     public Outcome apply(Journal journal) throws IOException, OffloadException {
+        LaunchSettings launch = service.launch().orElseThrow(() -> new OffloadException("starting " + service.name()
+                + " needs the link settings (--key, --local, --peer)"));
         PidFile.Status status = pidFile().status();
         Readiness readiness = service.readiness();
         Path log = log(logDirectory, service.name());
+        String replaced = "";
         if (status.process().isPresent()) {
-            awaitReady(status.process().get(), log, 0, "after up found it running", "before it was ready");
-            return Outcome.unchanged("ok", status.text() + ", " + readiness.doing());
-        }
-        if (service.argv().isEmpty()) {
-            throw new OffloadException("starting " + service.name() + " needs the link settings (--key, --local, --peer)");
+            Optional<String> changed = launch.changedFrom(status.startedWith());
+            if (changed.isEmpty()) {
+                awaitReady(status.process().get(), log, 0, "after up found it running", "before it was ready");
+                return Outcome.unchanged("ok", status.text() + ", " + readiness.doing());
+            }
+            replaced = stop(status.process().get()) + "; " + changed.get();
         }
         if (readiness.probe().holds()) {
             throw new OffloadException(service.name() + " not started: something else is already " + readiness.doing()
@@ -53,11 +61,10 @@ record ServiceRequirement(Service service, Path pidDirectory, Path logDirectory)
         if (!journal.state().started(service.name())) {
             journal.record(new Change.StartedService(service.name(), !Files.exists(log)));
         }
-        ProcessId process = ServiceLauncher.start(service.argv(), log);
-        pidFile().write(process);
+        ProcessId process = start(launch, log);
         awaitReady(process, log, logStart, "after its start", "right after it started");
-        return Outcome.changed("started", service.name() + " (pid " + process.pid() + ", " + readiness.doing()
-                + "; log " + log + ")");
+        String started = service.name() + " (pid " + process.pid() + ", " + readiness.doing() + "; log " + log + ")";
+        return replaced.isEmpty() ? Outcome.changed("started", started) : Outcome.changed("restarted", started + ": " + replaced);
     }
 
     @Override
@@ -66,6 +73,10 @@ record ServiceRequirement(Service service, Path pidDirectory, Path logDirectory)
         if (status.process().isEmpty()) {
             return Finding.missing(status.text());
         }
+        Optional<String> changed = service.launch().flatMap(launch -> launch.changedFrom(status.startedWith()));
+        if (changed.isPresent()) {
+            return Finding.missing(status.text() + ", started with other settings (" + changed.get() + "): up restarts it");
+        }
         String doing = service.readiness().doing();
         return service.readiness().probe().holds() ? Finding.met(status.text() + ", " + doing)
                 : Finding.missing(status.text() + " but is not " + doing);
@@ -73,6 +84,37 @@ record ServiceRequirement(Service service, Path pidDirectory, Path logDirectory)
 
     PidFile pidFile() {
         return PidFile.of(pidDirectory, service.name());
+    }
+
+    /** Starts the daemon, writing its pid file before it runs its program ({@link ServiceLauncher} says why). */
+    private ProcessId start(LaunchSettings launch, Path log) throws IOException, OffloadException {
+        try (HeldDaemon daemon = ServiceLauncher.spawnHeld(launch.argv(), log)) {
+            try {
+                pidFile().write(daemon.process(), launch);
+            } catch (IOException e) {
+                throw new OffloadException(service.name() + " not started: cannot write its pid file " + pidFile().file()
+                        + ": " + e.getMessage());
+            }
+            daemon.release();
+            return daemon.process();
+        }
+    }
+
+    /**
+     * Stops the daemon that runs with other settings than up's, so that one with up's starts in its place (as a
+     * service manager restarts a unit whose settings changed); says how it went ("pid 812 stopped on SIGTERM").
+     */
+    private String stop(ProcessId running) throws OffloadException {
+        try {
+            return "pid " + running.pid() + switch (ServiceStopper.stop(service.name(), running)) {
+                case TERMINATED -> " stopped on SIGTERM";
+                case KILLED -> " needed SIGKILL (it did not stop within " + ServiceStopper.TERM_GRACE.toSeconds() + " s of SIGTERM)";
+                case NOT_RUNNING -> " had ended";
+            };
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OffloadException("interrupted while stopping " + service.name() + " (pid " + running.pid() + ")");
+        }
     }
 
     /**

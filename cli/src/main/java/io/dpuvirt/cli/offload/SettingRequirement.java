@@ -64,6 +64,11 @@ record SettingRequirement(Path file, String section, String key, String value) i
                 setting + " in " + set.file() + set.previous().map(was -> " (back to " + was + ")").orElse(""));
     }
 
+    /** "[host] udsproxyd of /etc/dpuvirt/virtd.conf": the key, without its value. */
+    String place() {
+        return "[" + section + "] " + key + " of " + file;
+    }
+
     private String setting() {
         return "[" + section + "] " + key + "=" + value;
     }

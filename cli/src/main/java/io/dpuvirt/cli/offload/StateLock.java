@@ -24,6 +24,11 @@ import static io.dpuvirt.common.linux.OpenFlags.O_RDONLY;
  * command ends (the kernel drops it when the process dies, however it dies). A lock file would outlive {@code down};
  * the directory itself goes with the last change. A {@code down} may remove it while another command waits: the
  * waiter then holds a lock on a directory no longer at the path, notices, and starts over.
+ *
+ * <p>So a state directory is removed only by the command that holds its lock. An {@code up} makes the directory
+ * before it locks it, and may do so while a {@code down} that removed its own still removes the levels above: that
+ * {@code down} removes them only when empty ({@link Rollback}), so a new state directory stays, and an {@code up}
+ * whose level above went before it made its own looks again.
  */
 final class StateLock implements AutoCloseable {
     private final int fd;
@@ -40,7 +45,12 @@ final class StateLock implements AutoCloseable {
      */
     static StateLock acquireCreating(Path directory, PrintStream err) throws IOException {
         while (true) {
-            List<Path> created = CreatedPaths.makeDirectories(CreatedPaths.missingDirectories(directory));
+            List<Path> created;
+            try {
+                created = CreatedPaths.makeDirectories(CreatedPaths.missingDirectories(directory));
+            } catch (NoSuchFileException e) {
+                continue; // a down removed a level between the look and the make: look again
+            }
             Optional<StateLock> lock = lock(directory, created, err);
             if (lock.isPresent()) {
                 return lock.get();

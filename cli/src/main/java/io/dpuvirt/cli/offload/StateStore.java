@@ -16,8 +16,7 @@ import java.util.Optional;
 
 /**
  * The state file of a profile on a side ({@code /run/dpuvirt/offload/PROFILE-SIDE.state}): one change a line, in the
- * order {@code up} made them, fields separated by a space ({@code %XX} stands for a space, tab, line break or percent
- * sign inside a field, a lone {@code %} for an empty field). It is replaced atomically after every change, so that a
+ * order {@code up} made them, as {@link LineFields}. It is replaced atomically after every change, so that a
  * crash leaves it telling exactly what was done; it lives under /run because what it records (running daemons) does
  * not outlive a reboot either.
  */
@@ -93,10 +92,7 @@ public final class StateStore {
             if (lines[i].isBlank() || lines[i].startsWith("#")) {
                 continue;
             }
-            List<String> fields = new ArrayList<>();
-            for (String field : lines[i].split(" ")) {
-                fields.add(decode(source, number, field));
-            }
+            List<String> fields = LineFields.parse(source, number, lines[i]);
             String kind = fields.getFirst();
             List<String> values = fields.subList(1, fields.size());
             switch (kind) {
@@ -161,45 +157,6 @@ public final class StateStore {
     }
 
     private static void line(StringBuilder out, String... fields) {
-        for (int i = 0; i < fields.length; i++) {
-            out.append(i == 0 ? "" : " ").append(encode(fields[i]));
-        }
-        out.append('\n');
-    }
-
-    static String encode(String field) {
-        if (field.isEmpty()) {
-            return "%";
-        }
-        StringBuilder out = new StringBuilder();
-        for (char c : field.toCharArray()) {
-            switch (c) {
-                case '%', ' ', '\t', '\n', '\r' -> out.append(String.format("%%%02X", (int) c));
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
-    static String decode(Path source, int number, String field) throws ConfigException {
-        if (field.equals("%")) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c != '%') {
-                out.append(c);
-                continue;
-            }
-            int high = i + 2 < field.length() ? Character.digit(field.charAt(i + 1), 16) : -1;
-            int low = i + 2 < field.length() ? Character.digit(field.charAt(i + 2), 16) : -1;
-            if (high < 0 || low < 0) {
-                throw new ConfigException(source, number, "'%' without two hexadecimal digits in '" + field + "'");
-            }
-            out.append((char) (high * 16 + low));
-            i += 2;
-        }
-        return out.toString();
+        out.append(LineFields.render(List.of(fields))).append('\n');
     }
 }

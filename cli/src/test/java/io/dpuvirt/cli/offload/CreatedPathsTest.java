@@ -52,6 +52,23 @@ class CreatedPathsTest {
                 "directory " + dir.resolve("empty") + " (already)"));
     }
 
+    /** The state file's directories: an empty directory in one (a new state directory) keeps it; a file is never removed. */
+    @Test
+    void aLevelOfTheStateDirectoryGoesOnlyWhenEmpty() throws Exception {
+        Path level = dir.resolve("run");
+        Path newStateDirectory = Files.createDirectories(level.resolve("offload"));
+        Path file = Files.writeString(dir.resolve("file"), "someone's");
+
+        assertThat(CreatedPaths.removeEmptyDirectory(level)).isEqualTo(Outcome.unchanged("kept",
+                "directory " + level + ": it holds " + newStateDirectory));
+        assertThatThrownBy(() -> CreatedPaths.removeEmptyDirectory(file)).isInstanceOf(IOException.class);
+        assertThat(file).exists();
+        assertThat(CreatedPaths.removeEmptyDirectory(newStateDirectory)).isEqualTo(Outcome.changed("removed",
+                "directory " + newStateDirectory));
+        assertThat(CreatedPaths.removeEmptyDirectory(level)).isEqualTo(Outcome.changed("removed", "directory " + level));
+        assertThat(CreatedPaths.removeEmptyDirectory(level)).isEqualTo(Outcome.unchanged("gone", "directory " + level + " (already)"));
+    }
+
     /**
      * Guests' run directories come and go under /var/lib/dpuvirt while down runs: one that went between a listing and
      * a look at it is fine (it was an UncheckedIOException, which down showed as a stack trace).

@@ -1,6 +1,7 @@
 package io.dpuvirt.cli.offload;
 
 import io.dpuvirt.common.linux.ProcessCalls;
+import io.dpuvirt.common.linux.ProcessStat;
 import io.dpuvirt.virt.host.ProcessId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,9 +16,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * A daemon counts as up only when it is ready and it is the one serving: not when another server (a distribution's
@@ -26,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ServiceRequirementTest {
     private static final Duration READY_BOUND = Duration.ofSeconds(1);
+    private static final List<String> SLEEPING = List.of("/bin/sleep", "60");
 
     @TempDir
     Path dir;
@@ -54,7 +60,24 @@ class ServiceRequirementTest {
 
     private ServiceRequirement virtd(List<String> argv, Readiness.Probe probe) {
         Readiness readiness = new Readiness("accepting connections on " + socket, socket, probe, READY_BOUND);
-        return new ServiceRequirement(new Service("virtd", argv, List.of(), readiness), dir.resolve("run"), dir.resolve("log"));
+        return new ServiceRequirement(new Service("virtd", Optional.of(new LaunchSettings(argv, List.of())), List.of(), readiness),
+                dir.resolve("run"), dir.resolve("log"));
+    }
+
+    /** A daemon that is ready once its pid file names a running process: what up started with {@code launch}. */
+    private ServiceRequirement virtd(LaunchSettings launch) {
+        Path pidDirectory = dir.resolve("run");
+        Readiness readiness = new Readiness("running", socket, () -> PidFile.of(pidDirectory, "virtd").status().process().isPresent(),
+                READY_BOUND);
+        return new ServiceRequirement(new Service("virtd", Optional.of(launch), List.of(), readiness), pidDirectory, dir.resolve("log"));
+    }
+
+    /** Applies {@code requirement}, which starts or restarts its daemon; returns the daemon now running. */
+    private ProcessId applyStarting(ServiceRequirement requirement, String verb) throws Exception {
+        assertThat(requirement.apply(journal).verb()).isEqualTo(verb);
+        ProcessId process = requirement.pidFile().status().process().orElseThrow();
+        started.add(process);
+        return process;
     }
 
     private ServiceRequirement virtd(List<String> argv) {
@@ -63,10 +86,12 @@ class ServiceRequirementTest {
 
     /** A daemon an earlier up started: running, with its pid file. */
     private ProcessId alreadyRunning(ServiceRequirement requirement) throws Exception {
-        ProcessId process = ServiceLauncher.start(List.of("/bin/sleep", "60"), dir.resolve("log/offload-virtd.log"));
-        started.add(process);
-        requirement.pidFile().write(process);
-        return process;
+        try (HeldDaemon sleeping = ServiceLauncher.spawnHeld(List.of("/bin/sleep", "60"), dir.resolve("log/offload-virtd.log"))) {
+            sleeping.release();
+            started.add(sleeping.process());
+            requirement.pidFile().write(sleeping.process(), requirement.service().launch().orElseThrow());
+            return sleeping.process();
+        }
     }
 
     private static ServerSocketChannel serve(Path socket) throws Exception {
@@ -99,6 +124,74 @@ class ServiceRequirementTest {
                 .isInstanceOf(OffloadException.class)
                 .hasMessageMatching("virtd \\(pid [0-9]+\\) exited with status 3 right after it started; it wrote to "
                         + dir.resolve("log/offload-virtd.log") + ":\n    address in use\n");
+    }
+
+    /**
+     * Between the spawn and the pid file, up may fail or be killed: the daemon must not run on unknown (the next up
+     * would take it for another server, and down would not stop it). A pid file that cannot be written stands for that.
+     */
+    @Test
+    void aDaemonWhosePidFileCannotBeWrittenNeverRunsItsProgram() throws Exception {
+        Path ran = dir.resolve("ran");
+        Path pidDirectory = dir.resolve("no-such-directory");
+        ServiceRequirement requirement = new ServiceRequirement(
+                virtd(List.of("/bin/sh", "-c", "touch \"$0\"; exec sleep 60", ran.toString())).service(), pidDirectory, dir.resolve("log"));
+        Set<Long> before = children();
+
+        Throwable failure = catchThrowable(() -> requirement.apply(journal));
+        List<ProcessHandle> left = ProcessHandle.current().children().filter(child -> !before.contains(child.pid())).toList();
+        left.forEach(ProcessHandle::destroyForcibly);
+
+        assertThat(left).as("nothing of it is left").isEmpty();
+        assertThat(ran).as("its program never ran").doesNotExist();
+        assertThat(failure).isInstanceOf(OffloadException.class)
+                .hasMessageStartingWith("virtd not started: cannot write its pid file " + pidDirectory.resolve("virtd.pid") + ": ");
+    }
+
+    private static Set<Long> children() {
+        return ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
+    }
+
+    /**
+     * An up given other settings than those the running daemon was started with (another --peer: virtd.conf's
+     * [host] udsproxyd, which virtd reads when it starts) restarts it with these, and says what changed; given the
+     * same settings, it leaves it alone.
+     */
+    @Test
+    void aDaemonStartedWithOtherSettingsIsRestartedWithTheseAndOnlyThen() throws Exception {
+        Path conf = dir.resolve("virtd.conf");
+        LaunchSettings peer1 = new LaunchSettings(SLEEPING, List.of(new SettingRequirement(conf, "host", "udsproxyd", "10.0.0.1:12121")));
+        LaunchSettings peer9 = new LaunchSettings(SLEEPING, List.of(new SettingRequirement(conf, "host", "udsproxyd", "10.0.0.9:12121")));
+        ProcessId first = applyStarting(virtd(peer1), "started");
+        assertThat(virtd(peer1).apply(journal)).isEqualTo(Outcome.unchanged("ok", "virtd runs (pid " + first.pid() + "), running"));
+
+        String change = "[host] udsproxyd of " + conf + " was 10.0.0.1:12121, now 10.0.0.9:12121";
+        assertThat(virtd(peer9).check()).isEqualTo(Finding.missing("virtd runs (pid " + first.pid()
+                + "), started with other settings (" + change + "): up restarts it"));
+        ProcessId second = applyStarting(virtd(peer9), "restarted");
+        assertThat(ProcessStat.isRunning(first.pid(), first.startTime())).isFalse();
+        assertThat(virtd(peer9).pidFile().status().startedWith()).contains(peer9);
+        assertThat(virtd(peer9).apply(journal)).isEqualTo(Outcome.unchanged("ok", "virtd runs (pid " + second.pid() + "), running"));
+        assertThat(virtd(peer9).check().met()).isTrue();
+        assertThat(journal.state().changes()).as("recorded once: down stops whichever runs")
+                .containsOnlyOnce(new Change.StartedService("virtd", true));
+    }
+
+    @Test
+    void aRestartSaysWhatChangedAndHowTheOldDaemonStopped() throws Exception {
+        ProcessId first = applyStarting(virtd(new LaunchSettings(SLEEPING, List.of())), "started");
+        LaunchSettings longer = new LaunchSettings(List.of("/bin/sleep", "61"), List.of());
+
+        assertThat(virtd(longer).apply(journal).text()).startsWith("virtd (pid ").endsWith("; log " + dir.resolve("log/offload-virtd.log")
+                + "): pid " + first.pid() + " stopped on SIGTERM; its command line was '/bin/sleep 60', now '/bin/sleep 61'");
+        ProcessId second = virtd(longer).pidFile().status().process().orElseThrow();
+        started.add(second);
+
+        // an earlier dpuvirt's pid file: the pid alone
+        Files.writeString(virtd(longer).pidFile().file(), second.pid() + " " + second.startTime() + "\n");
+        assertThat(virtd(longer).apply(journal).text()).endsWith("): pid " + second.pid() + " stopped on SIGTERM; its pid file"
+                + " does not record the settings it was started with (an earlier dpuvirt wrote it, or a hand changed it)");
+        started.add(virtd(longer).pidFile().status().process().orElseThrow());
     }
 
     @Test

@@ -4,7 +4,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -108,6 +112,73 @@ class StateLockTest {
             assertThat(up.createdDirectories()).as("made again, and recorded").containsExactly(state);
         }
         downDone.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A down removes its state directory, then the level above it that the first up made. An up that comes between
+     * the two makes its own state directory in that level and holds its lock at once (another directory, so nothing
+     * to wait for): down must leave it, or the up works on in a directory that is gone, and a second up could lock a
+     * third one at the same path and run beside it.
+     */
+    @Test
+    void aDownLeavesTheStateDirectoryAnUpMadeWhileItRemovedTheLevelsAbove() throws Exception {
+        Path top = dir.resolve("run");
+        Path state = top.resolve("offload");
+        StateStore store = new StateStore(state, "libvirt", Side.HOST);
+        try (StateLock first = StateLock.acquireCreating(state, err)) {
+            Journal.open(store, "libvirt", Side.HOST, first.createdDirectories());
+        }
+        List<StateLock> ups = new ArrayList<>();
+        // the report's line for the state directory comes after its removal and before the level above goes
+        Report report = new Report(new PrintStream(new OutputStream() {
+            private final StringBuilder said = new StringBuilder();
+
+            @Override
+            public void write(int b) {
+                said.append((char) b);
+                if (ups.isEmpty() && said.toString().contains("removed  directory " + state + System.lineSeparator())) {
+                    ups.add(acquireCreating(state));
+                }
+            }
+        }, true, StandardCharsets.UTF_8));
+
+        try (StateLock down = StateLock.acquire(state, err).orElseThrow()) {
+            assertThat(new Rollback(store, state, dir.resolve("log"), dir.resolve("status.sock")).run(report)).isTrue();
+        }
+        assertThat(ups).as("an up came while down removed the levels").hasSize(1);
+        try (StateLock up = ups.getFirst()) {
+            assertThat(state).as("the directory the up holds the lock of").isDirectory();
+            assertThat(up.createdDirectories()).containsExactly(state);
+            Journal.open(store, "libvirt", Side.HOST, up.createdDirectories());
+        }
+    }
+
+    /** A down that removes the level above (it is empty) between an up's look and its make: the up looks again. */
+    @Test
+    void anUpWhoseLevelAboveWentBeforeItMadeItsDirectoryLooksAgain() throws Exception {
+        Path top = dir.resolve("run");
+        Path state = top.resolve("offload");
+        AtomicBoolean downs = new AtomicBoolean(true);
+        Thread removingTheLevelAbove = Thread.ofPlatform().daemon().start(() -> {
+            while (downs.get()) {
+                try {
+                    CreatedPaths.removeEmptyDirectory(top);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        });
+        try {
+            for (int round = 0; round < 2000; round++) {
+                try (StateLock up = StateLock.acquireCreating(state, err)) {
+                    assertThat(state).isDirectory();
+                    Files.delete(state); // its down, holding the lock
+                }
+            }
+        } finally {
+            downs.set(false);
+            removingTheLevelAbove.join();
+        }
     }
 
     private void waitUntilSaid(String text) throws InterruptedException {
