@@ -231,7 +231,7 @@ public final class RpcClient implements AutoCloseable {
 
     private void route(RpcMessage message) throws IOException {
         MessageHeader header = message.header();
-        if (header.program() == Keepalive.PROGRAM) {
+        if (Keepalive.isKeepalive(header)) {
             if (Keepalive.isPing(header)) {
                 writer.write(Keepalive.pong());
             } else if (Keepalive.isPong(header)) {

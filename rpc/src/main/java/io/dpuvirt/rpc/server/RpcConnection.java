@@ -198,7 +198,7 @@ final class RpcConnection implements ClientSession {
 
     private void route(RpcMessage message) throws IOException {
         MessageHeader header = message.header();
-        if (header.program() == Keepalive.PROGRAM) {
+        if (Keepalive.isKeepalive(header)) {
             if (Keepalive.isPing(header)) {
                 writer.write(Keepalive.pong());
             }

@@ -22,12 +22,21 @@ public final class Keepalive {
         return message(PROC_PONG);
     }
 
+    /**
+     * A message of this program as libvirt's {@code virKeepaliveCheckMessage} recognises one: version 1 and type
+     * MESSAGE, whatever the procedure (an unknown one is ignored). Anything else naming the program, a CALL or
+     * another version, is an ordinary message of an unknown program: a CALL gets "cannot find program".
+     */
+    public static boolean isKeepalive(MessageHeader header) {
+        return header.program() == PROGRAM && header.version() == VERSION && header.type() == MessageType.MESSAGE;
+    }
+
     public static boolean isPing(MessageHeader header) {
-        return header.program() == PROGRAM && header.procedure() == PROC_PING;
+        return isKeepalive(header) && header.procedure() == PROC_PING;
     }
 
     public static boolean isPong(MessageHeader header) {
-        return header.program() == PROGRAM && header.procedure() == PROC_PONG;
+        return isKeepalive(header) && header.procedure() == PROC_PONG;
     }
 
     private static RpcMessage message(int procedure) {

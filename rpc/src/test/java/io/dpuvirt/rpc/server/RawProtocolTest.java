@@ -66,6 +66,22 @@ class RawProtocolTest {
     }
 
     @Test
+    void onlyAKeepaliveMessageOfVersionOneIsTakenForOne() throws Exception {
+        // libvirt's virKeepaliveCheckMessage: program, version 1 and type MESSAGE; a CALL naming the program is a
+        // call of an unknown program, a MESSAGE of another version or procedure is dropped without an answer
+        RpcMessage call = exchange(RpcMessage.empty(MessageHeader.call(Keepalive.PROGRAM, Keepalive.VERSION,
+                Keepalive.PROC_PING, 9)));
+        assertThat(call.header().type()).isEqualTo(MessageType.REPLY);
+        assertThat(RemoteError.decode(call.payloadDecoder()).message())
+                .contains("cannot find program 0x6b656570 version 1");
+        writer.write(RpcMessage.empty(new MessageHeader(Keepalive.PROGRAM, 2, Keepalive.PROC_PING, MessageType.MESSAGE,
+                0, MessageStatus.OK)));
+        writer.write(RpcMessage.empty(new MessageHeader(Keepalive.PROGRAM, Keepalive.VERSION, 3, MessageType.MESSAGE,
+                0, MessageStatus.OK)));
+        assertThat(exchange(Keepalive.ping())).isEqualTo(Keepalive.pong()); // the first answer is this one's
+    }
+
+    @Test
     void authListAnswersNone() throws Exception {
         RpcMessage reply = exchange(RpcMessage.empty(call(RemoteProgram.PROGRAM, Procedure.AUTH_LIST.number(), 5)));
         assertThat(reply.header()).isEqualTo(call(RemoteProgram.PROGRAM, 66, 5).reply(MessageStatus.OK));
