@@ -45,6 +45,34 @@ public final class CanonicalPaths {
     }
 
     /**
+     * Whether {@code path} is written as a canonical path is: absolute, with no empty, {@code .} or {@code ..}
+     * component and no trailing slash. Such a path is canonical exactly when none of its components is a symlink,
+     * which an open with RESOLVE_NO_SYMLINKS finds out without resolving it first.
+     */
+    public static boolean isWrittenCanonically(String path) {
+        if (path.isEmpty() || path.charAt(0) != '/') {
+            return false;
+        }
+        if (path.length() == 1) {
+            return true;
+        }
+        int start = 1;
+        while (start <= path.length()) {
+            int end = path.indexOf('/', start);
+            if (end < 0) {
+                end = path.length();
+            }
+            int length = end - start;
+            if (length == 0 || length == 1 && path.charAt(start) == '.'
+                    || length == 2 && path.charAt(start) == '.' && path.charAt(start + 1) == '.') {
+                return false;
+            }
+            start = end + 1;
+        }
+        return true;
+    }
+
+    /**
      * The canonical form of {@code path} (absolute), found one component at a time, {@code step} told of every
      * existing one on the way: the directories the path goes through, whatever symlinks lead where.
      */

@@ -30,6 +30,17 @@ class CanonicalPathsTest {
     }
 
     @Test
+    void aPathIsWrittenCanonicallyWhenNoComponentIsEmptyDotOrDotDot() {
+        assertThat(CanonicalPaths.isWrittenCanonically("/")).isTrue();
+        assertThat(CanonicalPaths.isWrittenCanonically("/var/lib/libvirt/qemu.sock")).isTrue();
+        assertThat(CanonicalPaths.isWrittenCanonically("/var/.hidden/..x/a.b")).isTrue();
+        for (String notSo : new String[] {"", "var/lib", "/var//lib", "/var/lib/", "/var/./lib", "/var/lib/.",
+                "/var/../etc", "/var/lib/..", "//"}) {
+            assertThat(CanonicalPaths.isWrittenCanonically(notSo)).as(notSo).isFalse();
+        }
+    }
+
+    @Test
     void aPathThatExistsWholeIsResolvedThroughItsSymlinks() throws IOException {
         assertThat(CanonicalPaths.canonical(root.resolve("abs"))).isEqualTo(root.resolve("real/sub"));
         assertThat(CanonicalPaths.canonical(root.resolve("rel"))).isEqualTo(root.resolve("real/sub"));

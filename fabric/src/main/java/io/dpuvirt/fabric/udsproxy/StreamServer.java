@@ -127,8 +127,22 @@ final class StreamServer {
 
     private NativeSocket connectLocal(OpenRequest request) throws RefusedException {
         try {
-            Path canonical = CanonicalPaths.canonical(Path.of(request.path()));
             PathPrefixes allowed = whitelist.resolvedUdsconnect();
+            if (CanonicalPaths.isWrittenCanonically(request.path())) {
+                Path written = Path.of(request.path());
+                if (allowed.covers(written)) {
+                    // Opened with no symlink on the way, the path as written is its canonical form: checked and used
+                    // as it is. Resolving it first cost a readlink per component on every connection.
+                    try {
+                        return connectWithoutSymlinks(written, request.type());
+                    } catch (LinuxException e) {
+                        if (e.errno() != Errno.ELOOP) {
+                            throw e;
+                        } // a symlink on the way: checked where it leads, below
+                    }
+                }
+            }
+            Path canonical = CanonicalPaths.canonical(Path.of(request.path()));
             if (!allowed.covers(canonical)) {
                 throw new RefusedException(new OpenRefusal(Errno.EACCES, "not under [Udsconnect] in " + whitelist.current().source()
                         + (canonical.toString().equals(request.path()) ? "" : " (resolves to " + canonical + ")")));

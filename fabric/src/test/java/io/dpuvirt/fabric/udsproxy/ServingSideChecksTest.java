@@ -121,6 +121,30 @@ class ServingSideChecksTest {
         }
     }
 
+    @Test
+    void aSymlinkIsCheckedWhereItLeadsWhetherOrNotItsOwnPathIsAllowed() throws Exception {
+        // allowed/alias -> allowed/real (inside, its own path allowed too) and outside -> allowed/real (its own path
+        // not allowed): both lead to an allowed socket and are connected; allowed/link -> secret is refused above
+        Path real = Files.createDirectories(dir.resolve("allowed/real"));
+        Files.createSymbolicLink(dir.resolve("allowed/alias"), real);
+        Files.createSymbolicLink(dir.resolve("outside"), real);
+        SockAddr.Unix address = new SockAddr.Unix(real.resolve("echo.sock").toString());
+        try (NativeSocket server = NativeSocket.listen(address, SocketType.STREAM, 4);
+             LinkConnection link = rogue.dial(ChannelKind.STREAM)) {
+            for (Path path : List.of(dir.resolve("allowed/alias/echo.sock"), dir.resolve("outside/echo.sock"))) {
+                CompletableFuture<String> served = CompletableFuture.supplyAsync(() -> echoOnce(server));
+                open(link, path);
+                link.send(UdsFrame.DATA, 0, path.toString().getBytes(StandardCharsets.UTF_8));
+                link.send(UdsFrame.SHUT_WR);
+                Frame echoed = link.receive();
+                assertThat(echoed.type()).as(path.toString()).isEqualTo(UdsFrame.DATA);
+                assertThat(echoed.text()).isEqualTo(path.toString());
+                assertThat(link.receive().type()).isIn(UdsFrame.SHUT_WR, UdsFrame.CLOSE);
+                assertThat(served.get()).isEqualTo(path.toString());
+            }
+        }
+    }
+
     /** Accepts one connection, echoes what it reads until end of stream, closes. */
     private static String echoOnce(NativeSocket server) {
         try (NativeSocket client = server.accept(); Arena arena = Arena.ofConfined()) {
