@@ -95,17 +95,21 @@ final class LibvirtProfile {
     private static Service udsproxyd(OffloadSettings settings) throws OffloadException {
         Optional<LaunchSettings> launch = Optional.empty();
         if (settings.link().isPresent()) {
-            LinkSettings link = settings.link().get();
-            List<String> argv = new ArrayList<>(List.of(Tools.bin("udsproxyd").toString(), "--key", link.key().toString()));
-            if (link.vsock()) {
-                argv.add("--vsock");
-            }
-            argv.addAll(List.of("1", link.local(), Integer.toString(link.port()), link.peer(), Integer.toString(link.port())));
-            launch = Optional.of(new LaunchSettings(argv, List.of()));
+            launch = Optional.of(udsproxydLaunch(Tools.bin("udsproxyd"), settings.link().get()));
         }
         return new Service("udsproxyd", launch, List.of(UdsproxyConfig.DEFAULT_RUN_DIRECTORY),
                 new Readiness("answering on its status socket " + UDSPROXYD_STATUS, UDSPROXYD_STATUS,
                         () -> UdsproxydLink.ask(UDSPROXYD_STATUS).answered(), DAEMON_READY));
+    }
+
+    /** What {@code launcher} (udsproxyd's) is started with for {@code link}. */
+    static LaunchSettings udsproxydLaunch(Path launcher, LinkSettings link) {
+        List<String> argv = new ArrayList<>(List.of(launcher.toString(), "--key", link.key().toString()));
+        if (link.vsock()) {
+            argv.add("--vsock");
+        }
+        argv.addAll(List.of("1", link.local(), Integer.toString(link.port()), link.peer(), Integer.toString(link.port())));
+        return new LaunchSettings(argv, List.of());
     }
 
     /**
