@@ -100,7 +100,7 @@ public final class OffloadCommand {
         try {
             LinkKey.load(key);
         } catch (IOException e) {
-            throw new OffloadException("--key " + key + ": " + e.getMessage());
+            throw KeyFingerprint.unusable(key, e);
         }
         List<Requirement> requirements = LibvirtProfile.requirements(settings, stateDirectory);
         Report report = new Report(out);
