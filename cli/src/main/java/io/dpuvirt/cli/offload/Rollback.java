@@ -62,7 +62,7 @@ final class Rollback {
 
     /** A directory the state file is in: it goes after the state file. */
     private boolean holdsStateFile(Change change) {
-        return change instanceof Change.CreatedDirectory directory && store.file().startsWith(directory.path());
+        return change instanceof Change.CreatedDirectory directory && store.liesIn(directory.path());
     }
 
     /** The recorded levels the state directory is in, outermost first (as recorded): not the state directory itself. */

@@ -74,6 +74,52 @@ class StateLockTest {
         }
     }
 
+    /**
+     * Two first-time ups: one makes the state directory's levels; the other, finding them made, takes the lock first
+     * and records none. The first must record them when it goes on from that state, or they outlive both ups' downs.
+     */
+    @Test
+    void levelsAnUpMadeAreRecordedAlsoWhenAnotherUpTookTheLockFirst() throws Exception {
+        Path top = dir.resolve("run");
+        Path state = top.resolve("offload");
+        StateStore store = new StateStore(state, "libvirt", Side.HOST);
+        StateLock making = StateLock.acquireCreating(state, err);
+        making.close(); // the other up's flock(2) comes between this one's mkdir(2)s and its own
+        Path guests = dir.resolve("guests");
+        try (StateLock other = StateLock.acquireCreating(state, err)) {
+            assertThat(other.createdDirectories()).isEmpty();
+            Journal.open(store, "libvirt", Side.HOST, other.createdDirectories()).record(new Change.CreatedDirectory(guests));
+            Files.createDirectory(guests);
+        }
+        try (StateLock first = StateLock.acquire(state, err).orElseThrow()) {
+            assertThat(Journal.open(store, "libvirt", Side.HOST, making.createdDirectories()).state().changes()).containsExactly(
+                    new Change.CreatedDirectory(top), new Change.CreatedDirectory(state), new Change.CreatedDirectory(guests));
+        }
+        try (StateLock down = StateLock.acquire(state, err).orElseThrow()) {
+            new Rollback(store, state, dir.resolve("log"), dir.resolve("status.sock"), err).run(new Report(err));
+        }
+        assertThat(top).doesNotExist();
+        assertThat(guests).doesNotExist();
+    }
+
+    /**
+     * Two first-time ups may share the making: one made the level above, the other the state directory in it. The levels
+     * are recorded outermost first whichever records first, since down removes them in the reverse order.
+     */
+    @Test
+    void levelsRecordedByTwoUpsStayOutermostFirst() throws Exception {
+        Path top = dir.resolve("run");
+        Path state = top.resolve("offload");
+        StateStore store = new StateStore(state, "libvirt", Side.HOST);
+        Files.createDirectories(state);
+        Journal.open(store, "libvirt", Side.HOST, List.of(state));
+
+        assertThat(Journal.open(store, "libvirt", Side.HOST, List.of(top)).state().changes())
+                .containsExactly(new Change.CreatedDirectory(top), new Change.CreatedDirectory(state));
+        assertThat(store.load().orElseThrow().changes())
+                .containsExactly(new Change.CreatedDirectory(top), new Change.CreatedDirectory(state));
+    }
+
     @Test
     void withoutTheDirectoryThereIsNothingToLock() throws Exception {
         assertThat(StateLock.acquire(dir.resolve("none"), err)).isEmpty();
