@@ -46,7 +46,8 @@ record PidFile(String name, Path file) {
             text.append(LineFields.render(List.of(SETTING, setting.file().toString(), setting.section(), setting.key(),
                     setting.value()))).append('\n');
         }
-        settings.key().ifPresent(key -> text.append(LineFields.render(List.of(KEY, key.file().toString(), key.sha256()))).append('\n'));
+        settings.key().ifPresent(key ->
+                text.append(LineFields.render(List.of(KEY, key.file().toString(), key.sha256()))).append('\n'));
         // made 0600 before it gets its content, and renamed into place: an earlier 0644 file is replaced, not rewritten
         AtomicFiles.replace(file, text.toString().getBytes(StandardCharsets.UTF_8), MODE);
     }
