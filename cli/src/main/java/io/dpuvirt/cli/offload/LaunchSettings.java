@@ -2,25 +2,34 @@ package io.dpuvirt.cli.offload;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a daemon runs with: its command line, and the settings it reads from a configuration file only when it starts
- * (virtd's {@code [host]} keys in virtd.conf). Its pid file records them for the process it names, so that {@code up}
- * knows whether a running daemon has the settings it would start one with: a daemon that has not is restarted.
+ * What a daemon runs with: its command line, the settings it reads from a configuration file only when it starts
+ * (virtd's {@code [host]} keys in virtd.conf), and what the link's key file held then (udsproxyd and virtd read the key
+ * when they start). Its pid file records them for the process it names, so that {@code up} knows whether a running
+ * daemon has the settings it would start one with: a daemon that has not is restarted.
  *
  * @param readAtStart each a key of a file that must hold a value, as {@code up} sets it
+ * @param key         the link's key file and its fingerprint, for a daemon that reads it
  */
-record LaunchSettings(List<String> argv, List<SettingRequirement> readAtStart) {
+record LaunchSettings(List<String> argv, List<SettingRequirement> readAtStart, Optional<KeyFingerprint> key) {
     LaunchSettings {
         argv = List.copyOf(argv);
         readAtStart = List.copyOf(readAtStart);
+        Objects.requireNonNull(key, "key");
+    }
+
+    /** A daemon that reads no key. */
+    LaunchSettings(List<String> argv, List<SettingRequirement> readAtStart) {
+        this(argv, readAtStart, Optional.empty());
     }
 
     /**
      * What differs in these from the settings a daemon was started with, in a sentence ("its command line was '…', now
-     * '…'", "[host] udsproxyd of /etc/dpuvirt/virtd.conf was A, now B"); empty when nothing does. {@code before} is
-     * empty when its pid file does not record them.
+     * '…'", "[host] udsproxyd of /etc/dpuvirt/virtd.conf was A, now B", "F holds another key than the one it started
+     * with"); empty when nothing does. {@code before} is empty when its pid file does not record them.
      */
     Optional<String> changedFrom(Optional<LaunchSettings> before) {
         if (before.isEmpty()) {
@@ -42,7 +51,20 @@ record LaunchSettings(List<String> argv, List<SettingRequirement> readAtStart) {
                 changes.add(setting.place() + " was " + setting.value() + ", which up no longer sets");
             }
         }
+        key.flatMap(now -> keyChangedFrom(before.get().key, now)).ifPresent(changes::add);
         return changes.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", changes));
+    }
+
+    /**
+     * Whether the daemon holds another key than {@code now}. Only the content counts: a change of the file's path is
+     * named with the command line or the setting that gives it.
+     */
+    private static Optional<String> keyChangedFrom(Optional<KeyFingerprint> was, KeyFingerprint now) {
+        if (was.isEmpty()) {
+            return Optional.of("its pid file does not record which key it was started with (an earlier dpuvirt wrote it)");
+        }
+        return was.get().sha256().equals(now.sha256()) ? Optional.empty()
+                : Optional.of(now.file() + " holds another key than the one it started with");
     }
 
     /** The value {@code settings} give the key {@code like} names (same file, section and key). */

@@ -95,17 +95,21 @@ final class LibvirtProfile {
     private static Service udsproxyd(OffloadSettings settings) throws OffloadException {
         Optional<LaunchSettings> launch = Optional.empty();
         if (settings.link().isPresent()) {
-            LinkSettings link = settings.link().get();
-            List<String> argv = new ArrayList<>(List.of(Tools.bin("udsproxyd").toString(), "--key", link.key().toString()));
-            if (link.vsock()) {
-                argv.add("--vsock");
-            }
-            argv.addAll(List.of("1", link.local(), Integer.toString(link.port()), link.peer(), Integer.toString(link.port())));
-            launch = Optional.of(new LaunchSettings(argv, List.of()));
+            launch = Optional.of(udsproxydLaunch(Tools.bin("udsproxyd"), settings.link().get()));
         }
         return new Service("udsproxyd", launch, List.of(UdsproxyConfig.DEFAULT_RUN_DIRECTORY),
                 new Readiness("answering on its status socket " + UDSPROXYD_STATUS, UDSPROXYD_STATUS,
                         () -> UdsproxydLink.ask(UDSPROXYD_STATUS).answered(), DAEMON_READY));
+    }
+
+    /** What {@code launcher} (udsproxyd's) is started with for {@code link}, the key it reads included. */
+    static LaunchSettings udsproxydLaunch(Path launcher, LinkSettings link) throws OffloadException {
+        List<String> argv = new ArrayList<>(List.of(launcher.toString(), "--key", link.key().toString()));
+        if (link.vsock()) {
+            argv.add("--vsock");
+        }
+        argv.addAll(List.of("1", link.local(), Integer.toString(link.port()), link.peer(), Integer.toString(link.port())));
+        return new LaunchSettings(argv, List.of(), Optional.of(KeyFingerprint.of(link.key())));
     }
 
     /**
@@ -123,13 +127,16 @@ final class LibvirtProfile {
     }
 
     /**
-     * virtd reads /etc/dpuvirt/virtd.conf when it starts: its guests run on the HOST, reached through the HOST's
-     * udsproxyd. Without the link settings, what it must read is not known in full.
+     * virtd reads /etc/dpuvirt/virtd.conf when it starts, and the link's key it names: its guests run on the HOST,
+     * reached through the HOST's udsproxyd. Without the link settings, what it must read is not known in full.
      */
     private static Service virtd(OffloadSettings settings, List<SettingRequirement> virtdConf) throws OffloadException {
         Path socket = VirtdConfig.DEFAULT_SOCKET;
-        Optional<LaunchSettings> launch = settings.link().isPresent()
-                ? Optional.of(new LaunchSettings(List.of(Tools.bin("virtd").toString()), virtdConf)) : Optional.empty();
+        Optional<LaunchSettings> launch = Optional.empty();
+        if (settings.link().isPresent()) {
+            launch = Optional.of(new LaunchSettings(List.of(Tools.bin("virtd").toString()), virtdConf,
+                    Optional.of(KeyFingerprint.of(settings.link().get().key()))));
+        }
         return new Service("virtd", launch, List.of(socket.getParent()),
                 new Readiness("accepting connections on " + socket, socket, () -> SocketProbe.accepts(socket), VIRTD_READY));
     }

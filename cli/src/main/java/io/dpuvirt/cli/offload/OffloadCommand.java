@@ -100,7 +100,7 @@ public final class OffloadCommand {
         try {
             LinkKey.load(key);
         } catch (IOException e) {
-            throw new OffloadException("--key " + key + ": " + e.getMessage());
+            throw KeyFingerprint.unusable(key, e);
         }
         List<Requirement> requirements = LibvirtProfile.requirements(settings, stateDirectory);
         Report report = new Report(out);
@@ -124,7 +124,8 @@ public final class OffloadCommand {
         requireRoot();
         Report report = new Report(out);
         report.title("down: " + title);
-        Rollback rollback = new Rollback(store, stateDirectory, LibvirtProfile.LOGS, LibvirtProfile.udsproxydStatusSocket());
+        Rollback rollback = new Rollback(store, stateDirectory, LibvirtProfile.LOGS, LibvirtProfile.udsproxydStatusSocket(),
+                System.err);
         boolean recorded;
         try (StateLock lock = StateLock.acquire(store.directory(), System.err).orElse(null)) {
             recorded = lock != null && rollback.run(report);

@@ -7,24 +7,30 @@ import io.dpuvirt.virt.host.ProcessId;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A daemon's pid file ({@code /run/dpuvirt/offload/NAME.pid}): {@code PID START-TIME}, the start time being field 22
  * of /proc/PID/stat, so that a pid the kernel has since given to another process is never taken for the daemon; then
- * the settings it was started with ({@link LaunchSettings}), as {@link LineFields}: {@code argv ARG…}, and
- * {@code setting FILE SECTION KEY VALUE} for each it reads at its start. They are written with the pid, atomically,
- * before its program runs, so they are the running process's own: neither a guess from /proc/PID/cmdline (the
- * launchers in bin/ exec a JVM with options of their own) nor from configuration files that may have changed since.
+ * the settings it was started with ({@link LaunchSettings}), as {@link LineFields}: {@code argv ARG…},
+ * {@code setting FILE SECTION KEY VALUE} for each it reads at its start, and {@code key FILE SHA256} for the link's key
+ * it reads. They are written with the pid, atomically, before its program runs, so they are the running process's own:
+ * neither a guess from /proc/PID/cmdline (the launchers in bin/ exec a JVM with options of their own) nor from
+ * configuration files that may have changed since. The file is root's alone (0600): the key's fingerprint would let a
+ * guessed weak key be tested.
  */
 record PidFile(String name, Path file) {
-    private static final String ARGV = "argv", SETTING = "setting";
+    private static final String ARGV = "argv", SETTING = "setting", KEY = "key";
+    private static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-------");
 
     /** The pid file of daemon {@code name} in {@code directory}. */
     static PidFile of(Path directory, String name) {
@@ -40,7 +46,10 @@ record PidFile(String name, Path file) {
             text.append(LineFields.render(List.of(SETTING, setting.file().toString(), setting.section(), setting.key(),
                     setting.value()))).append('\n');
         }
-        AtomicFiles.replace(file, text.toString().getBytes(StandardCharsets.UTF_8), PosixFilePermissions.fromString("rw-r--r--"));
+        settings.key().ifPresent(key ->
+                text.append(LineFields.render(List.of(KEY, key.file().toString(), key.sha256()))).append('\n'));
+        // made 0600 before it gets its content, and renamed into place: an earlier 0644 file is replaced, not rewritten
+        AtomicFiles.replace(file, text.toString().getBytes(StandardCharsets.UTF_8), MODE);
     }
 
     void delete() throws IOException {
@@ -54,6 +63,9 @@ record PidFile(String name, Path file) {
             lines = Files.readString(file, StandardCharsets.UTF_8).strip().lines().toList();
         } catch (NoSuchFileException e) {
             return notRunning("no pid file " + file);
+        } catch (AccessDeniedException e) {
+            return new Status(Optional.empty(), Optional.empty(), "whether " + name + " runs cannot be told: its pid file "
+                    + file + " is root's alone (run check as root)");
         } catch (IOException e) {
             return notRunning("cannot read its pid file " + file + ": " + e.getMessage());
         }
@@ -82,6 +94,7 @@ record PidFile(String name, Path file) {
     private Optional<LaunchSettings> settings(List<String> lines) {
         List<String> argv = null;
         List<SettingRequirement> readAtStart = new ArrayList<>();
+        Optional<KeyFingerprint> key = Optional.empty();
         try {
             for (int i = 0; i < lines.size(); i++) {
                 List<String> fields = LineFields.parse(file, i + 2, lines.get(i));
@@ -93,6 +106,12 @@ record PidFile(String name, Path file) {
                         }
                         readAtStart.add(new SettingRequirement(Path.of(fields.get(1)), fields.get(2), fields.get(3), fields.get(4)));
                     }
+                    case KEY -> {
+                        if (fields.size() != 3 || !KeyFingerprint.isHexSha256(fields.get(2))) {
+                            return Optional.empty();
+                        }
+                        key = Optional.of(new KeyFingerprint(Path.of(fields.get(1)), fields.get(2)));
+                    }
                     default -> {
                         return Optional.empty();
                     }
@@ -101,7 +120,7 @@ record PidFile(String name, Path file) {
         } catch (ConfigException e) {
             return Optional.empty();
         }
-        return argv == null ? Optional.empty() : Optional.of(new LaunchSettings(argv, readAtStart));
+        return argv == null ? Optional.empty() : Optional.of(new LaunchSettings(argv, readAtStart, key));
     }
 
     private Status notRunning(String why) {

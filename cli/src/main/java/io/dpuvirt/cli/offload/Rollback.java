@@ -4,29 +4,35 @@ import io.dpuvirt.common.config.ConfigException;
 import io.dpuvirt.virt.host.ProcessId;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * {@code down}: undoes what the state file records, last change first, saving the state after each step, so that a
  * {@code down} that fails half-way (a daemon that does not stop) can simply be run again. The state file's own
- * directories, recorded first, are removed last, after the state file, and only when empty.
+ * directories, recorded first, are removed last, after the state file, only when empty, and holding the locks of the
+ * levels above the state directory ({@link StateLock} says why).
  */
 final class Rollback {
     private final StateStore store;
     private final Path pidDirectory;
     private final Path logDirectory;
     private final Path statusSocket;
+    private final PrintStream err;
 
     /**
      * @param statusSocket udsproxyd's status socket, to tell a running udsproxyd of whitelist changes
+     * @param err          where to say that it waits for another command
      */
-    Rollback(StateStore store, Path pidDirectory, Path logDirectory, Path statusSocket) {
+    Rollback(StateStore store, Path pidDirectory, Path logDirectory, Path statusSocket, PrintStream err) {
         this.store = store;
         this.pidDirectory = pidDirectory;
         this.logDirectory = logDirectory;
         this.statusSocket = statusSocket;
+        this.err = err;
     }
 
     /** Undoes everything recorded; reports each step. Returns false when there was nothing recorded. */
@@ -42,19 +48,27 @@ final class Rollback {
             store.save(state);
         }
         store.delete();
-        for (Change change : state.changes().reversed()) {
-            // The state directory and the levels above it go only when empty, never with empty directories in them:
-            // once this removed its own state directory, an up may make a new one there and lock it (another
-            // directory: nothing to wait for) before the level above goes.
-            report.outcome(change instanceof Change.CreatedDirectory level && holdsStateFile(level)
-                    ? CreatedPaths.removeEmptyDirectory(level.path()) : undo(change));
+        // The caller holds the state directory's lock; with those of the levels above it, no up makes a directory in
+        // one of them while this removes them.
+        try (DirectoryLocks _ = DirectoryLocks.acquire(levelsAboveStateDirectory(state), err)) {
+            for (Change change : state.changes().reversed()) {
+                // only when empty: an empty directory in one is someone else's (virtd's /run/dpuvirt/DRIVER)
+                report.outcome(change instanceof Change.CreatedDirectory level && holdsStateFile(level)
+                        ? CreatedPaths.removeEmptyDirectory(level.path()) : undo(change));
+            }
         }
         return true;
     }
 
     /** A directory the state file is in: it goes after the state file. */
     private boolean holdsStateFile(Change change) {
-        return change instanceof Change.CreatedDirectory directory && store.file().startsWith(directory.path());
+        return change instanceof Change.CreatedDirectory directory && store.liesIn(directory.path());
+    }
+
+    /** The recorded levels the state directory is in, outermost first (as recorded): not the state directory itself. */
+    private List<Path> levelsAboveStateDirectory(ProfileState state) {
+        return state.changes().stream().filter(this::holdsStateFile).map(change -> ((Change.CreatedDirectory) change).path())
+                .filter(level -> !level.equals(store.directory())).toList();
     }
 
     private Outcome undo(Change change) throws IOException, ConfigException, OffloadException, InterruptedException {

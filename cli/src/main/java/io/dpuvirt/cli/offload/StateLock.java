@@ -1,41 +1,35 @@
 package io.dpuvirt.cli.offload;
 
-import io.dpuvirt.common.linux.Errno;
-import io.dpuvirt.common.linux.FileCalls;
-import io.dpuvirt.common.linux.Libc;
-import io.dpuvirt.common.linux.LinuxException;
-
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-import static io.dpuvirt.common.linux.FileCalls.LOCK_EX;
-import static io.dpuvirt.common.linux.FileCalls.LOCK_NB;
-import static io.dpuvirt.common.linux.OpenFlags.O_CLOEXEC;
-import static io.dpuvirt.common.linux.OpenFlags.O_DIRECTORY;
-import static io.dpuvirt.common.linux.OpenFlags.O_RDONLY;
-
 /**
- * One {@code up} or {@code down} at a time on a side: an exclusive flock(2) on the state directory, held until the
- * command ends (the kernel drops it when the process dies, however it dies). A lock file would outlive {@code down};
- * the directory itself goes with the last change. A {@code down} may remove it while another command waits: the
- * waiter then holds a lock on a directory no longer at the path, notices, and starts over.
+ * One {@code up} or {@code down} at a time on a side: an exclusive flock(2) on the state directory
+ * ({@link DirectoryLock}), held until the command ends. A lock file would outlive {@code down}; the directory itself
+ * goes with the last change. A {@code down} may remove it while another command waits: the waiter then holds a lock on
+ * a directory no longer at the path, notices, and starts over.
  *
- * <p>So a state directory is removed only by the command that holds its lock. An {@code up} makes the directory
- * before it locks it, and may do so while a {@code down} that removed its own still removes the levels above: that
- * {@code down} removes them only when empty ({@link Rollback}), so a new state directory stays, and an {@code up}
- * whose level above went before it made its own looks again.
+ * <p>Once {@code down} has removed the state directory, its lock keeps nobody out, and the levels above that {@code up}
+ * made are still to go. So a level is made in a directory, or removed from it, only by a command that holds that
+ * directory's lock: {@code up} makes the missing levels holding the lock of the directory they go in, before it locks
+ * the state directory, and {@code down} holds the locks of the levels above its state directory while it removes them
+ * ({@link Rollback}). Otherwise an {@code up} that came between the removal of the state directory and that of the
+ * level above made its own state directory in that level, which it had found there and did not record: {@code down}
+ * then kept the level (no longer empty), and no state recorded it any more. Now that {@code up} waits, finds the level
+ * gone, and makes and records it again. No two commands wait for each other: {@code down} waits for the levels' locks
+ * while it holds the state directory's, but an {@code up} holds a level's lock only for its mkdir(2)s, and none while
+ * it waits for one.
  */
 final class StateLock implements AutoCloseable {
-    private final int fd;
+    private final DirectoryLock lock;
     private final List<Path> createdDirectories;
 
-    private StateLock(int fd, List<Path> createdDirectories) {
-        this.fd = fd;
+    private StateLock(DirectoryLock lock, List<Path> createdDirectories) {
+        this.lock = lock;
         this.createdDirectories = List.copyOf(createdDirectories);
     }
 
@@ -45,15 +39,13 @@ final class StateLock implements AutoCloseable {
      */
     static StateLock acquireCreating(Path directory, PrintStream err) throws IOException {
         while (true) {
-            List<Path> created;
-            try {
-                created = CreatedPaths.makeDirectories(CreatedPaths.missingDirectories(directory));
-            } catch (NoSuchFileException e) {
-                continue; // a down removed a level between the look and the make: look again
+            Optional<List<Path>> created = makeMissingLevels(directory, err);
+            if (created.isEmpty()) {
+                continue; // a down removed the directory they go in before this locked it: look again
             }
-            Optional<StateLock> lock = lock(directory, created, err);
+            Optional<DirectoryLock> lock = DirectoryLock.acquire(directory, err);
             if (lock.isPresent()) {
-                return lock.get();
+                return new StateLock(lock.get(), created.get());
             }
             // a down removed it between the two: make it again
         }
@@ -64,60 +56,28 @@ final class StateLock implements AutoCloseable {
      * no such directory (then there is no state either).
      */
     static Optional<StateLock> acquire(Path directory, PrintStream err) throws IOException {
-        return lock(directory, List.of(), err);
+        return DirectoryLock.acquire(directory, err).map(lock -> new StateLock(lock, List.of()));
     }
 
-    private static Optional<StateLock> lock(Path directory, List<Path> created, PrintStream err) throws IOException {
-        boolean toldWaiting = false;
-        while (true) {
-            int fd;
-            try {
-                fd = Libc.open(directory.toString(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-            } catch (LinuxException e) {
-                if (e.is(Errno.ENOENT)) {
-                    return Optional.empty();
-                }
-                throw e;
-            }
-            try {
-                if (!tryLock(fd)) {
-                    if (!toldWaiting) {
-                        err.println("dpuvirt: another offload up or down runs on this side (it holds " + directory
-                                + "): waiting for it to end");
-                        toldWaiting = true;
-                    }
-                    FileCalls.flock(fd, LOCK_EX);
-                }
-                if (sameDirectory(fd, directory)) {
-                    return Optional.of(new StateLock(fd, created));
-                }
-            } catch (IOException | RuntimeException e) {
-                Libc.close(fd);
-                throw e;
-            }
-            Libc.close(fd); // removed (or replaced) while this waited: lock what is there now
+    /**
+     * Makes the missing levels of {@code directory} holding the lock of the directory they go in; returns those this
+     * made, outermost first, or empty when that directory went before this locked it.
+     */
+    private static Optional<List<Path>> makeMissingLevels(Path directory, PrintStream err) throws IOException {
+        List<Path> missing = CreatedPaths.missingDirectories(directory);
+        if (missing.isEmpty()) {
+            return Optional.of(List.of());
         }
-    }
-
-    private static boolean tryLock(int fd) throws LinuxException {
-        try {
-            FileCalls.flock(fd, LOCK_EX | LOCK_NB);
-            return true;
-        } catch (LinuxException e) {
-            if (e.is(Errno.EAGAIN)) { // EWOULDBLOCK: held by another
-                return false;
-            }
-            throw e;
+        Optional<DirectoryLock> lock = DirectoryLock.acquire(missing.getFirst().getParent(), err);
+        if (lock.isEmpty()) {
+            return Optional.empty();
         }
-    }
-
-    /** Whether {@code fd} is still the directory at {@code path} (/proc/self/fd/N stats the descriptor's own). */
-    private static boolean sameDirectory(int fd, Path path) throws IOException {
-        try {
-            return Files.readAttributes(Path.of("/proc/self/fd/" + fd), "unix:dev,ino")
-                    .equals(Files.readAttributes(path, "unix:dev,ino"));
+        try (DirectoryLock _ = lock.get()) {
+            return Optional.of(CreatedPaths.makeDirectories(missing));
         } catch (NoSuchFileException e) {
-            return false;
+            // a level went between the look and the make, removed by other hands than a down's (which holds the lock of
+            // the directory it removes a level from): look again
+            return Optional.empty();
         }
     }
 
@@ -127,6 +87,6 @@ final class StateLock implements AutoCloseable {
 
     @Override
     public void close() {
-        Libc.close(fd);
+        lock.close();
     }
 }

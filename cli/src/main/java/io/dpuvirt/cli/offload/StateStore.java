@@ -40,6 +40,11 @@ public final class StateStore {
         return file;
     }
 
+    /** Whether the state file lies in {@code directory} (its own, or a level above). */
+    boolean liesIn(Path directory) {
+        return file.startsWith(directory);
+    }
+
     /** The recorded state, or empty when there is no state file (up has not run, or down has finished). */
     public Optional<ProfileState> load() throws ConfigException {
         String text;

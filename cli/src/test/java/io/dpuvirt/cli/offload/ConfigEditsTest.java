@@ -44,7 +44,7 @@ class ConfigEditsTest {
     /** down, as it reports itself. */
     private String rollback() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new Rollback(store, dir.resolve("run/offload"), dir.resolve("log"), dir.resolve("no-udsproxyd.sock"))
+        new Rollback(store, dir.resolve("run/offload"), dir.resolve("log"), dir.resolve("no-udsproxyd.sock"), System.err)
                 .run(new Report(new PrintStream(out, true, StandardCharsets.UTF_8)));
         return out.toString(StandardCharsets.UTF_8);
     }

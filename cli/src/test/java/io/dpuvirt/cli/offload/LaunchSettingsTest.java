@@ -21,6 +21,20 @@ class LaunchSettingsTest {
                 .isEmpty();
     }
 
+    /** Only what the key file holds counts: a pid file of an earlier dpuvirt, without it, means one restart. */
+    @Test
+    void anotherKeyInTheSameFileIsNamedAndAnUnrecordedOneToo() {
+        Path file = Path.of("/etc/qtfs/link.key");
+        LaunchSettings old = new LaunchSettings(VIRTD, List.of(), Optional.of(new KeyFingerprint(file, "a".repeat(64))));
+        LaunchSettings rotated = new LaunchSettings(VIRTD, List.of(), Optional.of(new KeyFingerprint(file, "b".repeat(64))));
+        LaunchSettings moved = new LaunchSettings(VIRTD, List.of(), Optional.of(new KeyFingerprint(Path.of("/k"), "a".repeat(64))));
+
+        assertThat(rotated.changedFrom(Optional.of(old))).contains(file + " holds another key than the one it started with");
+        assertThat(moved.changedFrom(Optional.of(old))).as("the same key elsewhere").isEmpty();
+        assertThat(rotated.changedFrom(Optional.of(new LaunchSettings(VIRTD, List.of()))))
+                .contains("its pid file does not record which key it was started with (an earlier dpuvirt wrote it)");
+    }
+
     @Test
     void aKeySetOrNoLongerSetIsNamed() {
         LaunchSettings before = new LaunchSettings(VIRTD, List.of(GUESTS));

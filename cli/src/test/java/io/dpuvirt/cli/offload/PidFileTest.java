@@ -7,10 +7,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A pid file names its process by pid and start time, and records the settings it was started with. */
 class PidFileTest {
@@ -35,10 +39,43 @@ class PidFileTest {
                 "udsproxyd runs (pid " + SELF.pid() + ")"));
     }
 
+    /**
+     * The fingerprint of a weak, human-chosen key would let a guess be tested: the pid file is root's alone, also one an
+     * earlier dpuvirt left readable by all (replaced, never rewritten in place).
+     */
+    @Test
+    void theKeysFingerprintIsRecordedInAFileOnlyItsOwnerReads() throws Exception {
+        Path key = Files.writeString(dir.resolve("link.key"), "a key of sixteen bytes or more");
+        KeyFingerprint fingerprint = KeyFingerprint.of(key);
+        LaunchSettings settings = new LaunchSettings(List.of("/opt/dpuvirt/bin/udsproxyd", "--key", key.toString()), List.of(),
+                Optional.of(fingerprint));
+        PidFile pidFile = PidFile.of(dir, "udsproxyd");
+        Files.writeString(pidFile.file(), SELF.pid() + " " + SELF.startTime() + "\n");
+        Files.setPosixFilePermissions(pidFile.file(), PosixFilePermissions.fromString("rw-r--r--"));
+        pidFile.write(SELF, settings);
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(pidFile.file()))).isEqualTo("rw-------");
+        assertThat(fingerprint.sha256()).hasSize(64).isEqualTo(HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(key))));
+        assertThat(Files.readString(pidFile.file())).endsWith("\nkey " + key + " " + fingerprint.sha256() + "\n")
+                .doesNotContain("sixteen");
+        assertThat(pidFile.status().startedWith()).contains(settings);
+    }
+
+    @Test
+    void aKeyFileThatCannotBeReadIsNamed() throws Exception {
+        Path missing = dir.resolve("no.key");
+        assertThatThrownBy(() -> KeyFingerprint.of(missing)).isInstanceOf(OffloadException.class)
+                .hasMessage("--key " + missing + ": no such file");
+        assertThatThrownBy(() -> KeyFingerprint.of(dir)).isInstanceOf(OffloadException.class)
+                .hasMessage("--key " + dir + ": Is a directory");
+    }
+
     @Test
     void aPidFileThatDoesNotRecordTheSettingsStillNamesTheProcess() throws Exception {
         PidFile pidFile = PidFile.of(dir, "virtd");
-        for (String settings : List.of("", "argv /bin/sleep%zz\n", "argv /bin/sleep\nmount /a\n", "argv x\nsetting /a host\n")) {
+        for (String settings : List.of("", "argv /bin/sleep%zz\n", "argv /bin/sleep\nmount /a\n", "argv x\nsetting /a host\n",
+                "argv x\nkey /a.key 0123\n")) {
             Files.writeString(pidFile.file(), SELF.pid() + " " + SELF.startTime() + "\n" + settings);
 
             assertThat(pidFile.status().process()).as(settings).contains(SELF);

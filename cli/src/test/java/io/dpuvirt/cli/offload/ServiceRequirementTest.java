@@ -13,6 +13,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,10 +67,15 @@ class ServiceRequirementTest {
 
     /** A daemon that is ready once its pid file names a running process: what up started with {@code launch}. */
     private ServiceRequirement virtd(LaunchSettings launch) {
+        return daemon("virtd", launch);
+    }
+
+    /** Daemon {@code name}, ready once its pid file names a running process. */
+    private ServiceRequirement daemon(String name, LaunchSettings launch) {
         Path pidDirectory = dir.resolve("run");
-        Readiness readiness = new Readiness("running", socket, () -> PidFile.of(pidDirectory, "virtd").status().process().isPresent(),
+        Readiness readiness = new Readiness("running", socket, () -> PidFile.of(pidDirectory, name).status().process().isPresent(),
                 READY_BOUND);
-        return new ServiceRequirement(new Service("virtd", Optional.of(launch), List.of(), readiness), pidDirectory, dir.resolve("log"));
+        return new ServiceRequirement(new Service(name, Optional.of(launch), List.of(), readiness), pidDirectory, dir.resolve("log"));
     }
 
     /** Applies {@code requirement}, which starts or restarts its daemon; returns the daemon now running. */
@@ -175,6 +181,31 @@ class ServiceRequirementTest {
         assertThat(virtd(peer9).check().met()).isTrue();
         assertThat(journal.state().changes()).as("recorded once: down stops whichever runs")
                 .containsOnlyOnce(new Change.StartedService("virtd", true));
+    }
+
+    /**
+     * Key rotation: the link's key file rewritten in place, same path, new key. udsproxyd read the old key when it
+     * started and its command line is the same, so only what the file holds tells that it must restart; the key itself
+     * is written nowhere.
+     */
+    @Test
+    void aKeyFileRewrittenInPlaceRestartsTheUdsproxydThatReadTheOldKey() throws Exception {
+        Path key = dir.resolve("link.key");
+        Files.writeString(key, "the old key, 32 bytes long......");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        Path launcher = Files.writeString(dir.resolve("udsproxyd"), "#!/bin/sh\nexec sleep 60\n");
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
+        LinkSettings link = new LinkSettings(key, "10.0.0.2", "10.0.0.1", LinkSettings.DEFAULT_PORT, false);
+        ProcessId first = applyStarting(daemon("udsproxyd", LibvirtProfile.udsproxydLaunch(launcher, link)), "started");
+
+        Files.writeString(key, "the new key, 32 bytes long......");
+        ServiceRequirement rotated = daemon("udsproxyd", LibvirtProfile.udsproxydLaunch(launcher, link));
+        assertThat(rotated.check()).isEqualTo(Finding.missing("udsproxyd runs (pid " + first.pid()
+                + "), started with other settings (" + key + " holds another key than the one it started with): up restarts it"));
+        applyStarting(rotated, "restarted");
+        assertThat(ProcessStat.isRunning(first.pid(), first.startTime())).isFalse();
+        assertThat(Files.readString(rotated.pidFile().file())).doesNotContain("key, 32 bytes");
+        assertThat(daemon("udsproxyd", LibvirtProfile.udsproxydLaunch(launcher, link)).apply(journal).verb()).isEqualTo("ok");
     }
 
     @Test

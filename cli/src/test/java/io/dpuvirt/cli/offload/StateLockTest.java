@@ -74,6 +74,52 @@ class StateLockTest {
         }
     }
 
+    /**
+     * Two first-time ups: one makes the state directory's levels; the other, finding them made, takes the lock first
+     * and records none. The first must record them when it goes on from that state, or they outlive both ups' downs.
+     */
+    @Test
+    void levelsAnUpMadeAreRecordedAlsoWhenAnotherUpTookTheLockFirst() throws Exception {
+        Path top = dir.resolve("run");
+        Path state = top.resolve("offload");
+        StateStore store = new StateStore(state, "libvirt", Side.HOST);
+        StateLock making = StateLock.acquireCreating(state, err);
+        making.close(); // the other up's flock(2) comes between this one's mkdir(2)s and its own
+        Path guests = dir.resolve("guests");
+        try (StateLock other = StateLock.acquireCreating(state, err)) {
+            assertThat(other.createdDirectories()).isEmpty();
+            Journal.open(store, "libvirt", Side.HOST, other.createdDirectories()).record(new Change.CreatedDirectory(guests));
+            Files.createDirectory(guests);
+        }
+        try (StateLock first = StateLock.acquire(state, err).orElseThrow()) {
+            assertThat(Journal.open(store, "libvirt", Side.HOST, making.createdDirectories()).state().changes()).containsExactly(
+                    new Change.CreatedDirectory(top), new Change.CreatedDirectory(state), new Change.CreatedDirectory(guests));
+        }
+        try (StateLock down = StateLock.acquire(state, err).orElseThrow()) {
+            new Rollback(store, state, dir.resolve("log"), dir.resolve("status.sock"), err).run(new Report(err));
+        }
+        assertThat(top).doesNotExist();
+        assertThat(guests).doesNotExist();
+    }
+
+    /**
+     * Two first-time ups may share the making: one made the level above, the other the state directory in it. The levels
+     * are recorded outermost first whichever records first, since down removes them in the reverse order.
+     */
+    @Test
+    void levelsRecordedByTwoUpsStayOutermostFirst() throws Exception {
+        Path top = dir.resolve("run");
+        Path state = top.resolve("offload");
+        StateStore store = new StateStore(state, "libvirt", Side.HOST);
+        Files.createDirectories(state);
+        Journal.open(store, "libvirt", Side.HOST, List.of(state));
+
+        assertThat(Journal.open(store, "libvirt", Side.HOST, List.of(top)).state().changes())
+                .containsExactly(new Change.CreatedDirectory(top), new Change.CreatedDirectory(state));
+        assertThat(store.load().orElseThrow().changes())
+                .containsExactly(new Change.CreatedDirectory(top), new Change.CreatedDirectory(state));
+    }
+
     @Test
     void withoutTheDirectoryThereIsNothingToLock() throws Exception {
         assertThat(StateLock.acquire(dir.resolve("none"), err)).isEmpty();
@@ -115,21 +161,35 @@ class StateLockTest {
     }
 
     /**
-     * A down removes its state directory, then the level above it that the first up made. An up that comes between
-     * the two makes its own state directory in that level and holds its lock at once (another directory, so nothing
-     * to wait for): down must leave it, or the up works on in a directory that is gone, and a second up could lock a
-     * third one at the same path and run beside it.
+     * A down removes its state directory, then the level above it that the first up made, if it is empty by then. An
+     * up that came between the two made its own state directory in that level, which it found there and so did not
+     * record: down kept the level for the new state directory in it, and the up's own down later left it behind,
+     * recorded by neither. The up must wait while down removes the levels (it then makes them again and records them),
+     * and down must not remove the state directory an up holds the lock of.
      */
     @Test
-    void aDownLeavesTheStateDirectoryAnUpMadeWhileItRemovedTheLevelsAbove() throws Exception {
+    void anUpThatComesWhileADownRemovesTheLevelsAboveRecordsEveryLevelItMakes() throws Exception {
         Path top = dir.resolve("run");
         Path state = top.resolve("offload");
         StateStore store = new StateStore(state, "libvirt", Side.HOST);
         try (StateLock first = StateLock.acquireCreating(state, err)) {
             Journal.open(store, "libvirt", Side.HOST, first.createdDirectories());
         }
-        List<StateLock> ups = new ArrayList<>();
-        // the report's line for the state directory comes after its removal and before the level above goes
+        CompletableFuture<Void> upWaits = new CompletableFuture<>();
+        PrintStream upErr = new PrintStream(new OutputStream() {
+            private final StringBuilder said = new StringBuilder();
+
+            @Override
+            public void write(int b) {
+                said.append((char) b);
+                if (said.toString().contains("waiting for it to end")) {
+                    upWaits.complete(null);
+                }
+            }
+        }, true, StandardCharsets.UTF_8);
+        List<CompletableFuture<StateLock>> ups = new ArrayList<>();
+        // the report's line for the state directory comes after its removal and before the level above goes: the up
+        // starts there, and down goes on once the up has its lock or waits for one
         Report report = new Report(new PrintStream(new OutputStream() {
             private final StringBuilder said = new StringBuilder();
 
@@ -137,23 +197,31 @@ class StateLockTest {
             public void write(int b) {
                 said.append((char) b);
                 if (ups.isEmpty() && said.toString().contains("removed  directory " + state + System.lineSeparator())) {
-                    ups.add(acquireCreating(state));
+                    ups.add(CompletableFuture.supplyAsync(() -> acquireCreating(state, upErr), OWN_THREAD));
+                    CompletableFuture.anyOf(ups.getFirst(), upWaits).orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).join();
                 }
             }
         }, true, StandardCharsets.UTF_8));
 
         try (StateLock down = StateLock.acquire(state, err).orElseThrow()) {
-            assertThat(new Rollback(store, state, dir.resolve("log"), dir.resolve("status.sock")).run(report)).isTrue();
+            assertThat(new Rollback(store, state, dir.resolve("log"), dir.resolve("status.sock"), err).run(report)).isTrue();
         }
         assertThat(ups).as("an up came while down removed the levels").hasSize(1);
-        try (StateLock up = ups.getFirst()) {
+        try (StateLock up = ups.getFirst().get(WAIT_SECONDS, TimeUnit.SECONDS)) {
             assertThat(state).as("the directory the up holds the lock of").isDirectory();
-            assertThat(up.createdDirectories()).containsExactly(state);
             Journal.open(store, "libvirt", Side.HOST, up.createdDirectories());
         }
+        try (StateLock upsDown = StateLock.acquire(state, err).orElseThrow()) {
+            new Rollback(store, state, dir.resolve("log"), dir.resolve("status.sock"), err).run(new Report(err));
+        }
+        assertThat(top).as("what the up made is recorded: its down removed it").doesNotExist();
+        assertThat(upWaits).as("the up waited while down removed the level above").isDone();
     }
 
-    /** A down that removes the level above (it is empty) between an up's look and its make: the up looks again. */
+    /**
+     * The level above goes (it is empty) between an up's look and its lock, or its make: the up looks again. Removed
+     * here without its lock, so as by other hands than a down's too.
+     */
     @Test
     void anUpWhoseLevelAboveWentBeforeItMadeItsDirectoryLooksAgain() throws Exception {
         Path top = dir.resolve("run");
@@ -198,6 +266,10 @@ class StateLockTest {
     }
 
     private StateLock acquireCreating(Path state) {
+        return acquireCreating(state, err);
+    }
+
+    private static StateLock acquireCreating(Path state, PrintStream err) {
         try {
             return StateLock.acquireCreating(state, err);
         } catch (Exception e) {
