@@ -15,7 +15,9 @@ use_java25() {
 
 mvn_quiet() { mvn -B -ntp -q "$@"; }
 
-# testbed_up NAME: brings a benchmark's test bed up and prints its link's MTU (LINK_MTU chooses another than 65535)
+# testbed_up NAME: brings a benchmark's test bed up and prints its link's MTU (LINK_MTU chooses another than 65535,
+# LINK_CC another TCP congestion control than cubic, e.g. bbr: this machine's default)
 testbed_up() {
-    "$DPUVIRT_HOME/bin/dpuvirt" testbed up "$1" ${LINK_MTU:+--mtu "$LINK_MTU"} | sed -n 's/.*, link MTU \([0-9]*\)$/\1/p'
+    "$DPUVIRT_HOME/bin/dpuvirt" testbed up "$1" ${LINK_MTU:+--mtu "$LINK_MTU"} ${LINK_CC:+--congestion-control "$LINK_CC"} \
+        | sed -n 's/.*, link MTU \([0-9]*\)$/\1/p'
 }

@@ -14,7 +14,8 @@ import java.util.List;
 /** {@code dpuvirt}: the project's own tool: the two-machine test bed, and the offload profiles that set up a side. */
 public final class DpuvirtMain {
     private static final String USAGE = """
-            usage: dpuvirt testbed up [NAME] [--mtu N]        make a HOST and a DPU on this machine (root)
+            usage: dpuvirt testbed up [NAME] [--mtu N] [--congestion-control NAME]
+                                                              make a HOST and a DPU on this machine (root)
                    dpuvirt testbed down [NAME]                remove them, and everything still running in them
                    dpuvirt testbed status [NAME]
                    dpuvirt testbed exec host|dpu [--name NAME] COMMAND [ARG…]
@@ -26,6 +27,8 @@ public final class DpuvirtMain {
             /etc/qtfs, /etc/rexec, /etc/dpuvirt, /var/lib/libvirt, /var/lib/dpuvirt, /var/log/libvirt,
             /var/log/dpuvirt and /home/VMs; the rest of the file system is shared. The link between them is a veth
             pair with an MTU of 65535, standing for the DPU's vsock channel (64 KiB packets); --mtu sets another.
+            TCP across it uses cubic, which paces nothing (vsock has no congestion control), whatever the machine's
+            default; --congestion-control sets another (one of /proc/sys/net/ipv4/tcp_available_congestion_control).
             exit status: 0 done, 1 failed, 2 wrong usage; exec returns the command's status;
             %s
             """.formatted(OffloadCommand.USAGE, OffloadCommand.EXIT_STATUSES);
@@ -81,21 +84,35 @@ public final class DpuvirtMain {
     private static int up(String[] rest) throws UsageException, IOException {
         String name = TestBedConfig.DEFAULT_NAME;
         int mtu = TestBedConfig.DEFAULT_LINK_MTU;
+        String congestionControl = TestBedConfig.DEFAULT_LINK_CONGESTION_CONTROL;
         for (int i = 0; i < rest.length; i++) {
             if (rest[i].equals("--mtu")) {
                 if (++i == rest.length) {
                     throw new UsageException("--mtu needs a number");
                 }
                 mtu = mtu(rest[i]);
+            } else if (rest[i].equals("--congestion-control")) {
+                if (++i == rest.length) {
+                    throw new UsageException("--congestion-control needs a name (cubic, bbr, reno...)");
+                }
+                congestionControl = rest[i];
             } else if (i == 0) {
                 name = rest[i];
             } else {
                 throw new UsageException("unexpected argument '" + rest[i] + "' to testbed up");
             }
         }
-        TestBed bed = TestBed.up(TestBedConfig.named(name).withLinkMtu(mtu));
+        TestBedConfig config;
+        try {
+            config = TestBedConfig.named(name).withLinkMtu(mtu).withLinkCongestionControl(congestionControl);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        TestBed bed = TestBed.up(config);
+        // "link MTU N" stays last: scripts/lib.sh reads it there
         System.out.println("test bed '" + name + "' is up: HOST " + bed.host().address() + " (netns " + bed.host().networkNamespace()
-                + "), DPU " + bed.dpu().address() + " (netns " + bed.dpu().networkNamespace() + "), link MTU " + mtu);
+                + "), DPU " + bed.dpu().address() + " (netns " + bed.dpu().networkNamespace() + "), TCP congestion control "
+                + congestionControl + ", link MTU " + mtu);
         return ExitStatus.OK;
     }
 

@@ -23,6 +23,12 @@ class DpuvirtMainTest {
     }
 
     @Test
+    void aCongestionControlThatIsMissingOrNoNameIsAUsageError() {
+        assertThat(testbedUp("ccbad", "--congestion-control")).isEqualTo(ExitStatus.USAGE);
+        assertThat(testbedUp("ccbad", "--congestion-control", "../cubic")).isEqualTo(ExitStatus.USAGE);
+    }
+
+    @Test
     void anArgumentAfterTheNameIsAUsageError() {
         assertThat(testbedUp("mtubad", "extra")).isEqualTo(ExitStatus.USAGE);
     }

@@ -124,6 +124,10 @@ public final class TestBed implements AutoCloseable {
             Commands.check("ip", "link", "set", veth, "netns", namespace);
             Commands.check("ip", "-n", namespace, "addr", "add", config.address(role) + "/" + config.prefixLength(), "dev", veth);
             Commands.check("ip", "-n", namespace, "link", "set", veth, "mtu", Integer.toString(config.linkMtu()), "up");
+            // the connected route the address made, again with the link's congestion control: per route, it needs
+            // no change to the machine's tcp_allowed_congestion_control (a namespace's default would)
+            Commands.check("ip", "-n", namespace, "route", "replace", config.linkNetwork(), "dev", veth, "proto", "kernel",
+                    "scope", "link", "src", config.address(role), "congctl", config.linkCongestionControl());
             Commands.check("ip", "-n", namespace, "link", "set", "lo", "up");
             createMountNamespace(role);
         }

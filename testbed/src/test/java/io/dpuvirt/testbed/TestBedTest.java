@@ -52,6 +52,37 @@ class TestBedTest {
     }
 
     @Test
+    void tcpAcrossTheLinkUsesCubicWhateverTheMachinesDefault() throws Exception {
+        // a connection held open across the link, its congestion control read from ss on the DPU side
+        String listener = "exec python3 -c 'import socket,time; s=socket.create_server((\"" + bed.host().address()
+                + "\", 7399)); c=s.accept()[0]; time.sleep(5)'";
+        Process server = new ProcessBuilder(bed.host().command(java.util.List.of("sh", "-c", listener))).start();
+        try {
+            String client = "python3 -c 'import socket,subprocess,time; time.sleep(0.5); c=socket.create_connection((\""
+                    + bed.host().address() + "\", 7399)); print(subprocess.run([\"ss\",\"-tni\",\"dport = :7399\"],"
+                    + "capture_output=True,text=True).stdout)'";
+            assertThat(bed.dpu().shell(client).stdout()).contains(" cubic ");
+        } finally {
+            server.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void theLinksNetworkIsTheAddressWithTheHostBitsCleared() {
+        assertThat(TestBedConfig.named("x").linkNetwork()).isEqualTo("169.254.77.0/24");
+        assertThat(new TestBedConfig("x", "10.1.2.3", "10.1.2.4", 30, java.util.List.of(), 1500, "reno").linkNetwork())
+                .isEqualTo("10.1.2.0/30");
+    }
+
+    @Test
+    void aCongestionControlThatIsNotANameIsRefused() {
+        assertThatThrownBy(() -> TestBedConfig.named("x").withLinkCongestionControl("cubic; reboot"))
+                .hasMessage("congestion control must be a name such as cubic or bbr: 'cubic; reboot'");
+        assertThatThrownBy(() -> TestBedConfig.named("x").withLinkCongestionControl(""))
+                .hasMessageStartingWith("congestion control must be a name");
+    }
+
+    @Test
     void aLinkMtuOutsideWhatIpv4AndVethTakeIsRefused() {
         assertThatThrownBy(() -> TestBedConfig.named("x").withLinkMtu(65536)).hasMessage("link MTU must be 68 to 65535: 65536");
         assertThatThrownBy(() -> TestBedConfig.named("x").withLinkMtu(67)).hasMessage("link MTU must be 68 to 65535: 67");
