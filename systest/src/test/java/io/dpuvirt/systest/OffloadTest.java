@@ -243,9 +243,7 @@ class OffloadTest {
         String name = define(debian, NAMES + "cut", "");
         ok(debian.run("-c", URI, "start", name));
         long pid = qemuOnTheHost(name);
-        String veth = bed.config().vethName(Side.Role.DPU);
-
-        dpu.run("ip", "link", "set", "dev", veth, "down").orThrow();
+        bed.cutLink(Side.Role.DPU);
         long cutAt = System.nanoTime();
         try {
             VirshRunner.Result during = debian.run("-c", URI, "suspend", name);
@@ -257,7 +255,7 @@ class OffloadTest {
             Thread.sleep(Math.max(0, 30_000 - elapsed));
             assertThat(alive(pid)).isTrue();
         } finally {
-            dpu.run("ip", "link", "set", "dev", veth, "up").orThrow();
+            bed.restoreLink(Side.Role.DPU);
         }
         awaitSucceeds(() -> debian.run("-c", URI, "suspend", name));
         assertThat(debian.run("-c", URI, "domstate", name, "--reason").stdout()).isEqualTo("paused (user)\n\n");

@@ -222,8 +222,7 @@ class RexecTest {
         await("rexec through a new DPU udsproxyd", () -> sh(dpu, "rexec /bin/true").succeeded());
         Process silent = client(dpu, "sleep", "4747");
         await("the remote sleep", () -> running("sleep 4747"));
-        String veth = Commands.check("ip", "-n", dpu.networkNamespace(), "-o", "link", "show", "type", "veth").stdout().split(": ")[1].split("@")[0];
-        Commands.check("ip", "-n", dpu.networkNamespace(), "link", "set", veth, "down");
+        bed.cutLink(Side.Role.DPU);
         await("no orphan after the link went silent", () -> !running("sleep 4747"));
         assertThat(silent.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(silent.exitValue()).isEqualTo(255);

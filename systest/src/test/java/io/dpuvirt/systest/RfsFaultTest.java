@@ -27,8 +27,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RfsFaultTest {
     private static final String BED = "rfsfault";
-    /** The HOST's end of the test bed's veth pair ("dv" + bed name + "h", see TestBedConfig). */
-    private static final String HOST_LINK = "dv" + BED + "h";
 
     private TestBed bed;
     private RfsPair rfs;
@@ -60,7 +58,7 @@ class RfsFaultTest {
     @Test
     void callsFailWithEioWhileTheLinkIsDownAndWorkAgainWhenItReturns() throws Exception {
         assertThat(dpu.run("cat", "/home/VMs/disk.img").stdout()).isEqualTo("image v1\n");
-        host.run("ip", "link", "set", HOST_LINK, "down").orThrow();
+        bed.cutLink(Side.Role.HOST);
         try {
             long start = System.nanoTime();
             // a name never looked up: the DPU must ask the HOST, which does not answer
@@ -70,7 +68,7 @@ class RfsFaultTest {
             assertThat(lookup.stderr()).contains("Input/output error");
             assertThat(create.stderr()).contains("Input/output error");
         } finally {
-            host.run("ip", "link", "set", HOST_LINK, "up").orThrow();
+            bed.restoreLink(Side.Role.HOST);
         }
         long back = System.nanoTime();
         await("the mount to work again", () -> dpu.run("touch", "/home/VMs/new-file").succeeded());
@@ -113,12 +111,12 @@ class RfsFaultTest {
     @Test
     void umountWorksWithTheLinkGone() throws Exception {
         long daemon = rfs.daemonPid("/home/VMs");
-        host.run("ip", "link", "set", HOST_LINK, "down").orThrow();
+        bed.cutLink(Side.Role.HOST);
         try {
             CommandResult umount = dpu.run(Duration.ofSeconds(60), "umount", "/home/VMs");
             assertThat(umount.exitStatus()).as(umount.stderr()).isZero();
         } finally {
-            host.run("ip", "link", "set", HOST_LINK, "up").orThrow();
+            bed.restoreLink(Side.Role.HOST);
         }
         assertThat(dpu.run("findmnt", "-t", "fuse.qtfs").stdout()).isEmpty();
         await("the daemon to end", () -> ProcessHandle.of(daemon).map(p -> !p.isAlive()).orElse(true));

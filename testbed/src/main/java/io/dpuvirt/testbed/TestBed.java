@@ -124,13 +124,31 @@ public final class TestBed implements AutoCloseable {
             Commands.check("ip", "link", "set", veth, "netns", namespace);
             Commands.check("ip", "-n", namespace, "addr", "add", config.address(role) + "/" + config.prefixLength(), "dev", veth);
             Commands.check("ip", "-n", namespace, "link", "set", veth, "mtu", Integer.toString(config.linkMtu()), "up");
-            // the connected route the address made, again with the link's congestion control: per route, it needs
-            // no change to the machine's tcp_allowed_congestion_control (a namespace's default would)
-            Commands.check("ip", "-n", namespace, "route", "replace", config.linkNetwork(), "dev", veth, "proto", "kernel",
-                    "scope", "link", "src", config.address(role), "congctl", config.linkCongestionControl());
+            giveTheLinkItsCongestionControl(role);
             Commands.check("ip", "-n", namespace, "link", "set", "lo", "up");
             createMountNamespace(role);
         }
+    }
+
+    /**
+     * The connected route the address made, again with the link's congestion control. Per route, it needs no change
+     * to the machine's tcp_allowed_congestion_control (a namespace's own default would).
+     */
+    private void giveTheLinkItsCongestionControl(Side.Role role) throws IOException {
+        Commands.check("ip", "-n", config.namespace(role), "route", "replace", config.linkNetwork(), "dev",
+                config.vethName(role), "proto", "kernel", "scope", "link", "src", config.address(role), "congctl",
+                config.linkCongestionControl());
+    }
+
+    /** Sets {@code role}'s end of the link down: nothing crosses, and no peer is told, until {@link #restoreLink}. */
+    public void cutLink(Side.Role role) throws IOException {
+        Commands.check("ip", "-n", config.namespace(role), "link", "set", config.vethName(role), "down");
+    }
+
+    /** Sets {@code role}'s end of the link up again; the route the kernel makes anew gets the congestion control back. */
+    public void restoreLink(Side.Role role) throws IOException {
+        Commands.check("ip", "-n", config.namespace(role), "link", "set", config.vethName(role), "up");
+        giveTheLinkItsCongestionControl(role);
     }
 
     /** A namespace file can only be bind-mounted onto a file whose mount does not propagate. */

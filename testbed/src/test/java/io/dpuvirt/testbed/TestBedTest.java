@@ -68,6 +68,20 @@ class TestBedTest {
     }
 
     @Test
+    void aLinkCutAndRestoredCarriesPacketsAgainWithItsCongestionControl() throws Exception {
+        bed.cutLink(Side.Role.DPU);
+        try {
+            assertThat(bed.dpu().run("ping", "-c", "1", "-W", "1", bed.host().address()).exitStatus()).isNotZero();
+        } finally {
+            bed.restoreLink(Side.Role.DPU);
+        }
+        // the kernel made the connected route anew when the link came up, without the congestion control
+        assertThat(bed.dpu().run("ip", "route", "show", "dev", bed.config().vethName(Side.Role.DPU)).stdout())
+                .contains("congctl cubic");
+        assertThat(bed.dpu().run("ping", "-c", "1", "-W", "2", bed.host().address()).exitStatus()).isZero();
+    }
+
+    @Test
     void theLinksNetworkIsTheAddressWithTheHostBitsCleared() {
         assertThat(TestBedConfig.named("x").linkNetwork()).isEqualTo("169.254.77.0/24");
         assertThat(new TestBedConfig("x", "10.1.2.3", "10.1.2.4", 30, java.util.List.of(), 1500, "reno").linkNetwork())
