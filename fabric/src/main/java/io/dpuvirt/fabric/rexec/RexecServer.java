@@ -58,6 +58,8 @@ public final class RexecServer implements AutoCloseable {
     private final DetachedService detached;
     private final FileService files;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("rexec-timer").factory());
+    /** The connections' threads and the attached programs' output pumps (idle ones end after a minute). */
+    private final TaskThreads threads = new TaskThreads("rexec-idle", 256 * 1024);
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong accepted = new AtomicLong();
     private final int allowedUid;
@@ -218,7 +220,7 @@ public final class RexecServer implements AutoCloseable {
             }
             connections.add(connection);
         }
-        Thread.ofPlatform().daemon().stackSize(256 * 1024).name("rexec-connection").start(connection);
+        threads.start("rexec-connection", connection);
     }
 
     /**
@@ -277,7 +279,7 @@ public final class RexecServer implements AutoCloseable {
         }
 
         private void attach(SpawnRequest spawn) {
-            Session started = new Session(socket, peer, spawn, launcher, childRecords, timers, config.killGrace().toMillis());
+            Session started = new Session(socket, peer, spawn, launcher, childRecords, timers, threads, config.killGrace().toMillis());
             synchronized (this) {
                 session = started;
             }

@@ -41,6 +41,7 @@ final class Session implements Runnable {
     private final ProgramLauncher launcher;
     private final ChildRecords records;
     private final ScheduledExecutorService timers;
+    private final TaskThreads threads;
     private final long killGraceMillis;
     private final SessionOutput output;
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -53,13 +54,14 @@ final class Session implements Runnable {
     private boolean terminating;
 
     Session(NativeSocket socket, PeerCredentials peer, SpawnRequest request, ProgramLauncher launcher, ChildRecords records,
-            ScheduledExecutorService timers, long killGraceMillis) {
+            ScheduledExecutorService timers, TaskThreads threads, long killGraceMillis) {
         this.socket = socket;
         this.peer = peer;
         this.request = request;
         this.launcher = launcher;
         this.records = records;
         this.timers = timers;
+        this.threads = threads;
         this.killGraceMillis = killGraceMillis;
         this.output = new SessionOutput(socket);
     }
@@ -153,7 +155,7 @@ final class Session implements Runnable {
             }
         }
         for (OutputPump pump : pumps) {
-            Thread.ofPlatform().daemon().stackSize(256 * 1024).name("rexec-" + pid + "-output").start(pump);
+            threads.start("rexec-" + pid + "-output", pump);
         }
         finishIfDone();
     }
