@@ -37,9 +37,6 @@ public final class RemoteProcess implements AutoCloseable {
     private final Object creditLock = new Object();
     private int stdinCredit = Protocol.STDIN_WINDOW;
     private final CountDownLatch ended = new CountDownLatch(1);
-    /** The threads that read the server's frames, one per running program, shared by every client in this JVM. */
-    private static final TaskThreads RECEIVERS = new TaskThreads("rexec-receiver-idle", 0);
-
     private volatile ExitStatus exitStatus;
     private volatile IOException failure;
     private volatile boolean finished;
@@ -54,7 +51,7 @@ public final class RemoteProcess implements AutoCloseable {
         this.stdoutStream = stdoutPipe == null ? null : stdoutPipe.input();
         this.stderrStream = stderrPipe == null ? null : stderrPipe.input();
         this.sinks = new OutputSink[] {null, stdout == null ? stdoutPipe : stdout, stderr == null ? stderrPipe : stderr};
-        RECEIVERS.start("rexec " + program + " " + pid, this::receive);
+        Thread.ofPlatform().daemon().name("rexec " + program + " " + pid).start(this::receive);
     }
 
     /** The program's pid on the server's machine. */
