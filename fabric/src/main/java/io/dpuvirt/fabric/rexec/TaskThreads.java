@@ -17,7 +17,6 @@ final class TaskThreads {
     private final String idleName;
     private final ExecutorService threads;
 
-    /** {@code stackSize} 0: the JVM's default. */
     TaskThreads(String idleName, long stackSize) {
         this.idleName = idleName;
         this.threads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().stackSize(stackSize).name(idleName).factory());
