@@ -55,20 +55,21 @@ final class LibvirtProfile {
                 new WhitelistRequirement(Whitelist.DEFAULT_FILE, Whitelist.Section.UDSCONNECT, GUEST_RUN, UDSPROXYD_STATUS),
                 new WhitelistRequirement(Whitelist.DEFAULT_FILE, Whitelist.Section.UDSCONNECT, REXEC_RUN, UDSPROXYD_STATUS)));
         Side other = settings.side().other();
+        Optional<KeyFingerprint> key = linkKey(settings); // read once: each daemon of the side records it
         if (settings.side() == Side.HOST) {
             for (Path emulator : emulators(settings)) {
                 requirements.add(new ProgramRequirement(RexecServerConfig.DEFAULT_WHITELIST, emulator));
             }
-            requirements.add(service(udsproxyd(settings), pidDirectory));
+            requirements.add(service(udsproxyd(settings, key), pidDirectory));
             requirements.add(new LinkRequirement(UDSPROXYD_STATUS, other, Duration.ZERO));
             requirements.add(service(rexecServer(), pidDirectory));
         } else {
             List<SettingRequirement> virtdConf = virtdConf(settings);
             requirements.addAll(virtdConf);
-            requirements.add(service(udsproxyd(settings), pidDirectory));
+            requirements.add(service(udsproxyd(settings, key), pidDirectory));
             requirements.add(new LinkRequirement(UDSPROXYD_STATUS, other, LINK_WAIT));
             requirements.add(new MirrorRequirement(REXEC_SOCKET, "rexec_server", other, UDSPROXYD_STATUS, MIRROR_WAIT));
-            requirements.add(service(virtd(settings, virtdConf), pidDirectory));
+            requirements.add(service(virtd(settings, virtdConf, key), pidDirectory));
         }
         return requirements;
     }
@@ -87,29 +88,34 @@ final class LibvirtProfile {
         return virtdConf;
     }
 
+    /** The fingerprint of the link's key file, when the link is configured. */
+    private static Optional<KeyFingerprint> linkKey(OffloadSettings settings) throws OffloadException {
+        return settings.link().isPresent() ? Optional.of(KeyFingerprint.of(settings.link().get().key())) : Optional.empty();
+    }
+
     private static ServiceRequirement service(Service service, Path pidDirectory) {
         return new ServiceRequirement(service, pidDirectory, LOGS);
     }
 
     /** {@code udsproxyd --key FILE [--vsock] 1 LOCAL PORT PEER PORT}; not known without the link settings. */
-    private static Service udsproxyd(OffloadSettings settings) throws OffloadException {
+    private static Service udsproxyd(OffloadSettings settings, Optional<KeyFingerprint> key) throws OffloadException {
         Optional<LaunchSettings> launch = Optional.empty();
         if (settings.link().isPresent()) {
-            launch = Optional.of(udsproxydLaunch(Tools.bin("udsproxyd"), settings.link().get()));
+            launch = Optional.of(udsproxydLaunch(Tools.bin("udsproxyd"), settings.link().get(), key.orElseThrow()));
         }
         return new Service("udsproxyd", launch, List.of(UdsproxyConfig.DEFAULT_RUN_DIRECTORY),
                 new Readiness("answering on its status socket " + UDSPROXYD_STATUS, UDSPROXYD_STATUS,
                         () -> UdsproxydLink.ask(UDSPROXYD_STATUS).answered(), DAEMON_READY));
     }
 
-    /** What {@code launcher} (udsproxyd's) is started with for {@code link}, the key it reads included. */
-    static LaunchSettings udsproxydLaunch(Path launcher, LinkSettings link) throws OffloadException {
+    /** What {@code launcher} (udsproxyd's) is started with for {@code link}, the key it reads ({@code key}) included. */
+    static LaunchSettings udsproxydLaunch(Path launcher, LinkSettings link, KeyFingerprint key) {
         List<String> argv = new ArrayList<>(List.of(launcher.toString(), "--key", link.key().toString()));
         if (link.vsock()) {
             argv.add("--vsock");
         }
         argv.addAll(List.of("1", link.local(), Integer.toString(link.port()), link.peer(), Integer.toString(link.port())));
-        return new LaunchSettings(argv, List.of(), Optional.of(KeyFingerprint.of(link.key())));
+        return new LaunchSettings(argv, List.of(), Optional.of(key));
     }
 
     /**
@@ -130,12 +136,12 @@ final class LibvirtProfile {
      * virtd reads /etc/dpuvirt/virtd.conf when it starts, and the link's key it names: its guests run on the HOST,
      * reached through the HOST's udsproxyd. Without the link settings, what it must read is not known in full.
      */
-    private static Service virtd(OffloadSettings settings, List<SettingRequirement> virtdConf) throws OffloadException {
+    private static Service virtd(OffloadSettings settings, List<SettingRequirement> virtdConf, Optional<KeyFingerprint> key)
+            throws OffloadException {
         Path socket = VirtdConfig.DEFAULT_SOCKET;
         Optional<LaunchSettings> launch = Optional.empty();
         if (settings.link().isPresent()) {
-            launch = Optional.of(new LaunchSettings(List.of(Tools.bin("virtd").toString()), virtdConf,
-                    Optional.of(KeyFingerprint.of(settings.link().get().key()))));
+            launch = Optional.of(new LaunchSettings(List.of(Tools.bin("virtd").toString()), virtdConf, key));
         }
         return new Service("virtd", launch, List.of(socket.getParent()),
                 new Readiness("accepting connections on " + socket, socket, () -> SocketProbe.accepts(socket), VIRTD_READY));

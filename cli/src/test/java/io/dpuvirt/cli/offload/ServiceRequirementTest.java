@@ -196,16 +196,21 @@ class ServiceRequirementTest {
         Path launcher = Files.writeString(dir.resolve("udsproxyd"), "#!/bin/sh\nexec sleep 60\n");
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
         LinkSettings link = new LinkSettings(key, "10.0.0.2", "10.0.0.1", LinkSettings.DEFAULT_PORT, false);
-        ProcessId first = applyStarting(daemon("udsproxyd", LibvirtProfile.udsproxydLaunch(launcher, link)), "started");
+        ProcessId first = applyStarting(daemon("udsproxyd", udsproxydLaunch(launcher, link)), "started");
 
         Files.writeString(key, "the new key, 32 bytes long......");
-        ServiceRequirement rotated = daemon("udsproxyd", LibvirtProfile.udsproxydLaunch(launcher, link));
+        ServiceRequirement rotated = daemon("udsproxyd", udsproxydLaunch(launcher, link));
         assertThat(rotated.check()).isEqualTo(Finding.missing("udsproxyd runs (pid " + first.pid()
                 + "), started with other settings (" + key + " holds another key than the one it started with): up restarts it"));
         applyStarting(rotated, "restarted");
         assertThat(ProcessStat.isRunning(first.pid(), first.startTime())).isFalse();
         assertThat(Files.readString(rotated.pidFile().file())).doesNotContain("key, 32 bytes");
-        assertThat(daemon("udsproxyd", LibvirtProfile.udsproxydLaunch(launcher, link)).apply(journal).verb()).isEqualTo("ok");
+        assertThat(daemon("udsproxyd", udsproxydLaunch(launcher, link)).apply(journal).verb()).isEqualTo("ok");
+    }
+
+    /** udsproxyd's launch settings as {@code up} makes them, with the key file's fingerprint as it is now. */
+    private static LaunchSettings udsproxydLaunch(Path launcher, LinkSettings link) throws OffloadException {
+        return LibvirtProfile.udsproxydLaunch(launcher, link, KeyFingerprint.of(link.key()));
     }
 
     @Test
