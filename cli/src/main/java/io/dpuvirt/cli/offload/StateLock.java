@@ -1,5 +1,7 @@
 package io.dpuvirt.cli.offload;
 
+import io.dpuvirt.common.linux.DirectoryLock;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.NoSuchFileException;
@@ -43,7 +45,7 @@ final class StateLock implements AutoCloseable {
             if (created.isEmpty()) {
                 continue; // a down removed the directory they go in before this locked it: look again
             }
-            Optional<DirectoryLock> lock = DirectoryLock.acquire(directory, err);
+            Optional<DirectoryLock> lock = DirectoryLocks.acquire(directory, err);
             if (lock.isPresent()) {
                 return new StateLock(lock.get(), created.get());
             }
@@ -56,7 +58,7 @@ final class StateLock implements AutoCloseable {
      * no such directory (then there is no state either).
      */
     static Optional<StateLock> acquire(Path directory, PrintStream err) throws IOException {
-        return DirectoryLock.acquire(directory, err).map(lock -> new StateLock(lock, List.of()));
+        return DirectoryLocks.acquire(directory, err).map(lock -> new StateLock(lock, List.of()));
     }
 
     /**
@@ -68,7 +70,7 @@ final class StateLock implements AutoCloseable {
         if (missing.isEmpty()) {
             return Optional.of(List.of());
         }
-        Optional<DirectoryLock> lock = DirectoryLock.acquire(missing.getFirst().getParent(), err);
+        Optional<DirectoryLock> lock = DirectoryLocks.acquire(missing.getFirst().getParent(), err);
         if (lock.isEmpty()) {
             return Optional.empty();
         }

@@ -1,5 +1,6 @@
 package io.dpuvirt.common.net;
 
+import io.dpuvirt.common.linux.DirectoryLock;
 import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.FileCalls;
 import io.dpuvirt.common.linux.LinuxException;
@@ -41,6 +42,7 @@ public final class PrivateUnixListener<T extends Closeable> implements Closeable
     }
 
     private static final int PLACING_ATTEMPTS = 3;
+    private static final Duration LOCK_PATIENCE = Duration.ofSeconds(2);
 
     private final Path path;
     private final T socket;
@@ -82,8 +84,36 @@ public final class PrivateUnixListener<T extends Closeable> implements Closeable
      * taken with RENAME_NOREPLACE, and a leftover is swapped out with RENAME_EXCHANGE and checked: when what came out
      * is not the file judged dead, it is swapped back. Either way, a lost race is judged again: usually as a server
      * already listening.
+     *
+     * <p>Swapping back is right only when no other swap comes between: two servers that both swapped a winner's
+     * socket out and put back each other's left a refused server's socket in place, and the winner's in a staging
+     * directory to be removed. So servers placing a socket hold the lock of its directory while they judge and swap
+     * ({@link DirectoryLock}, a moment each). A holder that keeps it longer ({@code dpuvirt offload} holds the locks of
+     * its own directories for a whole command, and any user who can read a directory can lock it) does not keep a
+     * server from starting: after {@link #LOCK_PATIENCE} it places its socket unlocked, as other programs do.
      */
     private static void putInPlace(Path bound, Path target) throws IOException {
+        Optional<DirectoryLock> lock = lockDirectory(target.getParent());
+        try {
+            swapIntoPlace(bound, target);
+        } finally {
+            lock.ifPresent(DirectoryLock::close);
+        }
+    }
+
+    /** The lock of {@code directory}, or none when another keeps it or this may not read it (mode -wx). */
+    private static Optional<DirectoryLock> lockDirectory(Path directory) throws IOException {
+        try {
+            return DirectoryLock.tryAcquire(directory, LOCK_PATIENCE);
+        } catch (LinuxException e) {
+            if (e.is(Errno.EACCES)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static void swapIntoPlace(Path bound, Path target) throws IOException {
         for (int attempt = 0; attempt < PLACING_ATTEMPTS; attempt++) {
             Optional<Object> leftover = refuseIfInUse(target);
             try {

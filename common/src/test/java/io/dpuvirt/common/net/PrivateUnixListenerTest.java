@@ -1,20 +1,27 @@
 package io.dpuvirt.common.net;
 
+import io.dpuvirt.common.linux.DirectoryLock;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -94,5 +101,52 @@ class PrivateUnixListenerTest {
                 listener.close();
             }
         }
+    }
+
+    /**
+     * A server judges and swaps holding its directory's lock, so that servers starting at once take turns: it waits
+     * while another holds the lock, leaving the dead server's file where it is, and places its own once let go.
+     */
+    @Test
+    @Timeout(30)
+    void aServerPlacesItsSocketHoldingTheLockOfItsDirectory() throws Exception {
+        Path path = dir.resolve("turn.sock");
+        NativeSocket.listen(new SockAddr.Unix(path.toString()), SocketType.STREAM, 1).close(); // a leftover
+        Object leftover = fileKey(path);
+        DirectoryLock held = DirectoryLock.acquire(dir, () -> { }).orElseThrow();
+        CompletableFuture<PrivateUnixListener<NativeSocket>> server = CompletableFuture.supplyAsync(() -> {
+            try {
+                return PrivateUnixListener.listen(path, "rw-------", SocketType.STREAM, 8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, task -> Thread.ofPlatform().daemon().start(task));
+        try {
+            Thread.sleep(300); // well within the patience: it waits
+            assertThat(server).isNotDone();
+            assertThat(fileKey(path)).isEqualTo(leftover);
+        } finally {
+            held.close();
+        }
+        try (PrivateUnixListener<NativeSocket> listener = server.get(20, TimeUnit.SECONDS);
+             NativeSocket client = NativeSocket.connect(new SockAddr.Unix(path.toString()), SocketType.STREAM, Duration.ZERO)) {
+            assertThat(fileKey(path)).isNotEqualTo(leftover);
+        }
+    }
+
+    /** Any user who can read a directory can lock it: a lock kept past the patience does not keep a server out. */
+    @Test
+    @Timeout(30)
+    void aLockKeptLongDoesNotKeepAServerFromStarting() throws Exception {
+        Path path = dir.resolve("kept.sock");
+        try (DirectoryLock _ = DirectoryLock.acquire(dir, () -> { }).orElseThrow();
+             PrivateUnixListener<NativeSocket> listener = PrivateUnixListener.listen(path, "rw-------", SocketType.STREAM, 8);
+             NativeSocket client = NativeSocket.connect(new SockAddr.Unix(path.toString()), SocketType.STREAM, Duration.ZERO)) {
+            assertThat(listener.path()).isEqualTo(path);
+        }
+    }
+
+    private static Object fileKey(Path path) throws IOException {
+        return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
     }
 }
