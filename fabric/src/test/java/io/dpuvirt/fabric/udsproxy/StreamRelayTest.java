@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +71,44 @@ class StreamRelayTest {
         assertThat(relayB.get(60, TimeUnit.SECONDS)).isEqualTo(StreamRelay.Outcome.COMPLETED);
     }
 
+    /**
+     * A bulk stream's payloads are spliced into the local socket; when its reader closes in the middle, the rest is
+     * dropped, the stream ends on both sides, and the channel is in step for the next stream, which arrives whole.
+     */
+    @Test
+    @Timeout(60)
+    void aReaderThatLeavesInTheMiddleEndsTheStreamAndTheChannelCarriesTheNext() throws Exception {
+        NativeSocket[] link = pair("link");
+        FdPassing noDescriptors = new FdPassing(() -> {
+            throw new AssertionError("no descriptors are passed here");
+        });
+        StreamChannel channelA = new StreamChannel(new LinkConnection(link[0], "b"));
+        StreamChannel channelB = new StreamChannel(new LinkConnection(link[1], "a"));
+
+        NativeSocket[] a = pair("a");
+        NativeSocket[] b = pair("b");
+        Future<StreamRelay.Outcome> relayA = threads.submit(() -> StreamRelay.run(channelA, a[0], noDescriptors, threads, "relay a"));
+        Future<StreamRelay.Outcome> relayB = threads.submit(() -> StreamRelay.run(channelB, b[0], noDescriptors, threads, "relay b"));
+        Future<Long> sentByA = threads.submit(() -> send(a[1]));
+        MemorySegment some = Arena.ofAuto().allocate(1 << 20);
+        b[1].readFully(some, some.byteSize());
+        b[1].close(); // in the middle of the stream
+        // the rest is dropped on b's side; a's writer ends, having written all or with its socket shut under it
+        assertThat(sentByA).satisfiesAnyOf(sent -> assertThat(sent).succeedsWithin(30, TimeUnit.SECONDS),
+                sent -> assertThat(sent).failsWithin(30, TimeUnit.SECONDS));
+        a[1].close();
+        assertThat(relayA.get(30, TimeUnit.SECONDS)).isEqualTo(StreamRelay.Outcome.COMPLETED);
+        assertThat(relayB.get(30, TimeUnit.SECONDS)).isEqualTo(StreamRelay.Outcome.COMPLETED);
+
+        NativeSocket[] c = pair("c");
+        NativeSocket[] d = pair("d");
+        threads.submit(() -> StreamRelay.run(channelA, c[0], noDescriptors, threads, "relay c"));
+        threads.submit(() -> StreamRelay.run(channelB, d[0], noDescriptors, threads, "relay d"));
+        Future<Long> sentByC = threads.submit(() -> send(c[1]));
+        assertThat(receive(d[1])).isEqualTo(SIZE);
+        assertThat(sentByC.get(30, TimeUnit.SECONDS)).isEqualTo(SIZE);
+    }
+
     @Test
     @Timeout(30)
     void aSeqpacketMessageWithoutBytesIsAMessageNotTheEnd() throws Exception {
@@ -96,11 +135,14 @@ class StreamRelayTest {
         assertThat(b[1].inputEnded()).as("the end, after the empty message").isTrue();
     }
 
-    /** Sends SIZE bytes in 1 MiB writes, then half-closes. */
+    /** Sends SIZE bytes of {@link #patternByte} in 1 MiB writes, then half-closes. */
     private static long send(NativeSocket socket) throws Exception {
         MemorySegment chunk = Arena.ofAuto().allocate(1 << 20);
         long sent = 0;
         while (sent < SIZE) {
+            for (long i = 0; i < chunk.byteSize(); i++) {
+                chunk.set(ValueLayout.JAVA_BYTE, i, patternByte(sent + i));
+            }
             socket.write(chunk, chunk.byteSize());
             sent += chunk.byteSize();
         }
@@ -108,13 +150,24 @@ class StreamRelayTest {
         return sent;
     }
 
+    /** Reads to the end, checking that every byte is the pattern's at its place: none lost, doubled or moved. */
     private static long receive(NativeSocket socket) throws Exception {
         MemorySegment buffer = Arena.ofAuto().allocate(1 << 20);
         long received = 0;
         for (long n; (n = socket.read(buffer, buffer.byteSize())) > 0; ) {
+            for (long i = 0; i < n; i++) {
+                if (buffer.get(ValueLayout.JAVA_BYTE, i) != patternByte(received + i)) {
+                    throw new AssertionError("byte " + (received + i) + " is not the one sent there");
+                }
+            }
             received += n;
         }
         return received;
+    }
+
+    /** A pattern whose period (251) divides no buffer or frame size. */
+    private static byte patternByte(long offset) {
+        return (byte) (offset % 251);
     }
 
     private NativeSocket[] pair(String name) throws Exception {
