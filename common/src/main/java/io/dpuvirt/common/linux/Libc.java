@@ -158,8 +158,8 @@ public final class Libc {
         }
     }
 
-    /** fcntl(2)'s commands for the file status flags, and for a pipe's capacity. */
-    public static final int F_GETFL = 3, F_SETFL = 4, F_SETPIPE_SZ = 1031;
+    /** fcntl(2)'s commands for the file status flags. */
+    public static final int F_GETFL = 3, F_SETFL = 4;
 
     /** Sets or clears O_NONBLOCK on {@code fd}, leaving its other status flags as they are. */
     public static void setNonBlocking(int fd, boolean nonBlocking) throws LinuxException {

@@ -20,10 +20,6 @@ public record Frame(int type, int flags, MemorySegment payload) {
      */
     static final ValueLayout.OfInt LENGTH = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
-    /** A frame's header, read before its payload ({@link LinkConnection#receiveHead()}). */
-    public record Head(int type, int flags, long length) {
-    }
-
     public long length() {
         return payload.byteSize();
     }

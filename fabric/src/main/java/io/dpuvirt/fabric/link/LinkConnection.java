@@ -16,11 +16,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class LinkConnection implements AutoCloseable {
     private static final long INITIAL_READ_BUFFER = 64 * 1024;
-    /**
-     * The least payload left in the socket that is spliced rather than read: below it, the two splice calls per
-     * part and the hand-over to a thread that may wait cost more than the copy they save.
-     */
-    private static final long SPLICE_FROM = 32 * 1024;
 
     private final NativeSocket socket;
     private final String peer;
@@ -28,9 +23,6 @@ public final class LinkConnection implements AutoCloseable {
     private final Buffer readBuffer = new Buffer(INITIAL_READ_BUFFER, Frame.HEADER + Frame.MAX_PAYLOAD);
     private long readStart;
     private long readEnd;
-    /** Whether the last payload was spliced: then the next header is read alone, its payload left in the socket. */
-    private boolean splicing;
-    private SplicePipe pipe;
 
     public LinkConnection(NativeSocket socket, String peer) {
         this.socket = socket;
@@ -157,15 +149,7 @@ public final class LinkConnection implements AutoCloseable {
 
     /** The next frame; its payload is valid until the next call. End of stream is an {@link EOFException}. */
     public Frame receive() throws IOException {
-        return payload(receiveHead());
-    }
-
-    /**
-     * The next frame's header; its payload is to be taken next, with {@link #payload} or {@link #splicePayload}.
-     * While payloads are spliced, only the header is read, leaving the payload in the socket for the next splice.
-     */
-    public Frame.Head receiveHead() throws IOException {
-        fill(Frame.HEADER, !splicing);
+        fill(Frame.HEADER);
         MemorySegment data = readBuffer.segment();
         int type = data.get(ValueLayout.JAVA_BYTE, readStart) & 0xff;
         int flags = data.get(ValueLayout.JAVA_BYTE, readStart + 1) & 0xff;
@@ -173,79 +157,14 @@ public final class LinkConnection implements AutoCloseable {
         if (length > Frame.MAX_PAYLOAD) {
             throw new LinkProtocolException("peer " + peer + " sent a frame of " + length + " bytes (limit " + Frame.MAX_PAYLOAD + ")");
         }
-        readStart += Frame.HEADER;
-        return new Frame.Head(type, flags, length);
+        fill(Frame.HEADER + length);
+        long payloadStart = readStart + Frame.HEADER;
+        readStart = payloadStart + length;
+        return new Frame(type, flags, readBuffer.segment().asSlice(payloadStart, length));
     }
 
-    /** The frame whose header {@code head} is, its payload read; valid until the next call. */
-    public Frame payload(Frame.Head head) throws IOException {
-        splicing = false;
-        fill(head.length(), true);
-        long payloadStart = readStart;
-        readStart += head.length();
-        return new Frame(head.type(), head.flags(), readBuffer.segment().asSlice(payloadStart, head.length()));
-    }
-
-    /** Whether so much of {@code head}'s payload is still in the socket that splicing it beats reading it. */
-    public boolean worthSplicing(Frame.Head head) {
-        return head.length() - Math.min(readEnd - readStart, head.length()) >= SPLICE_FROM;
-    }
-
-    /**
-     * Writes the payload of the frame whose header {@code head} is to the stream socket {@code target}: the part
-     * read already, then the rest from this socket by splice(2), which never copies it through this process. False
-     * when {@code target} failed (the rest of the payload is then read and dropped, so that the next frame can be
-     * read); a failure of this connection is thrown.
-     */
-    public boolean splicePayload(Frame.Head head, NativeSocket target) throws IOException {
-        splicing = true;
-        long buffered = Math.min(readEnd - readStart, head.length());
-        long left = head.length() - buffered;
-        try {
-            target.write(readBuffer.segment().asSlice(readStart), buffered);
-        } catch (LinuxException e) {
-            readStart += buffered;
-            skip(left);
-            return false;
-        }
-        readStart += buffered;
-        if (pipe == null) {
-            pipe = SplicePipe.open();
-        }
-        while (left > 0) {
-            long moved = pipe.fillFrom(socket.fd(), left);
-            if (moved == 0) {
-                throw new EOFException("peer " + peer + " closed the link connection in a frame");
-            }
-            left -= moved;
-            try {
-                pipe.drainTo(target.fd(), moved);
-            } catch (LinuxException e) {
-                pipe.close(); // what it still holds goes with it
-                pipe = null;
-                skip(left);
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Reads and drops {@code length} bytes of a payload. */
-    private void skip(long length) throws IOException {
-        long left = length;
-        while (left > 0) {
-            long part = Math.min(left, readBuffer.capacity());
-            fill(part, false);
-            readStart += part;
-            left -= part;
-        }
-    }
-
-    /**
-     * Makes at least {@code needed} unread bytes available from readStart, compacting and growing as needed; reads
-     * as much as the buffer takes when {@code ahead}, else no more than needed.
-     */
-    private void fill(long needed, boolean ahead) throws IOException {
+    /** Makes at least {@code needed} unread bytes available from readStart, compacting and growing as needed. */
+    private void fill(long needed) throws IOException {
         if (readEnd - readStart >= needed) {
             return;
         }
@@ -259,8 +178,7 @@ public final class LinkConnection implements AutoCloseable {
         }
         while (readEnd - readStart < needed) {
             MemorySegment data = readBuffer.segment();
-            long room = ahead ? readBuffer.capacity() - readEnd : needed - (readEnd - readStart);
-            long n = socket.read(data.asSlice(readEnd), room);
+            long n = socket.read(data.asSlice(readEnd), readBuffer.capacity() - readEnd);
             if (n == 0) {
                 throw new EOFException("peer " + peer + " closed the link connection");
             }
@@ -280,9 +198,6 @@ public final class LinkConnection implements AutoCloseable {
     @Override
     public void close() {
         socket.close();
-        if (pipe != null) {
-            pipe.close();
-        }
     }
 
     @Override

@@ -18,6 +18,7 @@ import static io.dpuvirt.common.linux.OpenFlags.O_RDWR;
  * server once it started.
  */
 final class ChildStdio {
+    private static final int F_SETPIPE_SZ = 1031;
     /** Output pipes this large let a busy program hand over 128 KiB per read instead of 64. */
     private static final int OUTPUT_PIPE_BYTES = 1024 * 1024;
     private static final byte[] DEV_NULL = "/dev/null".getBytes(StandardCharsets.US_ASCII);
@@ -139,7 +140,7 @@ final class ChildStdio {
 
     private static void enlarge(int pipe) {
         try {
-            Libc.fcntl(pipe, Libc.F_SETPIPE_SZ, OUTPUT_PIPE_BYTES);
+            Libc.fcntl(pipe, F_SETPIPE_SZ, OUTPUT_PIPE_BYTES);
         } catch (LinuxException e) {
             // above /proc/sys/fs/pipe-max-size for this user: the default size works, only with smaller reads
         }

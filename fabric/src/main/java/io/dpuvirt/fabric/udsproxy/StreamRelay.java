@@ -237,17 +237,7 @@ final class StreamRelay {
 
     /** One frame from the link, relayed; false after the peer's END frame. Throws when the link fails. */
     private boolean downstreamStep() throws IOException {
-        Frame.Head head = channel.link.receiveHead();
-        if (head.type() == UdsFrame.DATA && writable && pendingFds.isEmpty() && local.type() == SocketType.STREAM
-                && channel.link.worthSplicing(head)) {
-            handOverUpstream.run(); // a splice into the local socket waits for room
-            writable = channel.link.splicePayload(head, local);
-            if (!writable) {
-                abortLocal(); // as deliver does: the peer hears of it from upstream, this keeps draining
-            }
-            return true;
-        }
-        Frame frame = channel.link.payload(head);
+        Frame frame = channel.link.receive();
         switch (frame.type()) {
             case UdsFrame.FDS -> pendingFds = FdPassing.decode(frame.payload());
             case UdsFrame.DATA -> {

@@ -72,8 +72,8 @@ class StreamRelayTest {
     }
 
     /**
-     * A bulk stream's payloads are spliced into the local socket; when its reader closes in the middle, the rest is
-     * dropped, the stream ends on both sides, and the channel is in step for the next stream, which arrives whole.
+     * When a bulk stream's reader closes in the middle, the rest is dropped, the stream ends on both sides, and the
+     * channel is in step for the next stream, which arrives whole.
      */
     @Test
     @Timeout(60)
