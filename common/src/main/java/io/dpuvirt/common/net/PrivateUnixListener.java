@@ -5,6 +5,7 @@ import io.dpuvirt.common.linux.Errno;
 import io.dpuvirt.common.linux.FileCalls;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.common.linux.RenameCalls;
+import io.dpuvirt.common.log.Log;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -104,7 +105,12 @@ public final class PrivateUnixListener<T extends Closeable> implements Closeable
     /** The lock of {@code directory}, or none when another keeps it or this may not read it (mode -wx). */
     private static Optional<DirectoryLock> lockDirectory(Path directory) throws IOException {
         try {
-            return DirectoryLock.tryAcquire(directory, LOCK_PATIENCE);
+            Optional<DirectoryLock> lock = DirectoryLock.tryAcquire(directory, LOCK_PATIENCE);
+            if (lock.isEmpty()) {
+                Log.warn("the lock of " + directory + " was held by another for " + LOCK_PATIENCE.toSeconds()
+                        + " s: placing a socket there without it");
+            }
+            return lock;
         } catch (LinuxException e) {
             if (e.is(Errno.EACCES)) {
                 return Optional.empty();
