@@ -115,11 +115,14 @@ public final class DirectoryLock implements AutoCloseable {
         }
     }
 
-    /** Whether {@code fd} is still the directory at {@code path} (/proc/self/fd/N stats the descriptor's own). */
+    /**
+     * Whether {@code fd} is still the directory at {@code path} (/proc/self/fd/N stats the descriptor's own; without
+     * /proc this fails at once, instead of taking every lock for one of a removed directory and trying forever).
+     */
     private static boolean sameDirectory(int fd, Path path) throws IOException {
+        Object locked = Files.readAttributes(Path.of("/proc/self/fd/" + fd), "unix:dev,ino");
         try {
-            return Files.readAttributes(Path.of("/proc/self/fd/" + fd), "unix:dev,ino")
-                    .equals(Files.readAttributes(path, "unix:dev,ino"));
+            return locked.equals(Files.readAttributes(path, "unix:dev,ino"));
         } catch (NoSuchFileException e) {
             return false;
         }
