@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Seed 000 end to end on the test bed: virtd on the DPU (guests remote), udsproxyd on both sides, rexec_server on
  * the HOST, real TCG guests whose kernel and initramfs exist only in the HOST's /home/VMs. Debian's virsh and
- * bin/virsh run on the DPU. Then the failure cases: virtd killed -9, the link cut for 30 s, the HOST's services
- * restarted; and 10 guests started at once. Every test kills its guests by pid at its end, passed or failed.
+ * bin/virsh run on the DPU. Then the failure cases: virtd killed -9, the link cut for 30 s, the link cut during a
+ * start, the HOST's services restarted; and 10 guests started at once. Every test kills its guests by pid at its end, passed or failed.
  */
 class OffloadTest {
     private static final String UDS_WHITELIST = "[Udsconnect]\nPath=/var/lib/dpuvirt;/var/run/rexec\n";
@@ -37,6 +38,7 @@ class OffloadTest {
     private static final String URI = "qemu+unix:///system?socket=" + VIRTD_SOCKET;
     private static final String NAMES = "offl-";
     private static final Path IMAGES = Path.of("/home/VMs");
+    private static final Path QEMU = Path.of("/usr/bin/qemu-system-x86_64");
     private static final Path CONSOLE = Project.HOME.resolve("libexec/console-until");
 
     @TempDir
@@ -63,7 +65,7 @@ class OffloadTest {
         servers = new RexecServers(logs);
         proxies.whitelist(host, UDS_WHITELIST);
         proxies.whitelist(dpu, UDS_WHITELIST);
-        RexecServers.whitelist(host, Path.of("/usr/bin/qemu-system-x86_64").toRealPath().toString());
+        RexecServers.whitelist(host, QEMU.toRealPath().toString());
         host.shell("cp " + guest.resolve("vmlinuz") + " " + guest.resolve("initramfs.gz") + " " + IMAGES + "/");
         startHostServer();
         proxies.startBoth();
@@ -262,6 +264,64 @@ class OffloadTest {
         ok(debian.run("-c", URI, "resume", name));
         ok(debian.run("-c", URI, "destroy", name));
         assertThat(alive(pid)).isFalse();
+    }
+
+    @Test
+    void aStartTheLinkCutsOffLeavesNoQemuOnTheHostAndTheNextStartWorks() throws Exception {
+        String name = NAMES + "cutoff";
+        // the emulator holds the guest's first start on the HOST until the link is cut: rexec_server has answered
+        // STARTED, and virtd cannot confirm the start (monitor, cont, then CONFIRM) before the cut
+        Path held = dir.resolve("held"), cut = dir.resolve("cut"), pidFile = dir.resolve("pid");
+        Path emulator = dir.resolve("emulator-held-once");
+        Files.writeString(emulator, """
+                #!/bin/sh
+                case "$*" in *guest=%s,*) if mkdir %s 2>/dev/null; then
+                    echo $$ > %s; while [ ! -e %s ]; do sleep 0.05; done; fi;; esac
+                exec %s "$@"
+                """.formatted(name, held, pidFile, cut, QEMU.toRealPath()));
+        Files.setPosixFilePermissions(emulator, PosixFilePermissions.fromString("rwxr-xr-x"));
+        RexecServers.whitelist(host, QEMU.toRealPath().toString(), emulator.toString());
+        virtdOnTheDpu();
+        Path xml = Files.writeString(dir.resolve(name + ".xml"), GuestImage.domain(name, 128, 1, "", "", IMAGES)
+                .replace("<devices>", "<devices>\n    <emulator>" + emulator + "</emulator>"));
+        ok(debian.run("-c", URI, "define", xml.toString()));
+
+        VirshRunner.Result failedStart;
+        try (ExecutorService background = Executors.newSingleThreadExecutor()) {
+            Future<VirshRunner.Result> start = background.submit(() -> debian.run("-c", URI, "start", name));
+            await("the guest's start held on the HOST", () -> Files.exists(pidFile) && Files.readString(pidFile).endsWith("\n"));
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            bed.cutLink(Side.Role.DPU);
+            try {
+                Files.createFile(cut);
+                // the HOST's udsproxyd notices the dead link (keepalive) and closes the start's connection
+                awaitLong("rexec_server killing the qemu whose start was not confirmed", () -> !alive(pid));
+                assertThat(servers.log(host)).contains("killed detached pid " + pid + " ").contains("its client went before confirming the start");
+            } finally {
+                bed.restoreLink(Side.Role.DPU);
+            }
+            failedStart = start.get();
+        }
+        Files.writeString(logs.resolve("cut-off-start.txt"), failedStart.stdout() + failedStart.stderr());
+        assertThat(failedStart.status()).as("the start cut off: " + failedStart.stdout() + failedStart.stderr()).isNotZero();
+        assertThat(failedStart.stderr()).contains("domain '" + name + "'");
+        assertThat(debian.run("-c", URI, "domstate", name).stdout()).isEqualTo("shut off\n\n");
+
+        awaitSucceeds(() -> debian.run("-c", URI, "start", name));
+        long pid = qemuOnTheHost(name);
+        ok(debian.run("-c", URI, "destroy", name));
+        assertThat(alive(pid)).isFalse();
+    }
+
+    /** As {@link ProxyPair#await}, for up to 60 s: a dead link is noticed by TCP keepalive, after some 10 s. */
+    private static void awaitLong(String what, ProxyPair.Check condition) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.dpuvirt.common.linux.Libc;
 import io.dpuvirt.common.linux.LinuxException;
 import io.dpuvirt.common.linux.ProcessCalls;
 import io.dpuvirt.common.linux.SignalCalls;
+import io.dpuvirt.common.linux.Signals;
 import io.dpuvirt.common.log.Log;
 
 import java.io.IOException;
@@ -27,6 +28,11 @@ import java.util.function.Consumer;
  * started is not this server's child, its end is noticed on its pidfd ({@link PidfdWatcher}), and its status is
  * unknown. Ends are remembered for a while (the last {@link #REMEMBERED_ENDS}), so that a STATUS or WATCH arriving
  * after the end still learns how it ended.
+ *
+ * <p>A program runs <em>unconfirmed</em> from its start until its client confirms the start ({@link Protocol#CONFIRM}).
+ * One whose client goes before confirming is killed ({@link #killUnconfirmed}): that client, and the virtd behind it,
+ * took the start for failed (the answer lost with the link, the guest's start cut off), and nothing else would ever
+ * end the program. A server that finds an unconfirmed record on load kills that program for the same reason.
  */
 final class DetachedPrograms implements AutoCloseable {
     static final int REMEMBERED_ENDS = 1024;
@@ -60,9 +66,14 @@ final class DetachedPrograms implements AutoCloseable {
                 registry.records.remove(record.program().pid());
                 continue;
             }
-            registry.running.put(record.program().pid(), new Running(record, pidfd));
+            Running taken = new Running(record, pidfd);
+            registry.running.put(record.program().pid(), taken);
             pidfds.put(pidfd, record.program());
-            Log.info("took over detached " + record.program() + " (" + record.path() + ") from a previous rexec_server");
+            if (record.confirmed()) {
+                Log.info("took over detached " + record.program() + " (" + record.path() + ") from a previous rexec_server");
+            } else { // held until its end, which the watcher below notices and which removes the record
+                kill(taken, "its client had not confirmed the start when the previous rexec_server stopped");
+            }
         }
         if (!pidfds.isEmpty()) {
             registry.adopted = new PidfdWatcher(pidfds, program -> registry.ended(program, Optional.empty()));
@@ -75,7 +86,7 @@ final class DetachedPrograms implements AutoCloseable {
         return new Reaper.Child() {
             @Override
             public void started(ProgramId program) {
-                register(new DetachedRecord(program, path, uid));
+                register(new DetachedRecord(program, path, uid, false));
             }
 
             @Override
@@ -96,6 +107,40 @@ final class DetachedPrograms implements AutoCloseable {
         }
         running.put(record.program().pid(), new Running(record, pidfd));
         records.write(record);
+    }
+
+    /** {@code program}'s client confirmed the start: from now the program outlives that client. */
+    synchronized void confirm(ProgramId program) {
+        Running entry = running.get(program.pid());
+        if (!closed && entry != null && entry.record().program().equals(program) && !entry.record().confirmed()) {
+            Running confirmed = new Running(entry.record().asConfirmed(), entry.pidfd());
+            running.put(program.pid(), confirmed);
+            records.write(confirmed.record());
+        }
+    }
+
+    /** SIGKILL to {@code program} if it runs unconfirmed: its client went before it confirmed the start. */
+    synchronized void killUnconfirmed(ProgramId program) {
+        Running entry = running.get(program.pid());
+        if (!closed && entry != null && entry.record().program().equals(program) && !entry.record().confirmed()) {
+            kill(entry, "its client went before confirming the start (the link lost, or the client stopped, during the start)");
+        }
+    }
+
+    private static void kill(Running entry, String why) {
+        DetachedRecord record = entry.record();
+        if (entry.pidfd() < 0) {
+            Log.error("cannot kill unconfirmed detached " + record.program() + " (" + record.path() + "): rexec_server holds no pidfd for it");
+            return;
+        }
+        try {
+            SignalCalls.sendSignal(entry.pidfd(), Signals.SIGKILL);
+            Log.warn("killed detached " + record.program() + " (" + record.path() + "): " + why);
+        } catch (LinuxException e) {
+            if (!e.is(Errno.ESRCH)) {
+                Log.error("cannot kill unconfirmed detached " + record.program() + " (" + record.path() + "): " + e.getMessage());
+            }
+        }
     }
 
     private void ended(ProgramId program, Optional<ExitStatus> status) {

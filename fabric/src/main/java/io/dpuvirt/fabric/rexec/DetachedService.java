@@ -11,6 +11,7 @@ import io.dpuvirt.common.net.PeerCredentials;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -48,12 +49,19 @@ final class DetachedService {
             output.failed(e.failure());
             return;
         }
-        output.started(launched.program()); // before the log line is made, as in Session
+        ProgramId program = launched.program();
+        output.started(program); // before the log line is made, as in Session
         DetachedFiles files = request.detached().orElseThrow();
         Log.info(launched.describe(" detached", peer) + "; stdout " + shown(files.stdout()) + ", stderr " + shown(files.stderr()));
         // the connection watches the program as a WATCH naming the run directory would (made beneath a --state-dir
-        // just now, so located again without a refusal)
-        serve(socket, peer, output, new ProgramRequest.Watch(launched.program(), files.runDirectory().toString()));
+        // just now, so located again without a refusal), from before the client confirms the start
+        ProgramRequest.Watch watch = new ProgramRequest.Watch(program, files.runDirectory().toString());
+        try {
+            watchUntilEnd(socket, output, program, peer.uid(), cleanup(watch), true);
+        } catch (RequestRefusedException e) {
+            Log.warn("cannot watch detached " + program + " for peer pid " + peer.pid() + ": " + e.getMessage());
+            output.failed(e.failure());
+        }
     }
 
     private static String shown(ByteString path) {
@@ -71,7 +79,7 @@ final class DetachedService {
                     Log.info("sent " + Signals.name(signal.signal()) + " to detached " + program + " for peer pid " + peer.pid());
                 }
                 case ProgramRequest.Status status -> output.state(registry.state(program, peer.uid()));
-                case ProgramRequest.Watch watch -> watchUntilEnd(socket, output, program, peer.uid(), cleanup(watch));
+                case ProgramRequest.Watch watch -> watchUntilEnd(socket, output, program, peer.uid(), cleanup(watch), false);
                 case ProgramRequest.Affinity affinity -> {
                     setAffinity(affinity, peer.uid());
                     output.done();
@@ -108,9 +116,12 @@ final class DetachedService {
     /**
      * Until the program ends (then its cleanup directory is removed and EXITED sent) or the client goes away,
      * whichever comes first. A program the registry no longer knows ended long ago: its directory goes too.
+     *
+     * <p>The watch of a detached SPAWN ({@code startedHere}) first waits for the client's CONFIRM. A client that goes
+     * before confirming gets its program killed, the directory removed at its end as if the client had stayed.
      */
     private void watchUntilEnd(NativeSocket socket, SessionOutput output, ProgramId program, int uid,
-            Optional<FileAreas.Location> cleanup) throws RequestRefusedException {
+            Optional<FileAreas.Location> cleanup, boolean startedHere) throws RequestRefusedException {
         Watch watch = new Watch(socket, output, cleanup);
         Consumer<ProgramState.Ended> watcher = watch::ended;
         Optional<ProgramState.Ended> known;
@@ -126,22 +137,62 @@ final class DetachedService {
             watch.ended(known.get());
             return;
         }
+        boolean stillWatching = false;
         try {
+            if (startedHere && !confirmed(socket)) {
+                stillWatching = !watch.clientGone(); // its end, when it comes, only removes the directory
+                registry.killUnconfirmed(program);
+                return;
+            }
+            if (startedHere) {
+                registry.confirm(program);
+            }
             awaitEndOfStream(socket);
         } finally {
-            registry.unwatch(program, watcher);
-            watch.finish();
+            if (!stillWatching) {
+                registry.unwatch(program, watcher);
+                watch.finish();
+            }
+        }
+    }
+
+    /**
+     * Whether the client's next frame is CONFIRM; false if the connection ended before (the client gone, the link
+     * lost, or the program's end told on it already).
+     */
+    private static boolean confirmed(NativeSocket socket) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment header = arena.allocate(Protocol.HEADER);
+            long done = 0;
+            while (done < Protocol.HEADER) {
+                long n = socket.read(header.asSlice(done), Protocol.HEADER - done);
+                if (n == 0) {
+                    return false;
+                }
+                done += n;
+            }
+            ByteBuffer frame = header.asByteBuffer();
+            if (Protocol.type(frame, 0) == Protocol.CONFIRM && frame.getInt(4) == 0) {
+                return true;
+            }
+            Log.warn("the client of a detached SPAWN sent " + Protocol.typeName(Protocol.type(frame, 0)) + " instead of CONFIRM");
+            return false;
+        } catch (LinuxException e) {
+            return false; // ECONNRESET: gone just the same
         }
     }
 
     /**
      * Tells one watching client of the end, unless its connection is finished: then the socket may be closed and
-     * its descriptor number reused, and nothing may be written to it.
+     * its descriptor number reused, and nothing may be written to it. The watch of a start whose client went before
+     * confirming stays registered, to remove the directory at the end.
      */
     private static final class Watch {
         private final NativeSocket socket;
         private final SessionOutput output;
         private final Optional<FileAreas.Location> cleanup;
+        private boolean ended;
+        private boolean clientGone;
         private boolean finished;
 
         Watch(NativeSocket socket, SessionOutput output, Optional<FileAreas.Location> cleanup) {
@@ -151,15 +202,24 @@ final class DetachedService {
         }
 
         synchronized void ended(ProgramState.Ended end) {
-            if (!finished) {
-                finished = true;
-                String removed = cleanup.map(DetachedService::removeDirectory).orElse(null);
+            if (finished || ended) {
+                return;
+            }
+            ended = true;
+            String removed = cleanup.map(DetachedService::removeDirectory).orElse(null);
+            if (!clientGone) {
                 output.exited(end);
                 socket.abort(); // wakes the connection's thread
-                if (removed != null) {
-                    Log.info(removed); // once the client is told
-                }
             }
+            if (removed != null) {
+                Log.info(removed); // once the client is told
+            }
+        }
+
+        /** The client went: nothing more is written to its socket. Whether the end had come already. */
+        synchronized boolean clientGone() {
+            clientGone = true;
+            return ended;
         }
 
         synchronized void finish() {

@@ -12,10 +12,11 @@ import java.nio.ByteBuffer;
  */
 final class Protocol {
     /**
-     * 3: the connection of a detached SPAWN that names a run directory removes it before its EXITED (a client of
-     * version 2 would leave it behind on a server that does not, so the two refuse each other).
+     * 4: the client of a detached SPAWN confirms the start ({@link #CONFIRM}), and the server kills a program whose
+     * client went without confirming (a client of version 3 never confirms, so the two refuse each other).
+     * 3: the connection of a detached SPAWN that names a run directory removes it before its EXITED.
      */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
     static final int HEADER = 8;
     /** The largest STDIN, STDOUT or STDERR payload; the sender splits larger writes. */
     static final int MAX_DATA = 128 * 1024;
@@ -35,6 +36,12 @@ final class Protocol {
     static final int SIGNAL = 0x04;
     static final int RESIZE = 0x05;
     static final int OUTPUT_CLOSED = 0x06;
+    /**
+     * On a detached SPAWN's connection, after STARTED: the start is complete. Until then the program lives only as
+     * long as that connection: a client that lost it (the link cut, its process killed) took the start for failed,
+     * and no one would ever end the program.
+     */
+    static final int CONFIRM = 0x07;
     // client -> server: requests about a detached program
     static final int DETACHED_SIGNAL = 0x11;
     static final int DETACHED_STATUS = 0x12;
@@ -90,6 +97,7 @@ final class Protocol {
             case SIGNAL -> "SIGNAL";
             case RESIZE -> "RESIZE";
             case OUTPUT_CLOSED -> "OUTPUT_CLOSED";
+            case CONFIRM -> "CONFIRM";
             case DETACHED_SIGNAL -> "DETACHED_SIGNAL";
             case DETACHED_STATUS -> "DETACHED_STATUS";
             case DETACHED_WATCH -> "DETACHED_WATCH";

@@ -3,6 +3,7 @@ package io.dpuvirt.fabric.rexec;
 import io.dpuvirt.fabric.udsproxy.PeerSockets;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.BitSet;
@@ -22,7 +23,8 @@ import java.util.concurrent.CompletableFuture;
  * }
  * }</pre>
  *
- * <p>A detached program outlives this client, its connection and the server; it is named by its {@link ProgramId},
+ * <p>A detached program outlives this client, its connection and the server, once its start is confirmed (at once by
+ * {@link #spawnDetached}, by the caller of {@link #startDetached}); it is named by its {@link ProgramId},
  * which this process, or another after a restart, passes to {@link #status}, {@link #signal}, {@link #watch},
  * {@link #setAffinity} and {@link #cpuTime}. The server refuses (a {@link RequestRefusedException}) any id that is
  * not one of its running detached programs.
@@ -109,23 +111,66 @@ public final class RexecClient implements AutoCloseable {
     /**
      * Starts the program detached and returns once it runs: its stdin is /dev/null, its stdout and stderr go to
      * {@code output}'s files on the server's machine, and it runs on whatever happens to this process, the link or
-     * the server. A program the server does not start is a {@link SpawnFailedException}, as for {@link #start}.
+     * the server (the start is confirmed before this returns). A program the server does not start is a
+     * {@link SpawnFailedException}, as for {@link #start}.
      */
     public ProgramId spawnDetached(SpawnRequest request, DetachedFiles output) throws IOException {
         SpawnRequest detached = request.withDetached(output);
         try (Wire wire = connect(!detached.fds().isEmpty())) {
-            return sendDetached(wire, new FrameReader(wire, Protocol.MAX_ANSWER), detached);
+            FrameReader reader = new FrameReader(wire, Protocol.MAX_ANSWER);
+            ProgramId program = sendDetached(wire, reader, detached);
+            try {
+                confirm(wire, program);
+            } catch (IOException e) {
+                // a program that ended at once: the server told the end and closed, the CONFIRM found no reader
+                FrameReader.Frame next = reader.next();
+                if (next == null || next.type() != Protocol.EXITED) {
+                    throw e;
+                }
+            }
+            return program;
         }
     }
 
-    /** A detached program just started by {@link #startDetached}, and its end as the connection that started it tells. */
-    public record Detached(ProgramId program, CompletableFuture<ProgramState.Ended> end) {
+    /**
+     * A detached program just started by {@link #startDetached}, and its end as the connection that started it
+     * tells. Until {@link #confirm()} the program lives only as long as that connection: the server kills it when
+     * the connection ends first (this process gone, the link cut), since its client could not have known it runs.
+     */
+    public static final class Detached {
+        private final ProgramId program;
+        private final CompletableFuture<ProgramState.Ended> end;
+        private final Wire wire;
+
+        private Detached(ProgramId program, CompletableFuture<ProgramState.Ended> end, Wire wire) {
+            this.program = program;
+            this.end = end;
+            this.wire = wire;
+        }
+
+        public ProgramId program() {
+            return program;
+        }
+
+        public CompletableFuture<ProgramState.Ended> end() {
+            return end;
+        }
+
+        /**
+         * The start is complete: from now the program outlives the connection, this process, the link and the
+         * server. It may still be lost with the connection after this write; the server then kills the program, and
+         * {@link #end()} (or a later watch) tells that end.
+         */
+        public void confirm() throws IOException {
+            RexecClient.confirm(wire, program);
+        }
     }
 
     /**
      * As {@link #spawnDetached}, keeping the connection that started the program as its watch ({@link #watch}): the
      * server says EXITED on it when the program ends, after removing {@code output}'s run directory (if one is
-     * named) with its files. A start and its watch in one connection: no second one to open per program.
+     * named) with its files. A start and its watch in one connection: no second one to open per program. The start
+     * is the caller's to confirm ({@link Detached#confirm()}), once whatever it belongs to has succeeded.
      */
     public Detached startDetached(SpawnRequest request, DetachedFiles output) throws IOException {
         SpawnRequest detached = request.withDetached(output);
@@ -133,7 +178,7 @@ public final class RexecClient implements AutoCloseable {
             Wire wire = connect(true);
             FrameReader reader = new FrameReader(wire, Protocol.MAX_ANSWER);
             ProgramId program = startedOrClose(wire, reader, detached);
-            return new Detached(program, awaitEnd(wire, reader, program));
+            return new Detached(program, awaitEnd(wire, reader, program), wire);
         }
         // a kept connection, when there is one: the SPAWN is read by the thread already waiting on it on the other side
         ConnectionPool.Connection connection = requests.sendKeepingConnection(detached.encode());
@@ -145,7 +190,7 @@ public final class RexecClient implements AutoCloseable {
             throw e;
         }
         requests.openAheadIfNoneKept(); // for the next request about the program (its SIGNAL at the end)
-        return new Detached(program, awaitEnd(connection.wire(), connection.reader(), program));
+        return new Detached(program, awaitEnd(connection.wire(), connection.reader(), program), connection.wire());
     }
 
     private ProgramId sendDetached(Wire wire, FrameReader reader, SpawnRequest detached) throws IOException {
@@ -166,9 +211,10 @@ public final class RexecClient implements AutoCloseable {
         }
     }
 
-    /** The server may have started the program (it then ends it, its client gone) or not: this side cannot know. */
+    /** The server may have started the program (it then kills it, unconfirmed) or not: this side cannot know. */
     private IOException closedBeforeAnswering(String program) {
-        return new IOException("rexec_server at " + socket + " closed the connection before answering whether it started " + program);
+        return new IOException("rexec_server at " + socket + " closed the connection before answering whether it started " + program
+                + " (if it did, it kills it: the start was not confirmed)");
     }
 
     /** The answer to a detached SPAWN: the program's id once it runs, or the refusal. */
@@ -183,6 +229,18 @@ public final class RexecClient implements AutoCloseable {
             case Protocol.FAILED -> throw SpawnFailedException.of(Failure.decode(answer.payload()));
             default -> throw new ProtocolException("rexec_server answered a detached SPAWN with " + answer.describe());
         };
+    }
+
+    /** CONFIRM on the connection that started {@code program}: without it the server kills the program when that connection ends. */
+    private static void confirm(Wire wire, ProgramId program) throws IOException {
+        ByteBuffer frame = ByteBuffer.allocate(Protocol.HEADER);
+        Protocol.putHeader(frame, Protocol.CONFIRM, 0);
+        try {
+            wire.write(frame.flip());
+        } catch (IOException e) {
+            throw new IOException("the connection that started detached " + program + " was lost before its start was confirmed;"
+                    + " rexec_server kills it: " + e.getMessage(), e);
+        }
     }
 
     /** Whether the detached program runs, or how it ended. */

@@ -3,11 +3,16 @@ package io.dpuvirt.fabric.rexec;
 import io.dpuvirt.common.linux.FileCalls;
 import io.dpuvirt.common.linux.ProcessStat;
 import io.dpuvirt.common.linux.Signals;
+import io.dpuvirt.common.log.Log;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,6 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -250,6 +257,7 @@ class DetachedProgramsTest {
             FrameReader.Frame started = reader.next();
             assertThat(started.type()).isEqualTo(Protocol.STARTED);
             ProgramId program = ProgramId.decode(started.payload());
+            // unconfirmed (the end may come first): the end is told all the same
             FrameReader.Frame exited = reader.next();
             assertThat(exited.type()).isEqualTo(Protocol.EXITED);
             assertThat(ProgramState.Ended.decode(exited.payload())).isEqualTo(ProgramState.Ended.of(ExitStatus.exited(7)));
@@ -346,6 +354,99 @@ class DetachedProgramsTest {
         // no longer the server's child: it learns of the end from the program's pidfd, without a status
         assertThat(endOf(watch)).isEqualTo(ProgramState.Ended.withUnknownStatus());
         assertThat(client.status(program)).isEqualTo(ProgramState.Ended.withUnknownStatus());
+        awaitRecordRemoved(program);
+    }
+
+    /** SPAWN of a detached program on a connection of its own; the STARTED read if {@code readAnswer}; then closed, unconfirmed. */
+    private ProgramId spawnWithoutConfirming(SpawnRequest request, DetachedFiles output, boolean readAnswer) throws Exception {
+        try (ChannelWire wire = ChannelWire.connect(socket)) {
+            wire.write(request.withDetached(output).encode());
+            if (!readAnswer) {
+                return null;
+            }
+            FrameReader.Frame answer = new FrameReader(wire, Protocol.MAX_ANSWER).next();
+            assertThat(answer.type()).isEqualTo(Protocol.STARTED);
+            ProgramId program = ProgramId.decode(answer.payload());
+            started.add(program);
+            return program;
+        }
+    }
+
+    @Test
+    void aProgramWhoseClientGoesWithoutConfirmingItsStartIsKilledAndItsRunDirectoryRemoved() throws Exception {
+        Path run = dir.resolve("state/guest");
+        // the client that lost the connection right after the answer came: it took the start for failed
+        ProgramId program = spawnWithoutConfirming(SpawnRequest.of("/bin/sleep", "1000"), DetachedFiles.DISCARD.withRunDirectory(run), true);
+
+        await("the unconfirmed program's end", () -> !runs(program));
+        awaitRecordRemoved(program);
+        await("the removal of its run directory", () -> !Files.exists(run));
+        assertThat(client.status(program)).isEqualTo(ProgramState.Ended.of(ExitStatus.killed(Signals.SIGKILL)));
+    }
+
+    @Test
+    void aProgramWhoseClientGoesBeforeTheAnswerIsKilled() throws Exception {
+        // the program is killed before it could say its pid: the server's log says it
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Log.redirect(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            spawnWithoutConfirming(SpawnRequest.of("/bin/sleep", "1000"), DetachedFiles.DISCARD, false);
+            Pattern killed = Pattern.compile("killed detached pid (\\d+) \\(start time (\\d+)\\) \\(\\S+/sleep\\): its client went before confirming");
+            await("the kill in the log", () -> killed.matcher(log.toString(StandardCharsets.UTF_8)).find());
+            Matcher found = killed.matcher(log.toString(StandardCharsets.UTF_8));
+            assertThat(found.find()).isTrue();
+            ProgramId program = new ProgramId(Integer.parseInt(found.group(1)), Long.parseLong(found.group(2)));
+            started.add(program);
+            await("the unconfirmed program's end", () -> !runs(program));
+            awaitRecordRemoved(program);
+        } finally {
+            Log.redirect(System.err);
+        }
+    }
+
+    @Test
+    void aStartKeptAsTheWatchLastsAsLongAsItsConnectionUntilConfirmed() throws Exception {
+        RexecClient.Detached unconfirmed = client.startDetached(SpawnRequest.of("/bin/sleep", "1000"), DetachedFiles.DISCARD);
+        started.add(unconfirmed.program());
+        RexecClient.Detached confirmed = client.startDetached(SpawnRequest.of("/bin/sleep", "1000"), DetachedFiles.DISCARD);
+        started.add(confirmed.program());
+        confirmed.confirm();
+
+        // giving up the watch closes the connection that started the program
+        unconfirmed.end().cancel(true);
+        confirmed.end().cancel(true);
+        await("the unconfirmed program's end", () -> !runs(unconfirmed.program()));
+        assertThat(runs(confirmed.program())).isTrue();
+        assertThat(client.status(confirmed.program())).isEqualTo(new ProgramState.Running());
+    }
+
+    @Test
+    void aProgramThatEndsBeforeItsStartIsConfirmedIsNoFailedStart() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            detached(DetachedFiles.DISCARD, "/bin/true"); // its end may be told before the CONFIRM is written
+        }
+    }
+
+    @Test
+    void aConfirmedStartIsRecordedConfirmed() throws Exception {
+        ProgramId program = detachedSleep();
+        Path record = config.detachedDirectory().resolve(Integer.toString(program.pid()));
+        String confirmed = "program " + Path.of("/bin/sleep").toRealPath() + "\n";
+        await("the confirmation in the record", () -> read(record).endsWith(confirmed));
+        assertThat(runs(program)).isTrue();
+    }
+
+    @Test
+    void aRestartedServerKillsAProgramRecordedUnconfirmed() throws Exception {
+        server.close();
+        Process sleep = new ProcessBuilder("/bin/sleep", "1000").start();
+        ProgramId program = process((int) sleep.pid());
+        Path record = config.detachedDirectory().resolve(Long.toString(sleep.pid()));
+        Files.writeString(record, "start-time " + program.startTime() + "\nuid 0\nprogram /bin/sleep\nunconfirmed\n");
+
+        server = RexecServer.start(config);
+        assertThat(sleep.waitFor(20, TimeUnit.SECONDS)).as("killed by the server that found it unconfirmed").isTrue();
+        assertThat(sleep.exitValue()).isEqualTo(128 + Signals.SIGKILL);
         awaitRecordRemoved(program);
     }
 

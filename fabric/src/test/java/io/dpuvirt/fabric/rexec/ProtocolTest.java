@@ -50,7 +50,7 @@ class ProtocolTest {
         assertThatThrownBy(() -> SpawnRequest.decode(truncated, new int[0])).isInstanceOf(ProtocolException.class).hasMessageContaining("malformed SPAWN");
 
         ByteBuffer wrongVersion = copy(good).putShort(0, (short) 9);
-        assertThatThrownBy(() -> SpawnRequest.decode(wrongVersion, new int[0])).hasMessage("client speaks rexec protocol version 9, this server 3");
+        assertThatThrownBy(() -> SpawnRequest.decode(wrongVersion, new int[0])).hasMessage("client speaks rexec protocol version 9, this server 4");
 
         ByteBuffer hugeCount = copy(good).putInt(12, Integer.MAX_VALUE);
         assertThatThrownBy(() -> SpawnRequest.decode(hugeCount, new int[0])).hasMessageContaining("strings announced");

@@ -27,6 +27,15 @@ public interface HostProcess {
      */
     Duration cpuTime() throws IOException;
 
+    /**
+     * The start this process belongs to has succeeded: from now it outlives this daemon and the link to its host.
+     * Until then a process on a remote host lives only as long as the connection that started it, so that a start
+     * this daemon saw fail (the answer lost with the link, the daemon killed meanwhile) leaves nothing running there.
+     * A local child needs nothing: a daemon killed meanwhile finds it again through the state it saved.
+     */
+    default void keep() throws IOException {
+    }
+
     /** Completes when the process has ended, with how. */
     CompletableFuture<ProcessExit> exit();
 

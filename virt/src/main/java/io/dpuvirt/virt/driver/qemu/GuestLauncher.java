@@ -24,7 +24,8 @@ import java.util.concurrent.CompletableFuture;
  * Starts a guest: its private directory (0700) and log on the host, its UEFI variables, the hypervisor
  * process (a child of the daemon in a session of its own, stdout and stderr appended to the log, a
  * minimal environment), the monitor, the vCPU pinning, and — unless it starts paused — its vCPUs. A
- * start that fails on the way stops the process and says why, with the last lines of its log.
+ * start that fails on the way stops the process and says why, with the last lines of its log; only a start that
+ * succeeded keeps the process ({@link HostProcess#keep}), so that a remote host ends one whose start was cut off.
  */
 final class GuestLauncher {
     /** How long a hypervisor may take to bind its monitor (a guest with much preallocated memory is slow). */
@@ -84,6 +85,7 @@ final class GuestLauncher {
             if (!paused) {
                 guest.monitor().cont();
             }
+            process.keep();
             return guest;
         } catch (IOException e) {
             guest.abandon();

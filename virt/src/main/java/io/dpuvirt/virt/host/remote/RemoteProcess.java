@@ -36,11 +36,14 @@ final class RemoteProcess implements HostProcess {
     private final ProgramId program;
     private final Optional<Path> runDirectory;
     private final CompletableFuture<ProcessExit> exit = new CompletableFuture<>();
+    /** The start to confirm ({@link #keep}); none for a program found again. */
+    private final Optional<RexecClient.Detached> start;
     /** Set once the first watch failed, so that only the first is logged; watches follow one another. */
     private volatile boolean lostSight;
 
-    private RemoteProcess(RexecClient rexec, ProcessId id, Optional<Path> runDirectory) {
+    private RemoteProcess(RexecClient rexec, ProcessId id, Optional<Path> runDirectory, Optional<RexecClient.Detached> start) {
         this.rexec = rexec;
+        this.start = start;
         this.id = id;
         this.program = new ProgramId(id.pid(), id.startTime());
         this.runDirectory = runDirectory;
@@ -52,7 +55,7 @@ final class RemoteProcess implements HostProcess {
      */
     static RemoteProcess started(RexecClient rexec, RexecClient.Detached started, Optional<Path> runDirectory) {
         ProgramId program = started.program();
-        RemoteProcess process = new RemoteProcess(rexec, new ProcessId(program.pid(), program.startTime()), runDirectory);
+        RemoteProcess process = new RemoteProcess(rexec, new ProcessId(program.pid(), program.startTime()), runDirectory, Optional.of(started));
         process.follow(started.end());
         return process;
     }
@@ -62,7 +65,7 @@ final class RemoteProcess implements HostProcess {
      * before it answers (also when it answers that the program is long gone).
      */
     static RemoteProcess watch(RexecClient rexec, ProcessId id, Optional<Path> runDirectory) {
-        RemoteProcess process = new RemoteProcess(rexec, id, runDirectory);
+        RemoteProcess process = new RemoteProcess(rexec, id, runDirectory, Optional.empty());
         Thread.ofVirtual().name("remote-watch-" + id.pid()).start(process::watchAgain); // a link that is down must not hold the caller
         return process;
     }
@@ -130,6 +133,14 @@ final class RemoteProcess implements HostProcess {
                 return Duration.ZERO;
             }
             throw e;
+        }
+    }
+
+    /** rexec_server kills a detached program whose start its client did not confirm before the connection ended. */
+    @Override
+    public void keep() throws IOException {
+        if (start.isPresent()) {
+            start.get().confirm();
         }
     }
 
