@@ -304,7 +304,7 @@ class OffloadTest {
         }
         Files.writeString(logs.resolve("cut-off-start.txt"), failedStart.stdout() + failedStart.stderr());
         assertThat(failedStart.status()).as("the start cut off: " + failedStart.stdout() + failedStart.stderr()).isNotZero();
-        assertThat(failedStart.stderr()).contains("domain '" + name + "'");
+        assertThat(failedStart.stderr()).contains("domain '" + name + "' did not start").contains("its process ended: killed by signal 9");
         assertThat(debian.run("-c", URI, "domstate", name).stdout()).isEqualTo("shut off\n\n");
 
         awaitSucceeds(() -> debian.run("-c", URI, "start", name));

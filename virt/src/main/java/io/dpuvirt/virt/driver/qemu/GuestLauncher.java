@@ -8,6 +8,7 @@ import io.dpuvirt.virt.driver.managed.GuestListener;
 import io.dpuvirt.virt.driver.managed.SpawnRecorder;
 import io.dpuvirt.virt.host.Host;
 import io.dpuvirt.virt.host.HostProcess;
+import io.dpuvirt.virt.host.ProcessExit;
 import io.dpuvirt.virt.host.ProcessSpec;
 import io.dpuvirt.virt.host.Stdio;
 import io.dpuvirt.virt.qmp.MonitorConnector;
@@ -88,9 +89,12 @@ final class GuestLauncher {
             process.keep();
             return guest;
         } catch (IOException e) {
+            // how it ended, when it did: a remote host kills one whose start was cut off (signal 9)
+            CompletableFuture<ProcessExit> exit = process.exit();
+            String ended = exit.isDone() && !exit.isCompletedExceptionally() ? "\nits process ended: " + exit.join() : "";
             guest.abandon();
             throw failed(context.profile().name() + " for domain '" + name + "' did not start: " + e.getMessage()
-                    + "\n" + LogTail.of(host, plan.files().log()), e);
+                    + ended + "\n" + LogTail.of(host, plan.files().log()), e);
         }
     }
 
