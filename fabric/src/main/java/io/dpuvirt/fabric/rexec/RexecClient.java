@@ -40,6 +40,8 @@ public final class RexecClient implements AutoCloseable {
     /** The environment variable that names another socket, for the tool and the server alike. */
     public static final String SOCKET_VARIABLE = "REXEC_SOCKET";
 
+    private static final String UNCONFIRMED = "it kills it: the start was not confirmed";
+
     private final Path socket;
     private final PeerSockets through;
     private final ConnectionPool requests;
@@ -95,7 +97,7 @@ public final class RexecClient implements AutoCloseable {
             String program = request.argv().getFirst().toString();
             FrameReader.Frame answer = reader.next();
             if (answer == null) {
-                throw closedBeforeAnswering(program);
+                throw unanswered(program, "closed the connection", "it ends it: its client is gone", null);
             }
             return switch (answer.type()) {
                 case Protocol.STARTED -> new RemoteProcess(wire, reader, ProgramId.decode(answer.payload()).pid(), program, stdout, stderr);
@@ -211,18 +213,28 @@ public final class RexecClient implements AutoCloseable {
         }
     }
 
-    /** The server may have started the program (it then kills it, unconfirmed) or not: this side cannot know. */
-    private IOException closedBeforeAnswering(String program) {
-        return new IOException("rexec_server at " + socket + " closed the connection before answering whether it started " + program
-                + " (if it did, it kills it: the start was not confirmed)");
+    /**
+     * The server may have started the program or not: this side cannot know. If it did, it ends it ({@code ifStarted}:
+     * an attached program's client is gone, a detached one's start unconfirmed).
+     */
+    private IOException unanswered(String program, String how, String ifStarted, IOException cause) {
+        return new IOException("rexec_server at " + socket + " " + how + " before answering whether it started " + program
+                + " (if it did, " + ifStarted + ")" + (cause == null ? "" : ": " + cause.getMessage()), cause);
     }
 
     /** The answer to a detached SPAWN: the program's id once it runs, or the refusal. */
     private ProgramId started(FrameReader reader, SpawnRequest detached) throws IOException {
         String program = detached.argv().getFirst().toString();
-        FrameReader.Frame answer = reader.next();
+        FrameReader.Frame answer;
+        try {
+            answer = reader.next();
+        } catch (ProtocolException e) {
+            throw e;
+        } catch (IOException e) { // the link lost (ETIMEDOUT), the server killed (ECONNRESET)
+            throw unanswered(program, "lost the connection", UNCONFIRMED, e);
+        }
         if (answer == null) {
-            throw closedBeforeAnswering(program);
+            throw unanswered(program, "closed the connection", UNCONFIRMED, null);
         }
         return switch (answer.type()) {
             case Protocol.STARTED -> ProgramId.decode(answer.payload());
