@@ -97,7 +97,7 @@ public final class RexecClient implements AutoCloseable {
             String program = request.argv().getFirst().toString();
             FrameReader.Frame answer = reader.next();
             if (answer == null) {
-                throw unanswered(program, "closed the connection", "it ends it: its client is gone", null);
+                throw unanswered(program, "it ends it: its client is gone", null);
             }
             return switch (answer.type()) {
                 case Protocol.STARTED -> new RemoteProcess(wire, reader, ProgramId.decode(answer.payload()).pid(), program, stdout, stderr);
@@ -217,9 +217,11 @@ public final class RexecClient implements AutoCloseable {
      * The server may have started the program or not: this side cannot know. If it did, it ends it ({@code ifStarted}:
      * an attached program's client is gone, a detached one's start unconfirmed).
      */
-    private IOException unanswered(String program, String how, String ifStarted, IOException cause) {
-        return new IOException("rexec_server at " + socket + " " + how + " before answering whether it started " + program
-                + " (if it did, " + ifStarted + ")" + (cause == null ? "" : ": " + cause.getMessage()), cause);
+    private IOException unanswered(String program, String ifStarted, IOException cause) {
+        String what = cause == null ? "rexec_server at " + socket + " closed the connection before answering"
+                : "the connection to rexec_server at " + socket + " was lost before it answered";
+        return new IOException(what + " whether it started " + program + " (if it did, " + ifStarted + ")"
+                + (cause == null ? "" : ": " + cause.getMessage()), cause);
     }
 
     /** The answer to a detached SPAWN: the program's id once it runs, or the refusal. */
@@ -231,10 +233,10 @@ public final class RexecClient implements AutoCloseable {
         } catch (ProtocolException e) {
             throw e;
         } catch (IOException e) { // the link lost (ETIMEDOUT), the server killed (ECONNRESET)
-            throw unanswered(program, "lost the connection", UNCONFIRMED, e);
+            throw unanswered(program, UNCONFIRMED, e);
         }
         if (answer == null) {
-            throw unanswered(program, "closed the connection", UNCONFIRMED, null);
+            throw unanswered(program, UNCONFIRMED, null);
         }
         return switch (answer.type()) {
             case Protocol.STARTED -> ProgramId.decode(answer.payload());
