@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Seed 000 end to end on the test bed: virtd on the DPU (guests remote), udsproxyd on both sides, rexec_server on
  * the HOST, real TCG guests whose kernel and initramfs exist only in the HOST's /home/VMs. Debian's virsh and
- * bin/virsh run on the DPU. Then the failure cases: virtd killed -9, the link cut for 30 s, the link cut during a
- * start, the HOST's services restarted; and 10 guests started at once. Every test kills its guests by pid at its end, passed or failed.
+ * bin/virsh run on the DPU. Then the failure cases: virtd killed -9 (also during a start), the link cut for 30 s (also
+ * during a start), the HOST's services restarted; and 10 guests started at once. Every test kills its guests by pid at its end, passed or failed.
  */
 class OffloadTest {
     private static final String UDS_WHITELIST = "[Udsconnect]\nPath=/var/lib/dpuvirt;/var/run/rexec\n";
@@ -266,34 +266,51 @@ class OffloadTest {
         assertThat(alive(pid)).isFalse();
     }
 
-    @Test
-    void aStartTheLinkCutsOffLeavesNoQemuOnTheHostAndTheNextStartWorks() throws Exception {
-        String name = NAMES + "cutoff";
-        // the emulator holds the guest's first start on the HOST until the link is cut: rexec_server has sent STARTED,
-        // and virtd cannot confirm the start (monitor, cont, then CONFIRM) before the cut
-        Path held = dir.resolve("held"), cut = dir.resolve("cut"), pidFile = dir.resolve("pid");
+    /**
+     * A domain whose emulator, a wrapper on the HOST, holds the guest's first start until {@link HeldStart#release}:
+     * rexec_server has sent STARTED by then, and virtd cannot have confirmed the start (monitor, cont, CONFIRM).
+     */
+    private HeldStart defineHeld(String name) throws Exception {
+        Path held = dir.resolve("held"), released = dir.resolve("released"), pidFile = dir.resolve("pid");
         Path emulator = dir.resolve("emulator-held-once");
         Files.writeString(emulator, """
                 #!/bin/sh
                 case "$*" in *guest=%s,*) if mkdir %s 2>/dev/null; then
                     echo $$ > %s; while [ ! -e %s ]; do sleep 0.05; done; fi;; esac
                 exec %s "$@"
-                """.formatted(name, held, pidFile, cut, QEMU.toRealPath()));
+                """.formatted(name, held, pidFile, released, QEMU.toRealPath()));
         Files.setPosixFilePermissions(emulator, PosixFilePermissions.fromString("rwxr-xr-x"));
         RexecServers.whitelist(host, QEMU.toRealPath().toString(), emulator.toString());
-        virtdOnTheDpu();
         Path xml = Files.writeString(dir.resolve(name + ".xml"), GuestImage.domain(name, 128, 1, "", "", IMAGES)
                 .replace("<devices>", "<devices>\n    <emulator>" + emulator + "</emulator>"));
         ok(debian.run("-c", URI, "define", xml.toString()));
+        return new HeldStart(name, emulator, pidFile, released);
+    }
 
+    private record HeldStart(String name, Path emulator, Path pidFile, Path released) {
+        /** The pid of the held start (the wrapper's, which becomes qemu's), once it is held on the HOST. */
+        long awaitHeld() throws Exception {
+            await("the guest's start held on the HOST", () -> Files.exists(pidFile) && Files.readString(pidFile).endsWith("\n"));
+            return Long.parseLong(Files.readString(pidFile).strip());
+        }
+
+        void release() throws IOException {
+            Files.createFile(released);
+        }
+    }
+
+    @Test
+    void aStartTheLinkCutsOffLeavesNoQemuOnTheHostAndTheNextStartWorks() throws Exception {
+        virtdOnTheDpu();
+        HeldStart held = defineHeld(NAMES + "cutoff");
+        String name = held.name();
         VirshRunner.Result failedStart;
         try (ExecutorService background = Executors.newSingleThreadExecutor()) {
             Future<VirshRunner.Result> start = background.submit(() -> debian.run("-c", URI, "start", name));
-            await("the guest's start held on the HOST", () -> Files.exists(pidFile) && Files.readString(pidFile).endsWith("\n"));
-            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            long pid = held.awaitHeld();
             bed.cutLink(Side.Role.DPU);
             try {
-                Files.createFile(cut);
+                held.release();
                 // the HOST's udsproxyd notices the dead link (keepalive) and closes the start's connection
                 awaitLong("rexec_server killing the qemu whose start was not confirmed", () -> !alive(pid));
                 assertThat(servers.log(host)).contains("killed detached pid " + pid + " ").contains("its client went before confirming the start");
@@ -304,13 +321,35 @@ class OffloadTest {
         }
         Files.writeString(logs.resolve("cut-off-start.txt"), failedStart.stdout() + failedStart.stderr());
         assertThat(failedStart.status()).as("the start cut off: " + failedStart.stdout() + failedStart.stderr()).isNotZero();
-        // the cut may have caught STARTED on its way ("cannot start …: read: ETIMEDOUT") or the start after it
-        // ("did not start … its process ended: killed by signal 9"): either way the start failed and no qemu is left
-        assertThat(failedStart.stderr()).containsAnyOf("cannot start " + emulator + " for domain '" + name + "'",
+        // the cut may have caught STARTED on its way ("cannot start …: the connection … was lost") or the start after
+        // it ("did not start … its process ended: killed by signal 9"): either way the start failed, no qemu is left
+        assertThat(failedStart.stderr()).containsAnyOf("cannot start " + held.emulator() + " for domain '" + name + "'",
                 "domain '" + name + "' did not start");
         assertThat(debian.run("-c", URI, "domstate", name).stdout()).isEqualTo("shut off\n\n");
 
         awaitSucceeds(() -> debian.run("-c", URI, "start", name));
+        long pid = qemuOnTheHost(name);
+        ok(debian.run("-c", URI, "destroy", name));
+        assertThat(alive(pid)).isFalse();
+    }
+
+    @Test
+    void virtdKilledWithSignal9DuringAStartLeavesNoQemuAndANewVirtdStartsTheGuest() throws Exception {
+        VirtdProcess virtd = virtdOnTheDpu();
+        HeldStart held = defineHeld(NAMES + "midstart");
+        String name = held.name();
+        try (ExecutorService background = Executors.newSingleThreadExecutor()) {
+            Future<VirshRunner.Result> start = background.submit(() -> debian.run("-c", URI, "start", name));
+            long pid = held.awaitHeld();
+            virtd.kill9();
+            held.release();
+            // the start's connection ends with virtd's process: at once, no keepalive needed
+            await("rexec_server killing the qemu whose start was not confirmed", () -> !alive(pid));
+            assertThat(start.get().status()).as("virsh start with its daemon killed").isNotZero();
+        }
+        virtd.launch();
+        assertThat(debian.run("-c", URI, "domstate", name).stdout()).isEqualTo("shut off\n\n");
+        ok(debian.run("-c", URI, "start", name));
         long pid = qemuOnTheHost(name);
         ok(debian.run("-c", URI, "destroy", name));
         assertThat(alive(pid)).isFalse();
