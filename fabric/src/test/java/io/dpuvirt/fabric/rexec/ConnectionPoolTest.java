@@ -176,6 +176,18 @@ class ConnectionPoolTest {
     }
 
     @Test
+    void aDetachedStartThatReachedTheServerIsNotSentAgainAndItsFailureSaysWhatTheServerDoes() throws Exception {
+        try (BreakingServer stand = new BreakingServer(BreakingServer.Break.CLOSE_UNANSWERED)) {
+            assertThat(stand.client.files().exists(dir)).isTrue();
+            assertThatThrownBy(() -> stand.client.startDetached(SpawnRequest.of("/bin/sleep", "1000"), DetachedFiles.DISCARD))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageEndingWith("closed the connection before answering whether it started /bin/sleep"
+                            + " (if it did, it kills it: the start was not confirmed)");
+            assertThat(stand.received).containsExactly(List.of(Protocol.FILE_EXISTS, Protocol.SPAWN));
+        }
+    }
+
+    @Test
     void aRequestThatCouldNotBeWrittenIsSentAgainEvenADelete() throws Exception {
         try (BreakingServer stand = new BreakingServer(BreakingServer.Break.STOP_READING)) {
             RemoteFiles files = stand.client.files();
