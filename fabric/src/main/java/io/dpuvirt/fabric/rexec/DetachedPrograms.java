@@ -111,20 +111,23 @@ final class DetachedPrograms implements AutoCloseable {
 
     /** {@code program}'s client confirmed the start: from now the program outlives that client. */
     synchronized void confirm(ProgramId program) {
-        Running entry = running.get(program.pid());
-        if (!closed && entry != null && entry.record().program().equals(program) && !entry.record().confirmed()) {
+        unconfirmed(program).ifPresent(entry -> {
             Running confirmed = new Running(entry.record().asConfirmed(), entry.pidfd());
             running.put(program.pid(), confirmed);
             records.write(confirmed.record());
-        }
+        });
     }
 
     /** SIGKILL to {@code program} if it runs unconfirmed: its client went before it confirmed the start. */
     synchronized void killUnconfirmed(ProgramId program) {
+        unconfirmed(program).ifPresent(entry ->
+                kill(entry, "its client went before confirming the start (the link lost, or the client stopped, during the start)"));
+    }
+
+    private Optional<Running> unconfirmed(ProgramId program) {
         Running entry = running.get(program.pid());
-        if (!closed && entry != null && entry.record().program().equals(program) && !entry.record().confirmed()) {
-            kill(entry, "its client went before confirming the start (the link lost, or the client stopped, during the start)");
-        }
+        return closed || entry == null || !entry.record().program().equals(program) || entry.record().confirmed()
+                ? Optional.empty() : Optional.of(entry);
     }
 
     private static void kill(Running entry, String why) {

@@ -8,6 +8,7 @@ import io.dpuvirt.common.log.Log;
 import io.dpuvirt.common.net.NativeSocket;
 import io.dpuvirt.common.net.PeerCredentials;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -59,8 +60,7 @@ final class DetachedService {
         try {
             watchUntilEnd(socket, output, program, peer.uid(), cleanup(watch), true);
         } catch (RequestRefusedException e) {
-            Log.warn("cannot watch detached " + program + " for peer pid " + peer.pid() + ": " + e.getMessage());
-            output.failed(e.failure());
+            refused(peer, output, watch, e);
         }
     }
 
@@ -89,14 +89,19 @@ final class DetachedService {
                 case ProgramRequest.CpuTime cpuTime -> output.cpuTime(cpuNanos(program, peer.uid()));
             }
         } catch (RequestRefusedException e) {
-            String message = Protocol.typeName(request.type()) + " refused for peer pid " + peer.pid() + " (uid " + peer.uid() + "): " + e.getMessage();
-            if (e.programGone()) {
-                Log.info(message);
-            } else {
-                Log.warn(message);
-            }
-            output.failed(e.failure());
+            refused(peer, output, request, e);
         }
+    }
+
+    /** The refusal answered, and logged: a program that has ended only as information. */
+    private static void refused(PeerCredentials peer, SessionOutput output, ProgramRequest request, RequestRefusedException e) {
+        String message = Protocol.typeName(request.type()) + " refused for peer pid " + peer.pid() + " (uid " + peer.uid() + "): " + e.getMessage();
+        if (e.programGone()) {
+            Log.info(message);
+        } else {
+            Log.warn(message);
+        }
+        output.failed(e.failure());
     }
 
     /** Where the watch's cleanup directory is, checked now: a refusal answers the WATCH at once. */
@@ -163,21 +168,14 @@ final class DetachedService {
     private static boolean confirmed(NativeSocket socket) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment header = arena.allocate(Protocol.HEADER);
-            long done = 0;
-            while (done < Protocol.HEADER) {
-                long n = socket.read(header.asSlice(done), Protocol.HEADER - done);
-                if (n == 0) {
-                    return false;
-                }
-                done += n;
-            }
+            socket.readFully(header, Protocol.HEADER);
             ByteBuffer frame = header.asByteBuffer();
             if (Protocol.type(frame, 0) == Protocol.CONFIRM && frame.getInt(4) == 0) {
                 return true;
             }
             Log.warn("the client of a detached SPAWN sent " + Protocol.typeName(Protocol.type(frame, 0)) + " instead of CONFIRM");
             return false;
-        } catch (LinuxException e) {
+        } catch (EOFException | LinuxException e) {
             return false; // ECONNRESET: gone just the same
         }
     }
